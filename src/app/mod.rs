@@ -1,0 +1,53 @@
+//! The Leptos app: the HTML shell, the router and the pages.
+
+pub mod api;
+pub mod live;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::model::ChannelFilter;
+use pages::login::LoginPage;
+use pages::overview::Overview;
+use pages::settings::SettingsPage;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <script src="/vendor/socket.io.min.js"></script>
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    live::provide_live_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/chatpulse.css" />
+        <Title text="chatpulse" />
+        <Router>
+            <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/") view=|| view! { <Overview channel=ChannelFilter::All /> } />
+                <Route path=path!("/web") view=|| view! { <Overview channel=ChannelFilter::Web /> } />
+                <Route path=path!("/premium") view=|| view! { <Overview channel=ChannelFilter::Premium /> } />
+                <Route path=path!("/settings") view=SettingsPage />
+            </Routes>
+        </Router>
+    }
+}

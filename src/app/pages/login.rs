@@ -1,0 +1,25 @@
+//! The login form: a plain form post, so it works before hydration and without JS.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let query = use_query_map();
+    let next = move || query.with(|q| q.get("next").unwrap_or_else(|| "/".to_string()));
+    let failed = move || query.with(|q| q.get("failed").is_some());
+    view! {
+        <main class="login">
+            <h1>"chatpulse"</h1>
+            <form method="post" action="/login">
+                <input type="hidden" name="next" value=next />
+                <label>"Username" <input name="username" autocomplete="username" value="admin" required /></label>
+                <label>"Password" <input name="password" type="password" autocomplete="current-password" required /></label>
+                <Show when=failed>
+                    <p class="error" role="alert">"Wrong username or password."</p>
+                </Show>
+                <button type="submit">"Log in"</button>
+            </form>
+        </main>
+    }
+}

@@ -1,0 +1,6 @@
+//! Reusable view pieces, one component per file.
+
+pub mod layout;
+pub mod sidebar;
+pub mod stat_card;
+pub mod totals;

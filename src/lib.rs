@@ -1,0 +1,16 @@
+//! chatpulse: real-time analytics for website chat widgets. The library holds the
+//! Leptos app (rendered on the server, hydrated in the browser) and, with `ssr`, the
+//! server: storage, figures, ingest and live updates.
+
+pub mod app;
+pub mod components;
+pub mod model;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,145 @@
+//! The `Stats` document of `stats.md` and the small shared types around it: what the
+//! server computes, the API serves and the pages render.
+
+use serde::{Deserialize, Serialize};
+
+/// The channel filter of a request: both products or one of them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelFilter {
+    #[default]
+    All,
+    Web,
+    Premium,
+}
+
+impl ChannelFilter {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelFilter::All => "all",
+            ChannelFilter::Web => "web",
+            ChannelFilter::Premium => "premium",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "all" => Some(ChannelFilter::All),
+            "web" => Some(ChannelFilter::Web),
+            "premium" => Some(ChannelFilter::Premium),
+            _ => None,
+        }
+    }
+}
+
+/// The settings that shape the figures (`stats.md`, "Settings that shape the figures").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub session_gap_minutes: u32,
+    pub min_session_messages: u32,
+    pub online_window_minutes: u32,
+    pub timezone: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            session_gap_minutes: 30,
+            min_session_messages: 2,
+            online_window_minutes: 5,
+            timezone: "UTC".to_string(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    pub users: u64,
+    pub web_users: u64,
+    pub premium_users: u64,
+    pub sessions: u64,
+    pub human_sessions: u64,
+    pub messages: u64,
+    pub user_messages: u64,
+    pub bot_messages: u64,
+    pub operator_messages: u64,
+    pub widget_opens: u64,
+    pub online_users: u64,
+    pub avg_messages_per_session: f64,
+    pub avg_session_seconds: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthCount {
+    pub month: String,
+    pub messages: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCount {
+    pub date: String,
+    pub messages: u64,
+    pub sessions: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountryCount {
+    pub country: String,
+    pub users: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistributionBucket {
+    pub bucket: String,
+    pub sessions: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelCount {
+    pub channel: String,
+    pub sessions: u64,
+    pub messages: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRow {
+    pub session_id: String,
+    pub user_id: String,
+    pub channel: String,
+    pub session_number: u64,
+    pub total_sessions: u64,
+    pub user_name: Option<String>,
+    pub first_activity: String,
+    pub last_activity: String,
+    pub message_count: u64,
+    pub human_mode: bool,
+    pub country: Option<String>,
+    pub city: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionsPage {
+    pub page: u64,
+    pub per_page: u64,
+    pub total: u64,
+    pub rows: Vec<SessionRow>,
+}
+
+/// The whole answer of `GET /api/stats` and of the dashboard's server functions.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    pub channel: ChannelFilter,
+    pub from: String,
+    pub to: String,
+    pub generated_at: String,
+    pub version: u64,
+    pub settings: Settings,
+    pub totals: Totals,
+    pub monthly: Vec<MonthCount>,
+    pub daily: Vec<DayCount>,
+    pub heatmap: Vec<Vec<u64>>,
+    pub countries: Vec<CountryCount>,
+    pub distribution: Vec<DistributionBucket>,
+    pub channels: Vec<ChannelCount>,
+    pub sessions_page: SessionsPage,
+}

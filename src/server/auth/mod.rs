@@ -1,0 +1,9 @@
+//! Who may do what: API keys with scopes, admin passwords and login sessions.
+
+pub mod bootstrap;
+pub mod hashing;
+pub mod keyring;
+pub mod sessions;
+
+pub use keyring::{KeyError, Keyring, Scope};
+pub use sessions::AdminSessions;

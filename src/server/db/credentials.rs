@@ -1,0 +1,86 @@
+//! Admin accounts, API keys and admin login sessions; only hashes are stored.
+
+use super::{on_pool, Db, DbError};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ApiKeyRow {
+    pub id: i64,
+    pub label: String,
+    pub scope: String,
+    pub key_hash: String,
+    pub source: String,
+    pub created_ms: i64,
+    pub last_used_ms: Option<i64>,
+    pub revoked_ms: Option<i64>,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AdminSessionRow {
+    pub username: String,
+    pub expires_ms: i64,
+}
+
+impl Db {
+    pub async fn admin_password_hash(&self, username: &str) -> Result<Option<String>, DbError> {
+        let sql = "SELECT password_hash FROM admins WHERE username = $1";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(sql).bind(username).fetch_optional(pool).await)?)
+    }
+
+    pub async fn upsert_admin(&self, username: &str, password_hash: &str, now_ms: i64) -> Result<(), DbError> {
+        let sql = "INSERT INTO admins (username, password_hash, created_ms) VALUES ($1, $2, $3) \
+                   ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash";
+        on_pool!(self, pool => sqlx::query(sql).bind(username).bind(password_hash).bind(now_ms).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn api_keys(&self) -> Result<Vec<ApiKeyRow>, DbError> {
+        let sql = "SELECT id, label, scope, key_hash, source, created_ms, last_used_ms, revoked_ms FROM api_keys ORDER BY id";
+        Ok(on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?)
+    }
+
+    pub async fn insert_api_key(
+        &self,
+        label: &str,
+        scope: &str,
+        key_hash: &str,
+        source: &str,
+        now_ms: i64,
+    ) -> Result<(), DbError> {
+        let sql = "INSERT INTO api_keys (label, scope, key_hash, source, created_ms) VALUES ($1, $2, $3, $4, $5) \
+                   ON CONFLICT (key_hash) DO UPDATE SET revoked_ms = NULL, scope = excluded.scope, source = excluded.source";
+        on_pool!(self, pool => sqlx::query(sql)
+            .bind(label).bind(scope).bind(key_hash).bind(source).bind(now_ms)
+            .execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Revokes the keys that came from `source` other than the one with `keep_hash`.
+    pub async fn revoke_keys_from_source(&self, source: &str, keep_hash: &str, now_ms: i64) -> Result<(), DbError> {
+        let sql = "UPDATE api_keys SET revoked_ms = $1 WHERE source = $2 AND key_hash <> $3 AND revoked_ms IS NULL";
+        on_pool!(self, pool => sqlx::query(sql).bind(now_ms).bind(source).bind(keep_hash).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn touch_api_key(&self, id: i64, now_ms: i64) -> Result<(), DbError> {
+        let sql = "UPDATE api_keys SET last_used_ms = $1 WHERE id = $2";
+        on_pool!(self, pool => sqlx::query(sql).bind(now_ms).bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn insert_admin_session(&self, token_hash: &str, username: &str, now_ms: i64, expires_ms: i64) -> Result<(), DbError> {
+        let sql = "INSERT INTO admin_sessions (token_hash, username, created_ms, expires_ms) VALUES ($1, $2, $3, $4)";
+        on_pool!(self, pool => sqlx::query(sql).bind(token_hash).bind(username).bind(now_ms).bind(expires_ms).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn admin_session(&self, token_hash: &str) -> Result<Option<AdminSessionRow>, DbError> {
+        let sql = "SELECT username, expires_ms FROM admin_sessions WHERE token_hash = $1";
+        Ok(on_pool!(self, pool => sqlx::query_as(sql).bind(token_hash).fetch_optional(pool).await)?)
+    }
+
+    pub async fn delete_admin_session(&self, token_hash: &str) -> Result<(), DbError> {
+        let sql = "DELETE FROM admin_sessions WHERE token_hash = $1";
+        on_pool!(self, pool => sqlx::query(sql).bind(token_hash).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}

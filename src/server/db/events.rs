@@ -1,0 +1,125 @@
+//! Writing events all-or-nothing with idempotency by `id`, and reading them back in
+//! commit order.
+
+use std::collections::HashSet;
+
+use super::{on_pool, Db, DbError};
+use crate::server::domain::event::{Channel, Event, Kind, Sender};
+use crate::server::engine::StoredEvent;
+
+/// An arbitrary constant naming the PostgreSQL advisory lock that serializes writers
+/// across instances, so that `seq` order is commit order for every reader.
+const WRITE_LOCK_KEY: i64 = 0x6368_6174_7075_6c73;
+/// Rows per INSERT: 11 parameters each stays under both dialects' limits.
+const INSERT_CHUNK: usize = 500;
+
+#[derive(sqlx::FromRow)]
+pub struct EventRow {
+    seq: i64,
+    event_id: Option<String>,
+    kind: i64,
+    channel: i64,
+    user_id: String,
+    at_ms: i64,
+    sender: Option<i64>,
+    human_mode: bool,
+    user_name: Option<String>,
+    country: Option<String>,
+    city: Option<String>,
+}
+
+impl EventRow {
+    fn into_stored(self) -> Option<StoredEvent> {
+        Some(StoredEvent {
+            seq: self.seq,
+            event: Event {
+                id: self.event_id,
+                kind: Kind::from_code(self.kind)?,
+                channel: Channel::from_code(self.channel)?,
+                user_id: self.user_id,
+                at_ms: self.at_ms,
+                sender: self.sender.and_then(Sender::from_code),
+                human_mode: self.human_mode,
+                user_name: self.user_name,
+                country: self.country,
+                city: self.city,
+            },
+        })
+    }
+}
+
+const SELECT_EVENTS: &str = "SELECT seq, event_id, kind, channel, user_id, at_ms, sender, human_mode, user_name, \
+                             country, city FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
+
+impl Db {
+    /// Stores every event not stored before in one transaction; returns, per event,
+    /// whether it was a duplicate (its `id` stored already, or earlier in the batch).
+    pub async fn insert_events(&self, events: &[Event], received_ms: i64) -> Result<Vec<bool>, DbError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            if self.is_postgres() {
+                sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITE_LOCK_KEY).execute(&mut *tx).await?;
+            }
+            let ids: Vec<&str> = events.iter().filter_map(|e| e.id.as_deref()).collect();
+            let mut seen: HashSet<String> = HashSet::new();
+            for chunk in ids.chunks(INSERT_CHUNK) {
+                let mut query = sqlx::QueryBuilder::new("SELECT event_id FROM events WHERE event_id IN (");
+                let mut list = query.separated(", ");
+                for id in chunk {
+                    list.push_bind(*id);
+                }
+                query.push(")");
+                let found: Vec<String> = query.build_query_scalar().fetch_all(&mut *tx).await?;
+                seen.extend(found);
+            }
+            let duplicates: Vec<bool> = events
+                .iter()
+                .map(|e| e.id.as_ref().is_some_and(|id| !seen.insert(id.clone())))
+                .collect();
+            let fresh: Vec<&Event> = events.iter().zip(&duplicates).filter(|(_, dup)| !**dup).map(|(e, _)| e).collect();
+            for chunk in fresh.chunks(INSERT_CHUNK) {
+                let mut query = sqlx::QueryBuilder::new(
+                    "INSERT INTO events (event_id, kind, channel, user_id, at_ms, sender, human_mode, user_name, country, city, received_ms) ",
+                );
+                query.push_values(chunk, |mut row, e| {
+                    row.push_bind(e.id.clone())
+                        .push_bind(e.kind as i64)
+                        .push_bind(e.channel as i64)
+                        .push_bind(e.user_id.clone())
+                        .push_bind(e.at_ms)
+                        .push_bind(e.sender.map(|s| s as i64))
+                        .push_bind(e.human_mode)
+                        .push_bind(e.user_name.clone())
+                        .push_bind(e.country.clone())
+                        .push_bind(e.city.clone())
+                        .push_bind(received_ms);
+                });
+                query.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(duplicates)
+        })
+    }
+
+    /// Up to `limit` events committed after `seq`, in commit order.
+    pub async fn events_after(&self, seq: i64, limit: i64) -> Result<Vec<StoredEvent>, DbError> {
+        let rows: Vec<EventRow> =
+            on_pool!(self, pool => sqlx::query_as(SELECT_EVENTS).bind(seq).bind(limit).fetch_all(pool).await)?;
+        Ok(rows.into_iter().filter_map(EventRow::into_stored).collect())
+    }
+
+    /// Every stored event, read in pages.
+    pub async fn all_events(&self) -> Result<Vec<StoredEvent>, DbError> {
+        const PAGE: i64 = 50_000;
+        let mut all = Vec::new();
+        loop {
+            let after = all.last().map_or(0, |e: &StoredEvent| e.seq);
+            let page = self.events_after(after, PAGE).await?;
+            let done = (page.len() as i64) < PAGE;
+            all.extend(page);
+            if done {
+                return Ok(all);
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Plain-Rust domain: the events the widgets send and the rules that turn them into
+//! sessions. No I/O here, so every rule is testable on its own.
+
+pub mod country;
+pub mod event;
+pub mod sessions;
+pub mod time;
+pub mod settings;

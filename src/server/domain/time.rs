@@ -1,0 +1,44 @@
+//! Instants as epoch milliseconds and their RFC 3339 form.
+
+use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
+
+pub const MINUTE_MS: i64 = 60_000;
+
+pub fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+/// RFC 3339 in UTC with a `Z`, milliseconds only when there are some.
+pub fn format_ms(ms: i64) -> String {
+    match Utc.timestamp_millis_opt(ms).single() {
+        Some(t) => t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+        None => String::new(),
+    }
+}
+
+/// Parses RFC 3339 with an offset; `None` for anything else.
+pub fn parse_rfc3339_ms(text: &str) -> Option<i64> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.timestamp_millis())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_whole_seconds_without_a_fraction() {
+        assert_eq!(format_ms(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_ms(1_500), "1970-01-01T00:00:01.500Z");
+    }
+
+    #[test]
+    fn parses_offsets_into_the_same_instant() {
+        assert_eq!(
+            parse_rfc3339_ms("2026-03-01T12:00:00+03:00"),
+            parse_rfc3339_ms("2026-03-01T09:00:00Z")
+        );
+        assert_eq!(parse_rfc3339_ms("2026-03-01 12:00"), None);
+    }
+}

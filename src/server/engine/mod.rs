@@ -1,0 +1,345 @@
+//! The in-memory figures engine: every stored event, folded into per-user sessions and
+//! time-slot rollups as it is committed, so that a `Stats` document costs the size of
+//! its range, never a pass over every raw message.
+
+pub mod calendar;
+pub mod query;
+pub mod timeline;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use chrono_tz::Tz;
+
+use crate::model::Settings;
+use crate::server::domain::event::{Channel, Event, Kind, Sender};
+use crate::server::domain::sessions::{number_sessions, split_sessions, Msg, Session, SessionRules};
+use crate::server::domain::time::MINUTE_MS;
+use timeline::{Stamp, Timeline};
+
+/// An event as stored: the database's commit order with it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub event: Event,
+}
+
+/// One user (a `(channel, user_id)` pair) and everything derived from their events.
+#[derive(Debug)]
+pub struct UserState {
+    pub channel: Channel,
+    pub user_id: Arc<str>,
+    pub msgs: Vec<Msg>,
+    pub sessions: Vec<Session>,
+    pub valid_sessions: u32,
+    last_user_msg: Option<(i64, i64)>,
+    last_offline: Option<(i64, i64)>,
+}
+
+impl UserState {
+    fn new(channel: Channel, user_id: Arc<str>) -> Self {
+        UserState {
+            channel,
+            user_id,
+            msgs: Vec::new(),
+            sessions: Vec::new(),
+            valid_sessions: 0,
+            last_user_msg: None,
+            last_offline: None,
+        }
+    }
+
+    /// Online at `now`: a user message within the window and no later `user_offline`.
+    fn is_online(&self, now: i64, window_ms: i64) -> bool {
+        match self.last_user_msg {
+            Some(last) => now - last.0 <= window_ms && self.last_offline.is_none_or(|off| off < last),
+            None => false,
+        }
+    }
+}
+
+pub struct Engine {
+    settings: Settings,
+    settings_revision: i64,
+    rules: SessionRules,
+    tz: Tz,
+    applied_seq: i64,
+    users: Vec<UserState>,
+    /// Per channel (by its code), user id → index into `users`.
+    user_index: [HashMap<Arc<str>, u32>; 2],
+    /// Valid sessions by `(start, start_seq)`.
+    sessions: BTreeMap<(i64, i64), u32>,
+    /// Messages of valid sessions; the column is the sender.
+    messages: Timeline,
+    widget_opens: Timeline,
+    /// `(at, seq, user)` of each user's last user-sent message.
+    presence: BTreeSet<(i64, i64, u32)>,
+}
+
+pub struct BulkLoader {
+    engine: Engine,
+    touched: BTreeSet<u32>,
+}
+
+impl BulkLoader {
+    pub fn record(&mut self, events: Vec<StoredEvent>) {
+        for stored in &events {
+            if let Some(user) = self.engine.record(stored) {
+                self.touched.insert(user);
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> Engine {
+        for user in std::mem::take(&mut self.touched) {
+            self.engine.users[user as usize].msgs.sort_by_key(Msg::order_key);
+            self.engine.resplit_user(user);
+        }
+        self.engine
+    }
+}
+
+/// Parses a settings' time zone; the settings store only valid ones.
+pub fn parse_timezone(name: &str) -> Option<Tz> {
+    name.parse().ok()
+}
+
+fn rules_of(settings: &Settings) -> SessionRules {
+    SessionRules {
+        gap_ms: settings.session_gap_minutes as i64 * MINUTE_MS,
+        min_messages: settings.min_session_messages as usize,
+    }
+}
+
+impl Engine {
+    pub fn new(settings: Settings, settings_revision: i64) -> Self {
+        Engine {
+            rules: rules_of(&settings),
+            tz: parse_timezone(&settings.timezone).unwrap_or(Tz::UTC),
+            settings,
+            settings_revision,
+            applied_seq: 0,
+            users: Vec::new(),
+            user_index: Default::default(),
+            sessions: BTreeMap::new(),
+            messages: Timeline::default(),
+            widget_opens: Timeline::default(),
+            presence: BTreeSet::new(),
+        }
+    }
+
+    /// Starts a bulk load: events are recorded first and each user's sessions are cut
+    /// once at the end, instead of after every message.
+    pub fn bulk_loader(settings: Settings, settings_revision: i64) -> BulkLoader {
+        BulkLoader { engine: Engine::new(settings, settings_revision), touched: BTreeSet::new() }
+    }
+
+    /// Builds an engine from stored events in one pass.
+    pub fn build(settings: Settings, settings_revision: i64, events: Vec<StoredEvent>) -> Self {
+        let mut loader = Engine::bulk_loader(settings, settings_revision);
+        loader.record(events);
+        loader.finish()
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn settings_revision(&self) -> i64 {
+        self.settings_revision
+    }
+
+    pub fn applied_seq(&self) -> i64 {
+        self.applied_seq
+    }
+
+    /// The data version: grows with every applied event and every settings change.
+    pub fn version(&self) -> u64 {
+        (self.applied_seq + self.settings_revision).max(0) as u64
+    }
+
+    /// A settings change that keeps the session rules (time zone, online window)
+    /// needs no rebuild.
+    pub fn same_rules(&self, settings: &Settings) -> bool {
+        rules_of(settings) == self.rules
+    }
+
+    pub fn set_view_settings(&mut self, settings: Settings, revision: i64) {
+        debug_assert!(self.same_rules(&settings));
+        self.tz = parse_timezone(&settings.timezone).unwrap_or(Tz::UTC);
+        self.settings = settings;
+        self.settings_revision = revision;
+    }
+
+    /// Applies committed events in commit order; events at or below the applied
+    /// sequence were applied already and are skipped.
+    pub fn apply(&mut self, events: &[StoredEvent]) {
+        for stored in events {
+            if stored.seq <= self.applied_seq {
+                continue;
+            }
+            if let Some(user) = self.record(stored) {
+                if stored.event.kind == Kind::Message {
+                    self.place_latest_message(user);
+                }
+            }
+        }
+    }
+
+    fn intern(&mut self, channel: Channel, user_id: &str) -> u32 {
+        if let Some(&id) = self.user_index[channel as usize].get(user_id) {
+            return id;
+        }
+        let name: Arc<str> = user_id.into();
+        let id = self.users.len() as u32;
+        self.users.push(UserState::new(channel, name.clone()));
+        self.user_index[channel as usize].insert(name, id);
+        id
+    }
+
+    /// Stores the raw event and the presence it implies. A message is appended to its
+    /// user's list unplaced; the caller places it. Returns the user of a message.
+    fn record(&mut self, stored: &StoredEvent) -> Option<u32> {
+        let StoredEvent { seq, event } = stored;
+        self.applied_seq = self.applied_seq.max(*seq);
+        let key = (event.at_ms, *seq);
+        match event.kind {
+            Kind::WidgetOpened => {
+                self.widget_opens.add(Stamp { at: event.at_ms, seq: *seq, channel: event.channel, column: 0 });
+                None
+            }
+            Kind::UserOnline => None,
+            Kind::UserOffline => {
+                let user = self.intern(event.channel, &event.user_id);
+                let state = &mut self.users[user as usize];
+                if state.last_offline.is_none_or(|off| off < key) {
+                    state.last_offline = Some(key);
+                }
+                None
+            }
+            Kind::Message => {
+                let user = self.intern(event.channel, &event.user_id);
+                let sender = event.sender.unwrap_or(Sender::User);
+                let state = &mut self.users[user as usize];
+                if sender == Sender::User && state.last_user_msg.is_none_or(|last| last < key) {
+                    if let Some(old) = state.last_user_msg {
+                        self.presence.remove(&(old.0, old.1, user));
+                    }
+                    state.last_user_msg = Some(key);
+                    self.presence.insert((key.0, key.1, user));
+                }
+                state.msgs.push(Msg {
+                    at: event.at_ms,
+                    seq: *seq,
+                    sender,
+                    human: event.human_mode,
+                    name: event.user_name.as_deref().map(Arc::from),
+                    country: event.country.as_deref().and_then(country_code),
+                    city: event.city.as_deref().map(Arc::from),
+                });
+                Some(user)
+            }
+        }
+    }
+
+    /// Places the user's newest message (last in `msgs`): extends or opens the last
+    /// session when it is the latest in time, otherwise re-cuts the user's sessions.
+    fn place_latest_message(&mut self, user: u32) {
+        let rules = self.rules;
+        let state = &mut self.users[user as usize];
+        let index = state.msgs.len() - 1;
+        let in_order = index == 0 || state.msgs[index - 1].order_key() <= state.msgs[index].order_key();
+        if !in_order {
+            let msg = state.msgs.pop().expect("just pushed");
+            let pos = state.msgs.partition_point(|m| m.order_key() <= msg.order_key());
+            state.msgs.insert(pos, msg);
+            self.resplit_user(user);
+            return;
+        }
+        let msg = state.msgs[index].clone();
+        match state.sessions.last_mut() {
+            Some(last) if last.joins(rules, &msg) => {
+                let was_valid = last.valid;
+                last.push(&msg);
+                if was_valid {
+                    let stamp = message_stamp(state.channel, &msg);
+                    self.messages.add(stamp);
+                } else if last.len >= rules.min_messages {
+                    last.valid = true;
+                    state.valid_sessions += 1;
+                    last.number = state.valid_sessions;
+                    let session = last.clone();
+                    self.index_session(user, &session);
+                }
+            }
+            _ => {
+                let mut opened = split_sessions(std::slice::from_ref(&msg), rules).remove(0);
+                opened.first = index;
+                if opened.valid {
+                    state.valid_sessions += 1;
+                    opened.number = state.valid_sessions;
+                }
+                state.sessions.push(opened.clone());
+                if opened.valid {
+                    self.index_session(user, &opened);
+                }
+            }
+        }
+    }
+
+    /// Re-cuts all of one user's sessions from their sorted messages.
+    fn resplit_user(&mut self, user: u32) {
+        let old = std::mem::take(&mut self.users[user as usize].sessions);
+        for session in old.iter().filter(|s| s.valid) {
+            self.unindex_session(user, session);
+        }
+        let state = &mut self.users[user as usize];
+        let mut sessions = split_sessions(&state.msgs, self.rules);
+        state.valid_sessions = number_sessions(&mut sessions, self.rules);
+        for session in sessions.iter().filter(|s| s.valid) {
+            self.index_session(user, session);
+        }
+        self.users[user as usize].sessions = sessions;
+    }
+
+    fn index_session(&mut self, user: u32, session: &Session) {
+        let state = &self.users[user as usize];
+        for msg in &state.msgs[session.indices()] {
+            self.messages.add(message_stamp(state.channel, msg));
+        }
+        self.sessions.insert((session.start, session.start_seq), user);
+    }
+
+    /// Takes a valid session out of the rollups. The session must describe the
+    /// messages as they were when it was indexed.
+    fn unindex_session(&mut self, user: u32, session: &Session) {
+        let state = &self.users[user as usize];
+        for msg in &state.msgs[session.indices()] {
+            self.messages.remove(message_stamp(state.channel, msg));
+        }
+        self.sessions.remove(&(session.start, session.start_seq));
+    }
+
+    pub fn user(&self, user: u32) -> &UserState {
+        &self.users[user as usize]
+    }
+
+    /// The session of `user` that starts at `key`.
+    pub fn session_at(&self, user: u32, key: (i64, i64)) -> &Session {
+        let sessions = &self.users[user as usize].sessions;
+        let pos = sessions.partition_point(|s| (s.start, s.start_seq) < key);
+        &sessions[pos]
+    }
+}
+
+fn message_stamp(channel: Channel, msg: &Msg) -> Stamp {
+    Stamp { at: msg.at, seq: msg.seq, channel, column: msg.sender as u8 }
+}
+
+fn country_code(code: &str) -> Option<[u8; 2]> {
+    code.as_bytes().try_into().ok()
+}
+
+pub fn country_text(code: [u8; 2]) -> String {
+    String::from_utf8_lossy(&code).into_owned()
+}

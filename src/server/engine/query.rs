@@ -1,0 +1,291 @@
+//! Reads one `Stats` document out of the engine for a channel, a range and a page.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+
+use super::calendar::{add_months, first_of_month, local, start_of_day, weekday_hour, Boundaries};
+use super::{country_text, Engine};
+use crate::model::{
+    ChannelCount, ChannelFilter, CountryCount, DayCount, DistributionBucket, MonthCount, SessionRow, SessionsPage, Stats,
+    Totals,
+};
+use crate::server::domain::event::Channel;
+use crate::server::domain::sessions::Session;
+use crate::server::domain::time::{format_ms, MINUTE_MS};
+
+pub const MAX_DAYS: i64 = 400;
+const TOP_COUNTRIES: usize = 10;
+
+/// What a caller asks for; `from`/`to` are a half-open range of epoch milliseconds.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct StatsQuery {
+    pub channel: ChannelFilter,
+    pub from: i64,
+    pub to: i64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+fn includes(filter: ChannelFilter, channel: Channel) -> bool {
+    match filter {
+        ChannelFilter::All => true,
+        ChannelFilter::Web => channel == Channel::Web,
+        ChannelFilter::Premium => channel == Channel::Premium,
+    }
+}
+
+/// Upper bounds of the distribution buckets, after the optional "1".
+const DISTRIBUTION: [(&str, usize); 5] = [("2", 2), ("3-5", 5), ("6-10", 10), ("11-20", 20), ("21+", usize::MAX)];
+
+fn distribution_labels(min_messages: u32) -> Vec<(&'static str, usize)> {
+    let mut labels = Vec::with_capacity(6);
+    if min_messages <= 1 {
+        labels.push(("1", 1));
+    }
+    labels.extend(DISTRIBUTION);
+    labels
+}
+
+/// A valid session in range, as the sessions table needs it.
+struct Candidate<'a> {
+    user: u32,
+    session: &'a Session,
+}
+
+impl Engine {
+    pub fn stats(&self, q: &StatsQuery, now: i64) -> Stats {
+        let tz = self.tz;
+        let days = self.day_boundaries(q.from, q.to);
+        let labels = distribution_labels(self.settings.min_session_messages);
+
+        let mut totals = Totals::default();
+        let mut daily_sessions = vec![0u64; days.0.len().saturating_sub(1)];
+        let mut daily_messages = daily_sessions.clone();
+        let mut channels = [(0u64, 0u64); 2];
+        let mut distribution = vec![0u64; labels.len()];
+        let mut users: HashMap<u32, Option<[u8; 2]>> = HashMap::new();
+        let mut candidates: Vec<Candidate> = Vec::new();
+        let (mut messages_of_sessions, mut duration_ms) = (0u64, 0i64);
+
+        for (&key, &user) in self.sessions.range((q.from, i64::MIN)..(q.to, i64::MIN)) {
+            let state = &self.users[user as usize];
+            if !includes(q.channel, state.channel) {
+                continue;
+            }
+            let session = self.session_at(user, key);
+            totals.sessions += 1;
+            totals.human_sessions += session.human as u64;
+            channels[state.channel as usize].0 += 1;
+            messages_of_sessions += session.len as u64;
+            duration_ms += session.duration_ms();
+            if let Some(i) = labels.iter().position(|(_, upper)| session.len <= *upper) {
+                distribution[i] += 1;
+            }
+            if let Some(day) = days.index_of(session.start) {
+                daily_sessions[day] += 1;
+            }
+            // Sessions come in start order, so the last one that names a country wins.
+            let country = users.entry(user).or_insert(None);
+            if session.country.is_some() {
+                *country = session.country;
+            }
+            candidates.push(Candidate { user, session });
+        }
+
+        let mut heatmap = vec![vec![0u64; 24]; 7];
+        self.messages.visit(q.from, q.to, |slot_start, counts| {
+            let mut slot_total = 0;
+            for channel in Channel::ALL.into_iter().filter(|c| includes(q.channel, *c)) {
+                let [user, bot, operator] = counts[channel as usize];
+                totals.user_messages += user;
+                totals.bot_messages += bot;
+                totals.operator_messages += operator;
+                channels[channel as usize].1 += user + bot + operator;
+                slot_total += user + bot + operator;
+            }
+            if slot_total == 0 {
+                return;
+            }
+            let instant = slot_start.max(q.from);
+            if let Some(day) = days.index_of(instant) {
+                daily_messages[day] += slot_total;
+            }
+            let (weekday, hour) = weekday_hour(local(tz, instant));
+            heatmap[weekday][hour] += slot_total;
+        });
+        totals.messages = totals.user_messages + totals.bot_messages + totals.operator_messages;
+
+        self.widget_opens.visit(q.from, q.to, |_, counts| {
+            for channel in Channel::ALL.into_iter().filter(|c| includes(q.channel, *c)) {
+                totals.widget_opens += counts[channel as usize][0];
+            }
+        });
+
+        totals.users = users.len() as u64;
+        for user in users.keys() {
+            match self.users[*user as usize].channel {
+                Channel::Web => totals.web_users += 1,
+                Channel::Premium => totals.premium_users += 1,
+            }
+        }
+        totals.online_users = self.online_users(q.channel, now);
+        if totals.sessions > 0 {
+            totals.avg_messages_per_session = messages_of_sessions as f64 / totals.sessions as f64;
+            totals.avg_session_seconds = duration_ms as f64 / 1000.0 / totals.sessions as f64;
+        }
+
+        Stats {
+            channel: q.channel,
+            from: format_ms(q.from),
+            to: format_ms(q.to),
+            generated_at: format_ms(now),
+            version: self.version(),
+            settings: self.settings.clone(),
+            totals,
+            monthly: self.monthly(q),
+            daily: self.daily(&days, daily_messages, daily_sessions),
+            heatmap,
+            countries: countries(&users),
+            distribution: labels
+                .iter()
+                .zip(distribution)
+                .map(|((bucket, _), sessions)| DistributionBucket { bucket: bucket.to_string(), sessions })
+                .collect(),
+            channels: Channel::ALL
+                .iter()
+                .map(|c| ChannelCount {
+                    channel: c.as_str().to_string(),
+                    sessions: channels[*c as usize].0,
+                    messages: channels[*c as usize].1,
+                })
+                .collect(),
+            sessions_page: self.sessions_page(q, candidates),
+        }
+    }
+
+    /// Local midnights from the day of `from` through the day after the one holding
+    /// the last instant before `to`, keeping at most the last `MAX_DAYS` days.
+    fn day_boundaries(&self, from: i64, to: i64) -> Boundaries {
+        if from >= to {
+            return Boundaries(Vec::new());
+        }
+        let last = local(self.tz, to - 1).date();
+        let first = local(self.tz, from).date().max(last - Duration::days(MAX_DAYS - 1));
+        let count = (last - first).num_days() + 2;
+        Boundaries((0..count).map(|i| start_of_day(self.tz, first + Duration::days(i))).collect())
+    }
+
+    fn daily(&self, days: &Boundaries, messages: Vec<u64>, sessions: Vec<u64>) -> Vec<DayCount> {
+        days.0
+            .iter()
+            .zip(messages.into_iter().zip(sessions))
+            .map(|(start, (messages, sessions))| DayCount {
+                date: local(self.tz, *start).date().format("%Y-%m-%d").to_string(),
+                messages,
+                sessions,
+            })
+            .collect()
+    }
+
+    /// The twelve local calendar months ending with the one that holds `to`.
+    fn monthly(&self, q: &StatsQuery) -> Vec<MonthCount> {
+        let last = first_of_month(local(self.tz, q.to).date());
+        let months: Vec<NaiveDate> = (0..=12).map(|i| add_months(last, i - 11)).collect();
+        let bounds = Boundaries(months.iter().map(|m| start_of_day(self.tz, *m)).collect());
+        let mut counts = [0u64; 12];
+        let (start, end) = (bounds.0[0], bounds.0[12]);
+        self.messages.visit(start, end, |slot_start, slot| {
+            if let Some(month) = bounds.index_of(slot_start) {
+                for channel in Channel::ALL.into_iter().filter(|c| includes(q.channel, *c)) {
+                    counts[month] += slot[channel as usize].iter().sum::<u64>();
+                }
+            }
+        });
+        months
+            .iter()
+            .zip(counts)
+            .map(|(month, messages)| MonthCount { month: month.format("%Y-%m").to_string(), messages })
+            .collect()
+    }
+
+    fn online_users(&self, filter: ChannelFilter, now: i64) -> u64 {
+        let window = self.settings.online_window_minutes as i64 * MINUTE_MS;
+        self.presence
+            .range((now - window, i64::MIN, 0)..)
+            .filter(|(_, _, user)| {
+                let state = &self.users[*user as usize];
+                includes(filter, state.channel) && state.is_online(now, window)
+            })
+            .count() as u64
+    }
+
+    fn session_id(&self, c: &Candidate) -> String {
+        format!("{}#{}", self.users[c.user as usize].user_id, c.session.number)
+    }
+
+    /// Newest last activity first; ties by session id in byte order.
+    fn row_order(&self, a: &Candidate, b: &Candidate) -> Ordering {
+        b.session
+            .end
+            .cmp(&a.session.end)
+            .then_with(|| self.session_id(a).cmp(&self.session_id(b)))
+    }
+
+    fn sessions_page(&self, q: &StatsQuery, mut candidates: Vec<Candidate>) -> SessionsPage {
+        let total = candidates.len() as u64;
+        let skip = (q.page.saturating_sub(1) * q.per_page).min(total) as usize;
+        let wanted = (skip + q.per_page as usize).min(candidates.len());
+        if wanted > 0 && wanted < candidates.len() {
+            candidates.select_nth_unstable_by(wanted - 1, |a, b| self.row_order(a, b));
+            candidates.truncate(wanted);
+        }
+        candidates.sort_by(|a, b| self.row_order(a, b));
+        let rows = candidates[skip.min(candidates.len())..].iter().map(|c| self.row(c)).collect();
+        SessionsPage { page: q.page, per_page: q.per_page, total, rows }
+    }
+
+    fn row(&self, c: &Candidate) -> SessionRow {
+        let state = &self.users[c.user as usize];
+        let s = c.session;
+        SessionRow {
+            session_id: self.session_id(c),
+            user_id: state.user_id.to_string(),
+            channel: state.channel.as_str().to_string(),
+            session_number: s.number as u64,
+            total_sessions: state.valid_sessions as u64,
+            user_name: s.last_text(&state.msgs, |m| m.name.as_ref()).map(str::to_string),
+            first_activity: format_ms(s.start),
+            last_activity: format_ms(s.end),
+            message_count: s.len as u64,
+            human_mode: s.human,
+            country: s.country.map(country_text),
+            city: s.last_text(&state.msgs, |m| m.city.as_ref()).map(str::to_string),
+        }
+    }
+}
+
+/// Top countries by users, then "other" and "unknown", always present.
+fn countries(users: &HashMap<u32, Option<[u8; 2]>>) -> Vec<CountryCount> {
+    let mut by_code: HashMap<[u8; 2], u64> = HashMap::new();
+    let mut unknown = 0;
+    for country in users.values() {
+        match country {
+            Some(code) => *by_code.entry(*code).or_default() += 1,
+            None => unknown += 1,
+        }
+    }
+    let mut ranked: Vec<([u8; 2], u64)> = by_code.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let other = ranked.iter().skip(TOP_COUNTRIES).map(|(_, n)| n).sum();
+    ranked
+        .into_iter()
+        .take(TOP_COUNTRIES)
+        .map(|(code, users)| CountryCount { country: country_text(code), users })
+        .chain([
+            CountryCount { country: "other".into(), users: other },
+            CountryCount { country: "unknown".into(), users: unknown },
+        ])
+        .collect()
+}

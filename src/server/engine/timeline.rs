@@ -1,0 +1,120 @@
+//! Counts kept in 15-minute UTC slots, with each slot's exact instants beside them.
+//!
+//! Every time-zone offset in use today is a whole number of quarter hours, so a slot
+//! never straddles a local hour, day or month: whole slots are summed from their counts
+//! and only the two slots cut by a range's ends are read entry by entry.
+
+use std::collections::BTreeMap;
+
+use crate::server::domain::event::Channel;
+
+pub const SLOT_MS: i64 = 15 * 60_000;
+/// Columns per channel: the senders for messages; widget opens use column 0.
+pub const COLUMNS: usize = 3;
+
+pub type Counts = [[u64; COLUMNS]; 2];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    pub at: i64,
+    pub seq: i64,
+    pub channel: Channel,
+    pub column: u8,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Slot {
+    counts: Counts,
+    stamps: Vec<Stamp>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Timeline {
+    slots: BTreeMap<i64, Slot>,
+}
+
+fn slot_of(at: i64) -> i64 {
+    at.div_euclid(SLOT_MS)
+}
+
+impl Timeline {
+    pub fn add(&mut self, stamp: Stamp) {
+        let slot = self.slots.entry(slot_of(stamp.at)).or_default();
+        slot.counts[stamp.channel as usize][stamp.column as usize] += 1;
+        slot.stamps.push(stamp);
+    }
+
+    pub fn remove(&mut self, stamp: Stamp) {
+        let key = slot_of(stamp.at);
+        let Some(slot) = self.slots.get_mut(&key) else {
+            return;
+        };
+        if let Some(pos) = slot.stamps.iter().position(|s| s.seq == stamp.seq) {
+            slot.stamps.swap_remove(pos);
+            slot.counts[stamp.channel as usize][stamp.column as usize] -= 1;
+        }
+        if slot.stamps.is_empty() {
+            self.slots.remove(&key);
+        }
+    }
+
+    /// Calls `visit(slot_start_ms, counts)` for every non-empty slot meeting `[from, to)`,
+    /// with the counts of the two cut slots limited to the instants inside the range.
+    pub fn visit(&self, from: i64, to: i64, mut visit: impl FnMut(i64, &Counts)) {
+        if from >= to {
+            return;
+        }
+        let (first, last) = (slot_of(from), slot_of(to - 1));
+        for (&key, slot) in self.slots.range(first..=last) {
+            let start = key * SLOT_MS;
+            if start >= from && start + SLOT_MS <= to {
+                visit(start, &slot.counts);
+            } else {
+                let mut partial = Counts::default();
+                for s in slot.stamps.iter().filter(|s| s.at >= from && s.at < to) {
+                    partial[s.channel as usize][s.column as usize] += 1;
+                }
+                visit(start, &partial);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp(at: i64, seq: i64, channel: Channel) -> Stamp {
+        Stamp { at, seq, channel, column: 0 }
+    }
+
+    fn total(t: &Timeline, from: i64, to: i64) -> u64 {
+        let mut sum = 0;
+        t.visit(from, to, |_, c| sum += c[0][0] + c[1][0]);
+        sum
+    }
+
+    #[test]
+    fn ranges_cut_inside_slots_count_exactly() {
+        let mut t = Timeline::default();
+        for (i, at) in [10, SLOT_MS - 1, SLOT_MS, 3 * SLOT_MS + 5].into_iter().enumerate() {
+            t.add(stamp(at, i as i64, Channel::Web));
+        }
+        assert_eq!(total(&t, 0, 4 * SLOT_MS), 4);
+        assert_eq!(total(&t, 11, SLOT_MS), 1);
+        assert_eq!(total(&t, 10, SLOT_MS + 1), 3);
+        assert_eq!(total(&t, 3 * SLOT_MS + 5, 3 * SLOT_MS + 6), 1);
+        assert_eq!(total(&t, 5, 5), 0);
+    }
+
+    #[test]
+    fn removing_takes_out_one_entry_and_drops_empty_slots() {
+        let mut t = Timeline::default();
+        t.add(stamp(10, 1, Channel::Premium));
+        t.add(stamp(10, 2, Channel::Premium));
+        t.remove(stamp(10, 1, Channel::Premium));
+        assert_eq!(total(&t, 0, SLOT_MS), 1);
+        t.remove(stamp(10, 2, Channel::Premium));
+        assert!(t.slots.is_empty());
+    }
+}

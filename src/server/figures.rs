@@ -1,0 +1,202 @@
+//! The figures service: owns the engine, keeps it in step with the database, and hands
+//! out `Stats` snapshots that are computed once per data version and shared by every
+//! reader asking the same question in the same second.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use bytes::Bytes;
+use parking_lot::{Mutex, RwLock};
+use tokio::sync::OnceCell;
+
+use crate::model::{Settings, Stats};
+use crate::server::db::{Db, DbError};
+use crate::server::engine::query::StatsQuery;
+use crate::server::engine::{Engine, StoredEvent};
+
+/// Events read per round trip while catching up.
+const CATCH_UP_PAGE: i64 = 10_000;
+/// Cached snapshots kept before old versions are dropped.
+const CACHE_LIMIT: usize = 512;
+
+/// One computed document, with its JSON made at most once.
+pub struct Snapshot {
+    pub stats: Stats,
+    json: OnceLock<Bytes>,
+}
+
+impl Snapshot {
+    pub fn json(&self) -> Bytes {
+        self.json
+            .get_or_init(|| Bytes::from(serde_json::to_vec(&self.stats).expect("Stats serializes")))
+            .clone()
+    }
+}
+
+type CacheKey = (StatsQuery, u64, i64);
+
+pub struct Figures {
+    db: Db,
+    engine: RwLock<Engine>,
+    /// Serializes catch-up and the swap after a rebuild, so events apply in order once.
+    sync: tokio::sync::Mutex<()>,
+    cache: Mutex<HashMap<CacheKey, Arc<OnceCell<Arc<Snapshot>>>>>,
+    /// The settings revision the newest requested rebuild will serve.
+    rebuild_revision: AtomicI64,
+    rebuilds_running: AtomicUsize,
+    computations: AtomicU64,
+}
+
+impl Figures {
+    /// Reads every stored event into a fresh engine with the stored settings.
+    pub async fn load(db: Db) -> Result<Figures, DbError> {
+        let engine = build_engine(&db).await?;
+        Ok(Figures {
+            db,
+            engine: RwLock::new(engine),
+            sync: tokio::sync::Mutex::new(()),
+            cache: Mutex::new(HashMap::new()),
+            rebuild_revision: AtomicI64::new(0),
+            rebuilds_running: AtomicUsize::new(0),
+            computations: AtomicU64::new(0),
+        })
+    }
+
+    pub fn version(&self) -> u64 {
+        self.engine.read().version()
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.engine.read().settings().clone()
+    }
+
+    /// How many documents were computed (not served from the snapshot cache).
+    pub fn computations(&self) -> u64 {
+        self.computations.load(Ordering::Relaxed)
+    }
+
+    /// Applies every event committed since the last one applied; returns them.
+    pub async fn catch_up(&self) -> Result<Vec<StoredEvent>, DbError> {
+        let _in_order = self.sync.lock().await;
+        let mut applied = Vec::new();
+        loop {
+            let after = self.engine.read().applied_seq();
+            let page = self.db.events_after(after, CATCH_UP_PAGE).await?;
+            let full = page.len() as i64 == CATCH_UP_PAGE;
+            self.engine.write().apply(&page);
+            applied.extend(page);
+            if !full {
+                return Ok(applied);
+            }
+        }
+    }
+
+    /// The document for `query` at the current version, computed at most once per
+    /// version and second however many readers ask at once.
+    pub async fn stats(&self, query: StatsQuery, now_ms: i64) -> Arc<Snapshot> {
+        let version = self.version();
+        let key = (query, version, now_ms.div_euclid(1000));
+        let cell = {
+            let mut cache = self.cache.lock();
+            if cache.len() >= CACHE_LIMIT {
+                cache.retain(|(_, v, second), _| *v == version && *second >= key.2 - 1);
+            }
+            cache.entry(key.clone()).or_default().clone()
+        };
+        cell.get_or_init(|| async {
+            self.computations.fetch_add(1, Ordering::Relaxed);
+            let stats = self.engine.read().stats(&key.0, now_ms);
+            Arc::new(Snapshot { stats, json: OnceLock::new() })
+        })
+        .await
+        .clone()
+    }
+
+    /// Every session row of a range, newest first, for the CSV export.
+    pub fn all_session_rows(&self, mut query: StatsQuery) -> Vec<crate::model::SessionRow> {
+        query.page = 1;
+        query.per_page = u32::MAX as u64;
+        self.engine.read().stats(&query, crate::server::domain::time::now_ms()).sessions_page.rows
+    }
+
+    /// Stores new settings. A change of the session rules rebuilds every session in the
+    /// background while reads go on with the old figures; `on_ready` runs when the new
+    /// figures serve.
+    pub async fn change_settings(
+        self: &Arc<Self>,
+        settings: Settings,
+        on_ready: impl FnOnce(u64) + Send + 'static,
+    ) -> Result<(), DbError> {
+        let revision = self.db.save_settings(&settings).await?;
+        self.rebuild_revision.store(revision, Ordering::SeqCst);
+        let in_place = {
+            let mut engine = self.engine.write();
+            // While a rebuild runs, the engine's rules are about to change: only a new
+            // rebuild can apply even a view-only change on top of it.
+            if engine.same_rules(&settings) && self.rebuilds_running.load(Ordering::SeqCst) == 0 {
+                engine.set_view_settings(settings, revision);
+                Some(engine.version())
+            } else {
+                None
+            }
+        };
+        match in_place {
+            Some(version) => on_ready(version),
+            None => {
+                let figures = self.clone();
+                self.rebuilds_running.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(async move {
+                    let outcome = figures.rebuild(revision).await;
+                    figures.rebuilds_running.fetch_sub(1, Ordering::SeqCst);
+                    match outcome {
+                        Ok(Some(version)) => on_ready(version),
+                        Ok(None) => tracing::info!(revision, "a newer settings change superseded this rebuild"),
+                        Err(error) => tracing::error!(%error, "rebuilding the figures failed"),
+                    }
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds a new engine from the database and swaps it in, unless a newer settings
+    /// change has been requested meanwhile.
+    async fn rebuild(&self, revision: i64) -> Result<Option<u64>, DbError> {
+        let started = std::time::Instant::now();
+        let mut fresh = build_engine(&self.db).await?;
+        let _in_order = self.sync.lock().await;
+        if self.rebuild_revision.load(Ordering::SeqCst) != revision || fresh.settings_revision() != revision {
+            return Ok(None);
+        }
+        loop {
+            let page = self.db.events_after(fresh.applied_seq(), CATCH_UP_PAGE).await?;
+            if page.is_empty() {
+                break;
+            }
+            fresh.apply(&page);
+        }
+        let version = fresh.version();
+        *self.engine.write() = fresh;
+        tracing::info!(revision, elapsed_ms = started.elapsed().as_millis() as u64, "figures rebuilt");
+        Ok(Some(version))
+    }
+}
+
+async fn build_engine(db: &Db) -> Result<Engine, DbError> {
+    let (settings, revision) = db.load_settings().await?;
+    let mut loader = Engine::bulk_loader(settings, revision);
+    let mut after = 0;
+    loop {
+        let page = db.events_after(after, CATCH_UP_PAGE * 5).await?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        loader.record(page);
+    }
+    Ok(loader.finish())
+}
+
+/// Distinct channels among events, for notifications.
+pub fn channels_of(events: &[StoredEvent]) -> BTreeSet<crate::server::domain::event::Channel> {
+    events.iter().map(|e| e.event.channel).collect()
+}

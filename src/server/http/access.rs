@@ -1,0 +1,53 @@
+//! Extractors that admit a request: an ingest key, or a read key or admin session.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+
+use super::error::ApiError;
+use crate::server::auth::keyring::bearer;
+use crate::server::auth::sessions::session_token;
+use crate::server::auth::Scope;
+use crate::server::state::AppState;
+
+fn header<'a>(parts: &'a Parts, name: axum::http::HeaderName) -> Option<&'a str> {
+    parts.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// A request carrying a valid key with the `ingest` scope.
+pub struct IngestAccess;
+
+impl FromRequestParts<AppState> for IngestAccess {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        state.keyring.check(bearer(header(parts, AUTHORIZATION)), Scope::Ingest)?;
+        Ok(IngestAccess)
+    }
+}
+
+/// A request from a logged-in admin, or carrying a valid key with the `read` scope.
+pub struct ReadAccess;
+
+impl FromRequestParts<AppState> for ReadAccess {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(token) = bearer(header(parts, AUTHORIZATION)) {
+            state.keyring.check(Some(token), Scope::Read)?;
+            return Ok(ReadAccess);
+        }
+        match admin_of(parts, state).await? {
+            Some(_) => Ok(ReadAccess),
+            None => Err(ApiError::NotLoggedIn),
+        }
+    }
+}
+
+/// The admin whose session cookie the request carries, if any.
+pub async fn admin_of(parts: &Parts, state: &AppState) -> Result<Option<String>, ApiError> {
+    match session_token(header(parts, COOKIE)) {
+        Some(token) => Ok(state.admin_sessions.user(token).await?),
+        None => Ok(None),
+    }
+}

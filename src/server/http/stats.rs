@@ -1,0 +1,170 @@
+//! `GET /api/stats` and `GET /api/stats/sessions.csv`.
+
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::access::ReadAccess;
+use super::error::ApiError;
+use crate::model::{ChannelFilter, SessionRow};
+use crate::server::domain::time::{now_ms, parse_rfc3339_ms};
+use crate::server::engine::query::StatsQuery;
+use crate::server::state::AppState;
+
+pub const DEFAULT_DAYS: i64 = 30;
+pub const MAX_PER_PAGE: u64 = 500;
+const DAY_MS: i64 = 86_400_000;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct StatsParams {
+    pub channel: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+}
+
+/// Resolves the contract's defaults. `to` defaults to now, rounded up to the next whole
+/// second so that readers within one second share one snapshot and still see every
+/// event committed before they asked.
+pub fn resolve_query(p: &StatsParams, now: i64) -> Result<StatsQuery, String> {
+    let channel = match p.channel.as_deref() {
+        None | Some("") => ChannelFilter::All,
+        Some(text) => ChannelFilter::parse(text).ok_or("channel must be all, web or premium")?,
+    };
+    let time = |value: &Option<String>, name: &str| -> Result<Option<i64>, String> {
+        match value.as_deref() {
+            None | Some("") => Ok(None),
+            Some(text) => parse_rfc3339_ms(text)
+                .map(Some)
+                .ok_or(format!("{name} must be an RFC 3339 time with an offset")),
+        }
+    };
+    let to = time(&p.to, "to")?.unwrap_or_else(|| (now.div_euclid(1000) + 1) * 1000);
+    let from = time(&p.from, "from")?.unwrap_or(to - DEFAULT_DAYS * DAY_MS);
+    if from >= to {
+        return Err("from must be before to".into());
+    }
+    let number = |value: &Option<String>, name: &str, default: u64, max: u64| -> Result<u64, String> {
+        match value.as_deref() {
+            None | Some("") => Ok(default),
+            Some(text) => text
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or(format!("{name} must be a whole number from 1 to {max}")),
+        }
+    };
+    Ok(StatsQuery {
+        channel,
+        from,
+        to,
+        page: number(&p.page, "page", 1, 1_000_000)?,
+        per_page: number(&p.per_page, "per_page", 50, MAX_PER_PAGE)?,
+    })
+}
+
+pub async fn get_stats(
+    State(state): State<AppState>,
+    _access: ReadAccess,
+    Query(params): Query<StatsParams>,
+) -> Result<Response, ApiError> {
+    let now = now_ms();
+    let query = resolve_query(&params, now).map_err(ApiError::BadRequest)?;
+    let snapshot = state.figures.stats(query, now).await;
+    Ok(([(header::CONTENT_TYPE, "application/json")], snapshot.json()).into_response())
+}
+
+pub async fn get_sessions_csv(
+    State(state): State<AppState>,
+    _access: ReadAccess,
+    Query(mut params): Query<StatsParams>,
+) -> Result<Response, ApiError> {
+    params.page = None;
+    params.per_page = None;
+    let query = resolve_query(&params, now_ms()).map_err(ApiError::BadRequest)?;
+    let rows = state.figures.all_session_rows(query);
+    let chunks = std::iter::once(Ok::<_, std::convert::Infallible>(CSV_HEADER.to_string()))
+        .chain(rows.chunks(1000).map(|chunk| Ok(chunk.iter().map(csv_line).collect::<String>())))
+        .collect::<Vec<_>>();
+    let body = Body::from_stream(futures::stream::iter(chunks));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"sessions.csv\""),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+const CSV_HEADER: &str = "session_id,user_id,channel,session_number,total_sessions,user_name,first_activity,\
+last_activity,message_count,human_mode,country,city\n";
+
+fn csv_line(r: &SessionRow) -> String {
+    let fields = [
+        csv_field(&r.session_id),
+        csv_field(&r.user_id),
+        r.channel.clone(),
+        r.session_number.to_string(),
+        r.total_sessions.to_string(),
+        csv_field(r.user_name.as_deref().unwrap_or("")),
+        r.first_activity.clone(),
+        r.last_activity.clone(),
+        r.message_count.to_string(),
+        r.human_mode.to_string(),
+        r.country.clone().unwrap_or_default(),
+        csv_field(r.city.as_deref().unwrap_or("")),
+    ];
+    fields.join(",") + "\n"
+}
+
+/// Quotes a user-supplied cell, and defuses one a spreadsheet would run as a formula.
+fn csv_field(text: &str) -> String {
+    let defused = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if defused.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", defused.replace('"', "\"\""))
+    } else {
+        defused
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_last_thirty_days_to_the_next_second() {
+        let q = resolve_query(&StatsParams::default(), 10_000_500).unwrap();
+        assert_eq!(q.to, 10_001_000);
+        assert_eq!(q.from, 10_001_000 - 30 * DAY_MS);
+        assert_eq!((q.channel, q.page, q.per_page), (ChannelFilter::All, 1, 50));
+    }
+
+    #[test]
+    fn bad_parameters_are_explained() {
+        let bad = |p: StatsParams| resolve_query(&p, 0).unwrap_err();
+        assert!(bad(StatsParams { channel: Some("mobile".into()), ..Default::default() }).contains("channel"));
+        assert!(bad(StatsParams { per_page: Some("501".into()), ..Default::default() }).contains("per_page"));
+        assert!(bad(StatsParams { from: Some("yesterday".into()), ..Default::default() }).contains("from"));
+        let reversed = StatsParams {
+            from: Some("2026-01-02T00:00:00Z".into()),
+            to: Some("2026-01-01T00:00:00Z".into()),
+            ..Default::default()
+        };
+        assert!(bad(reversed).contains("before"));
+    }
+
+    #[test]
+    fn csv_cells_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+    }
+}

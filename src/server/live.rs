@@ -1,0 +1,138 @@
+//! Pushes committed changes to `/dashboard` sockets: one event per committed widget
+//! event, and `stats_update` coalesced to at most one per channel every 100 ms.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
+use serde::Serialize;
+use socketioxide::SocketIo;
+
+use crate::server::domain::event::{Channel, Event, Kind};
+use crate::server::domain::time::{format_ms, now_ms};
+
+pub const DASHBOARD_NS: &str = "/dashboard";
+const COALESCE: Duration = Duration::from_millis(100);
+
+#[derive(Serialize)]
+struct StatsUpdate<'a> {
+    channel: &'a str,
+    version: u64,
+    kinds: Vec<&'static str>,
+    at: String,
+}
+
+#[derive(Serialize)]
+struct MessageSignal<'a> {
+    channel: &'a str,
+    user_id: &'a str,
+    sender: &'a str,
+    human_mode: bool,
+    at: String,
+}
+
+#[derive(Serialize)]
+struct UserSignal<'a> {
+    channel: &'a str,
+    user_id: &'a str,
+    at: String,
+}
+
+#[derive(Default)]
+struct Pending {
+    last_sent: Option<Instant>,
+    timer_armed: bool,
+    kinds: BTreeSet<&'static str>,
+    version: u64,
+}
+
+pub struct Live {
+    io: SocketIo,
+    pending: [Mutex<Pending>; 2],
+}
+
+impl Live {
+    pub fn new(io: SocketIo) -> Arc<Live> {
+        Arc::new(Live { io, pending: Default::default() })
+    }
+
+    /// Announces that figures of `channel` changed up to `version`. The first change
+    /// after a quiet spell goes out at once; later ones within 100 ms are merged into
+    /// one trailing update carrying the newest version.
+    pub fn stats_changed(self: &Arc<Self>, channel: Channel, kinds: &[&'static str], version: u64) {
+        let mut pending = self.pending[channel as usize].lock();
+        pending.kinds.extend(kinds);
+        pending.version = pending.version.max(version);
+        if pending.timer_armed {
+            return;
+        }
+        let now = Instant::now();
+        let wait = pending.last_sent.map_or(Duration::ZERO, |sent| COALESCE.saturating_sub(now - sent));
+        if wait.is_zero() {
+            let update = take_update(&mut pending, now);
+            drop(pending);
+            self.spawn_emit(channel, update);
+            return;
+        }
+        pending.timer_armed = true;
+        drop(pending);
+        let live = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(wait).await;
+            let update = {
+                let mut pending = live.pending[channel as usize].lock();
+                pending.timer_armed = false;
+                take_update(&mut pending, Instant::now())
+            };
+            live.emit_stats(channel, update).await;
+        });
+    }
+
+    fn spawn_emit(self: &Arc<Self>, channel: Channel, update: (Vec<&'static str>, u64)) {
+        let live = self.clone();
+        tokio::spawn(async move { live.emit_stats(channel, update).await });
+    }
+
+    async fn emit_stats(&self, channel: Channel, (kinds, version): (Vec<&'static str>, u64)) {
+        let update = StatsUpdate { channel: channel.as_str(), version, kinds, at: format_ms(now_ms()) };
+        self.emit("stats_update", &update).await;
+    }
+
+    /// The per-event signals of freshly committed events.
+    pub async fn events_committed(&self, events: &[&Event]) {
+        for e in events {
+            let at = format_ms(e.at_ms);
+            match e.kind {
+                Kind::Message => {
+                    let signal = MessageSignal {
+                        channel: e.channel.as_str(),
+                        user_id: &e.user_id,
+                        sender: e.sender.map_or("user", |s| s.as_str()),
+                        human_mode: e.human_mode,
+                        at,
+                    };
+                    self.emit("new_message", &signal).await;
+                }
+                kind => {
+                    let signal = UserSignal { channel: e.channel.as_str(), user_id: &e.user_id, at };
+                    self.emit(kind.as_str(), &signal).await;
+                }
+            }
+        }
+    }
+
+    async fn emit<T: Serialize + ?Sized>(&self, event: &'static str, payload: &T) {
+        let Some(dashboards) = self.io.of(DASHBOARD_NS) else {
+            return;
+        };
+        if let Err(error) = dashboards.emit(event, payload).await {
+            tracing::warn!(%error, event, "a live update could not be sent to every dashboard");
+        }
+    }
+}
+
+fn take_update(pending: &mut Pending, now: Instant) -> (Vec<&'static str>, u64) {
+    pending.last_sent = Some(now);
+    (std::mem::take(&mut pending.kinds).into_iter().collect(), pending.version)
+}

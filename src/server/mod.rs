@@ -1,0 +1,14 @@
+//! The server half: everything here is compiled only with the `ssr` feature.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod engine;
+pub mod figures;
+pub mod http;
+pub mod ingest;
+pub mod live;
+pub mod sockets;
+pub mod startup;
+pub mod state;

@@ -1,0 +1,197 @@
+//! Wiring: configuration, database, figures, sockets and routes, then serve.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use socketioxide::layer::SocketIoLayer;
+use socketioxide::SocketIo;
+use tokio::net::TcpListener;
+
+use crate::app::{shell, App};
+use crate::server::auth::bootstrap::{ensure_credentials, Generated};
+use crate::server::auth::{AdminSessions, Keyring};
+use crate::server::config::Config;
+use crate::server::db::Db;
+use crate::server::figures::Figures;
+use crate::server::http::access::admin_of;
+use crate::server::http::api_routes;
+use crate::server::http::login::urlencode;
+use crate::server::ingest::Ingestor;
+use crate::server::live::Live;
+use crate::server::sockets;
+use crate::server::state::AppState;
+
+/// How often the figures look for events committed by anything else (another
+/// instance, a commit whose catch-up failed).
+const CATCH_UP_EVERY: Duration = Duration::from_secs(1);
+
+pub async fn run() -> ExitCode {
+    init_tracing();
+    let config = Config::from_env();
+    let options = match leptos_options() {
+        Ok(options) => options,
+        Err(error) => {
+            tracing::error!(%error, "the Leptos configuration could not be read");
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = options.site_addr;
+    let (state, layer) = match build_state(&config, options).await {
+        Ok(built) => built,
+        Err(error) => {
+            tracing::error!("chatpulse cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let listener = match TcpListener::bind(addr).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            tracing::error!(%error, %addr, "cannot listen");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!("chatpulse listening on http://{}", listener.local_addr().map(|a| a.to_string()).unwrap_or_default());
+    let db = state.db.clone();
+    let served = axum::serve(listener, app(state, layer)).with_graceful_shutdown(shutdown_signal()).await;
+    db.close().await;
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "the server stopped with an error");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,socketioxide=warn,engineioxide=warn".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+/// `Leptos.toml` when it is in the working folder, with `LEPTOS_*` variables on top;
+/// otherwise what cargo-leptos baked in and the variables.
+fn leptos_options() -> Result<LeptosOptions, String> {
+    let file = std::path::Path::new("Leptos.toml").exists().then_some("Leptos.toml");
+    leptos::config::get_configuration(file)
+        .map(|c| c.leptos_options)
+        .map_err(|e| e.to_string())
+}
+
+/// Opens the database, migrates it, loads the figures and registers the sockets.
+pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Result<(AppState, SocketIoLayer), String> {
+    let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    let generated = ensure_credentials(&db, config).await.map_err(|e| e.to_string())?;
+    announce(&generated);
+    let started = std::time::Instant::now();
+    let figures = Arc::new(Figures::load(db.clone()).await.map_err(|e| e.to_string())?);
+    tracing::info!(version = figures.version(), elapsed_ms = started.elapsed().as_millis() as u64, "figures loaded");
+    let keyring = Keyring::load(db.clone()).await.map_err(|e| e.to_string())?;
+    let (layer, io) = SocketIo::builder().max_payload(64 * 1024).build_layer();
+    let live = Live::new(io.clone());
+    let ingestor = Arc::new(Ingestor::new(db.clone(), figures.clone(), live.clone()));
+    let state = AppState {
+        leptos_options,
+        admin_sessions: AdminSessions::new(db.clone()),
+        db,
+        figures,
+        ingestor,
+        live,
+        keyring,
+        io: io.clone(),
+        redis_enabled: false,
+    };
+    sockets::register(&io, state.clone());
+    spawn_catch_up(state.figures.clone());
+    Ok((state, layer))
+}
+
+/// Shows generated credentials once, on the terminal only: they must never reach a
+/// log file, and they are stored only as hashes.
+#[allow(clippy::print_stderr)]
+fn announce(generated: &Generated) {
+    if let Some(password) = &generated.admin_password {
+        eprintln!("\n  chatpulse: generated the password of user `admin`: {password}\n  (shown once; set CHATPULSE_ADMIN_PASSWORD to choose one)\n");
+    }
+    if let Some(key) = &generated.ingest_key {
+        eprintln!("\n  chatpulse: generated an ingest API key: {key}\n  (shown once; set CHATPULSE_INGEST_KEY to choose one)\n");
+    }
+}
+
+fn spawn_catch_up(figures: Arc<Figures>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CATCH_UP_EVERY);
+        loop {
+            tick.tick().await;
+            if let Err(error) = figures.catch_up().await {
+                tracing::warn!(%error, "background catch-up failed");
+            }
+        }
+    });
+}
+
+/// The whole router: pages, server functions, API, static files, sockets.
+pub fn app(state: AppState, socket_layer: SocketIoLayer) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let shell_options = state.leptos_options.clone();
+    Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(shell_options.clone()),
+        )
+        .merge(api_routes())
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), require_admin))
+        .layer(socket_layer)
+        .with_state(state)
+}
+
+/// Paths anyone may request; each API path checks its own key or session.
+fn is_public(path: &str) -> bool {
+    const EXACT: [&str; 7] =
+        ["/login", "/logout", "/healthz", "/api/ingest/events", "/api/stats", "/api/stats/sessions.csv", "/favicon.ico"];
+    EXACT.contains(&path) || path.starts_with("/pkg/") || path.starts_with("/vendor/")
+}
+
+/// Everything else (pages, server functions) needs a logged-in admin: pages redirect
+/// to the login page and come back to the asked URL afterwards.
+async fn require_admin(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if is_public(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    match admin_of(&parts, &state).await {
+        Ok(Some(_)) => next.run(Request::from_parts(parts, body)).await,
+        Ok(None) => {
+            let wants_page = parts
+                .headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"));
+            if wants_page {
+                let asked = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                Redirect::to(&format!("/login?next={}", urlencode(asked))).into_response()
+            } else {
+                (StatusCode::UNAUTHORIZED, "log in first").into_response()
+            }
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}

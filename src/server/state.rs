@@ -1,0 +1,26 @@
+//! Everything a request handler, socket handler or server function may reach.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use socketioxide::SocketIo;
+
+use crate::server::auth::{AdminSessions, Keyring};
+use crate::server::db::Db;
+use crate::server::figures::Figures;
+use crate::server::ingest::Ingestor;
+use crate::server::live::Live;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub figures: Arc<Figures>,
+    pub ingestor: Arc<Ingestor>,
+    pub live: Arc<Live>,
+    pub keyring: Arc<Keyring>,
+    pub admin_sessions: AdminSessions,
+    pub io: SocketIo,
+    pub redis_enabled: bool,
+}
