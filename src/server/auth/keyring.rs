@@ -84,11 +84,10 @@ impl Keyring {
         let now = now_ms();
         {
             let mut touched = self.touched.lock();
-            let last = touched.entry(id).or_insert(i64::MIN);
-            if now - *last < TOUCH_EVERY_MS {
+            if touched.get(&id).is_some_and(|last| now - last < TOUCH_EVERY_MS) {
                 return;
             }
-            *last = now;
+            touched.insert(id, now);
         }
         let db = self.db.clone();
         tokio::spawn(async move {

@@ -93,7 +93,7 @@ impl BulkLoader {
     pub fn finish(mut self) -> Engine {
         for user in std::mem::take(&mut self.touched) {
             self.engine.users[user as usize].msgs.sort_by_key(Msg::order_key);
-            self.engine.resplit_user(user);
+            self.engine.split_and_index_user(user);
         }
         self.engine
     }
@@ -250,10 +250,13 @@ impl Engine {
         let index = state.msgs.len() - 1;
         let in_order = index == 0 || state.msgs[index - 1].order_key() <= state.msgs[index].order_key();
         if !in_order {
+            // Take the sessions out while their indices still describe `msgs`.
+            self.unindex_user(user);
+            let state = &mut self.users[user as usize];
             let msg = state.msgs.pop().expect("just pushed");
             let pos = state.msgs.partition_point(|m| m.order_key() <= msg.order_key());
             state.msgs.insert(pos, msg);
-            self.resplit_user(user);
+            self.split_and_index_user(user);
             return;
         }
         let msg = state.msgs[index].clone();
@@ -287,12 +290,17 @@ impl Engine {
         }
     }
 
-    /// Re-cuts all of one user's sessions from their sorted messages.
-    fn resplit_user(&mut self, user: u32) {
+    /// Takes all of one user's sessions out of the rollups.
+    fn unindex_user(&mut self, user: u32) {
         let old = std::mem::take(&mut self.users[user as usize].sessions);
         for session in old.iter().filter(|s| s.valid) {
             self.unindex_session(user, session);
         }
+    }
+
+    /// Cuts all of one user's sessions from their sorted messages, which no session
+    /// in the rollups describes.
+    fn split_and_index_user(&mut self, user: u32) {
         let state = &mut self.users[user as usize];
         let mut sessions = split_sessions(&state.msgs, self.rules);
         state.valid_sessions = number_sessions(&mut sessions, self.rules);
@@ -343,3 +351,6 @@ fn country_code(code: &str) -> Option<[u8; 2]> {
 pub fn country_text(code: [u8; 2]) -> String {
     String::from_utf8_lossy(&code).into_owned()
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,317 @@
+//! The engine against `stats.md`: the worked example, late events, settings, time zones.
+
+use super::query::StatsQuery;
+use super::*;
+use crate::model::{ChannelFilter, Stats};
+use crate::server::domain::time::parse_rfc3339_ms;
+
+fn ms(text: &str) -> i64 {
+    parse_rfc3339_ms(text).unwrap()
+}
+
+fn message(seq: i64, user: &str, at: &str, sender: Sender) -> StoredEvent {
+    StoredEvent {
+        seq,
+        event: Event {
+            id: None,
+            kind: Kind::Message,
+            channel: Channel::Web,
+            user_id: user.into(),
+            at_ms: ms(at),
+            sender: Some(sender),
+            human_mode: false,
+            user_name: None,
+            country: None,
+            city: None,
+        },
+    }
+}
+
+fn other(seq: i64, kind: Kind, channel: Channel, user: &str, at: &str) -> StoredEvent {
+    StoredEvent {
+        seq,
+        event: Event {
+            id: None,
+            kind,
+            channel,
+            user_id: user.into(),
+            at_ms: ms(at),
+            sender: None,
+            human_mode: false,
+            user_name: None,
+            country: None,
+            city: None,
+        },
+    }
+}
+
+/// User A of the worked example, on 2026-03-02 (a Monday).
+fn worked_example() -> Vec<StoredEvent> {
+    let times = [
+        ("10:00", Sender::User),
+        ("10:01", Sender::Bot),
+        ("10:40", Sender::User),
+        ("11:00", Sender::User),
+        ("11:31", Sender::Bot),
+        ("13:00", Sender::User),
+    ];
+    times
+        .iter()
+        .enumerate()
+        .map(|(i, (t, s))| message(i as i64 + 1, "A", &format!("2026-03-02T{t}:00Z"), *s))
+        .collect()
+}
+
+fn day_query(channel: ChannelFilter) -> StatsQuery {
+    StatsQuery { channel, from: ms("2026-03-02T00:00:00Z"), to: ms("2026-03-03T00:00:00Z"), page: 1, per_page: 50 }
+}
+
+fn stats_of(engine: &Engine, q: &StatsQuery) -> Stats {
+    engine.stats(q, q.to)
+}
+
+fn incremental(settings: Settings, events: &[StoredEvent]) -> Engine {
+    let mut engine = Engine::new(settings, 0);
+    for e in events {
+        engine.apply(std::slice::from_ref(e));
+    }
+    engine
+}
+
+#[test]
+fn the_worked_example_matches_the_spec() {
+    let engine = incremental(Settings::default(), &worked_example());
+    let s = stats_of(&engine, &day_query(ChannelFilter::Web));
+    let t = &s.totals;
+    assert_eq!((t.users, t.web_users, t.premium_users), (1, 1, 0));
+    assert_eq!((t.sessions, t.messages), (2, 4));
+    assert_eq!((t.user_messages, t.bot_messages, t.operator_messages), (3, 1, 0));
+    assert_eq!(t.avg_messages_per_session, 2.0);
+    assert_eq!(t.avg_session_seconds, 630.0);
+    let rows = &s.sessions_page.rows;
+    assert_eq!(rows.iter().map(|r| r.session_id.as_str()).collect::<Vec<_>>(), ["A#2", "A#1"]);
+    assert!(rows.iter().all(|r| r.total_sessions == 2 && r.user_name.is_none()));
+    // Messages by hour on Monday: 10h twice, 10:40 again, 11:00.
+    assert_eq!(s.heatmap[0][10], 3);
+    assert_eq!(s.heatmap[0][11], 1);
+    assert_eq!(s.daily.len(), 1);
+    assert_eq!((s.daily[0].messages, s.daily[0].sessions), (4, 2));
+    assert_eq!(s.monthly.last().unwrap().messages, 4);
+    assert_eq!(s.monthly.len(), 12);
+    assert_eq!(s.monthly[0].month, "2025-04");
+    let premium = stats_of(&engine, &day_query(ChannelFilter::Premium));
+    assert_eq!((premium.totals.sessions, premium.totals.messages), (0, 0));
+}
+
+#[test]
+fn bulk_loading_and_applying_one_by_one_agree_whatever_the_order() {
+    let mut events = worked_example();
+    // Commit the same messages in a scrambled order: late events everywhere.
+    let order = [4, 0, 5, 2, 1, 3];
+    events = order.iter().enumerate().map(|(seq, i)| StoredEvent { seq: seq as i64 + 1, ..events[*i].clone() }).collect();
+    let one_by_one = incremental(Settings::default(), &events);
+    let bulk = Engine::build(Settings::default(), 0, events);
+    let q = day_query(ChannelFilter::All);
+    assert_eq!(stats_of(&one_by_one, &q), stats_of(&bulk, &q));
+    assert_eq!(stats_of(&bulk, &q).totals.sessions, 2);
+}
+
+#[test]
+fn a_late_message_merges_and_a_late_one_splits_nothing_but_validity_changes() {
+    let mut engine = incremental(Settings::default(), &worked_example());
+    // 12:15 joins 11:31 and 13:00? 11:31 → 12:15 is 44 min: no. 11:50 joins 11:31 (19 min).
+    engine.apply(&[message(7, "A", "2026-03-02T11:50:00Z", Sender::User)]);
+    let s = stats_of(&engine, &day_query(ChannelFilter::Web));
+    assert_eq!((s.totals.sessions, s.totals.messages), (3, 6));
+    // 12:20 bridges 11:50 and 13:00 (30 and 40 min): 40 > 30, so only joins the 11:31 run.
+    engine.apply(&[message(8, "A", "2026-03-02T12:20:00Z", Sender::Bot)]);
+    let s = stats_of(&engine, &day_query(ChannelFilter::Web));
+    assert_eq!((s.totals.sessions, s.totals.messages), (3, 7));
+    // 12:45 bridges 12:20 and 13:00: 11:31…13:00 become one session.
+    engine.apply(&[message(9, "A", "2026-03-02T12:45:00Z", Sender::User)]);
+    let s = stats_of(&engine, &day_query(ChannelFilter::Web));
+    assert_eq!((s.totals.sessions, s.totals.messages), (3, 9));
+    assert_eq!(s.sessions_page.rows[0].message_count, 5);
+    assert_eq!(s.sessions_page.rows[0].session_id, "A#3");
+}
+
+#[test]
+fn events_already_applied_are_skipped() {
+    let events = worked_example();
+    let mut engine = incremental(Settings::default(), &events);
+    engine.apply(&events);
+    assert_eq!(stats_of(&engine, &day_query(ChannelFilter::Web)).totals.messages, 4);
+    assert_eq!(engine.version(), 6);
+}
+
+#[test]
+fn min_messages_one_counts_single_message_sessions_and_adds_a_bucket() {
+    let settings = Settings { min_session_messages: 1, ..Settings::default() };
+    let engine = incremental(settings, &worked_example());
+    let s = stats_of(&engine, &day_query(ChannelFilter::Web));
+    assert_eq!((s.totals.sessions, s.totals.messages), (4, 6));
+    let buckets: Vec<_> = s.distribution.iter().map(|b| (b.bucket.as_str(), b.sessions)).collect();
+    assert_eq!(buckets, [("1", 2), ("2", 2), ("3-5", 0), ("6-10", 0), ("11-20", 0), ("21+", 0)]);
+}
+
+#[test]
+fn min_messages_three_drops_every_session_of_the_example() {
+    let settings = Settings { min_session_messages: 3, ..Settings::default() };
+    let s = stats_of(&incremental(settings, &worked_example()), &day_query(ChannelFilter::Web));
+    assert_eq!((s.totals.sessions, s.totals.messages, s.totals.users), (0, 0, 0));
+    assert_eq!(s.distribution.len(), 5);
+}
+
+#[test]
+fn a_range_edge_inside_a_session_counts_only_its_messages_in_range() {
+    let engine = incremental(Settings::default(), &worked_example());
+    let q = StatsQuery { from: ms("2026-03-02T10:00:30Z"), ..day_query(ChannelFilter::Web) };
+    let s = stats_of(&engine, &q);
+    // Session 1 starts before the range: not in range; its 10:01 message is.
+    assert_eq!((s.totals.sessions, s.totals.messages), (1, 3));
+    assert_eq!(s.totals.avg_messages_per_session, 2.0);
+}
+
+#[test]
+fn heatmap_and_days_follow_the_time_zone_across_dst() {
+    // Europe/Berlin springs forward on Sunday 2026-03-29 at 02:00 local (01:00Z).
+    let settings = Settings { timezone: "Europe/Berlin".into(), ..Settings::default() };
+    let events = vec![
+        message(1, "B", "2026-03-28T22:30:00Z", Sender::User), // Sat 23:30 local
+        message(2, "B", "2026-03-28T22:40:00Z", Sender::Bot),  // Sat 23:40
+        message(3, "B", "2026-03-29T00:50:00Z", Sender::User), // Sun 01:50 (+01:00)
+        message(4, "B", "2026-03-29T01:10:00Z", Sender::Bot),  // Sun 03:10 (+02:00)
+    ];
+    let engine = incremental(settings, &events);
+    let q = StatsQuery {
+        channel: ChannelFilter::All,
+        from: ms("2026-03-27T23:00:00Z"),
+        to: ms("2026-03-29T22:00:00Z"),
+        page: 1,
+        per_page: 50,
+    };
+    let s = stats_of(&engine, &q);
+    let days: Vec<_> = s.daily.iter().map(|d| (d.date.as_str(), d.messages, d.sessions)).collect();
+    assert_eq!(days, [("2026-03-28", 2, 1), ("2026-03-29", 2, 1)]);
+    assert_eq!(s.heatmap[5][23], 2);
+    assert_eq!(s.heatmap[6][1], 1);
+    assert_eq!(s.heatmap[6][3], 1);
+    assert_eq!(s.heatmap[6][2], 0);
+}
+
+#[test]
+fn countries_take_the_latest_named_and_always_end_with_other_and_unknown() {
+    let mut events = Vec::new();
+    let mut seq = 0;
+    let mut push = |user: &str, channel: Channel, minute: u32, country: Option<&str>| {
+        for offset in 0..2 {
+            seq += 1;
+            let mut e = message(seq, user, &format!("2026-03-02T10:{:02}:00Z", minute + offset), Sender::User);
+            e.event.channel = channel;
+            e.event.country = country.map(str::to_string);
+            events.push(e);
+        }
+    };
+    push("a", Channel::Web, 0, Some("TR"));
+    push("a", Channel::Web, 40, None); // a later session names none: TR still wins
+    push("b", Channel::Web, 0, Some("DE"));
+    push("b", Channel::Premium, 0, Some("TR")); // another user: (premium, b)
+    push("c", Channel::Web, 0, None);
+    let s = stats_of(&incremental(Settings::default(), &events), &day_query(ChannelFilter::All));
+    let countries: Vec<_> = s.countries.iter().map(|c| (c.country.as_str(), c.users)).collect();
+    assert_eq!(countries, [("TR", 2), ("DE", 1), ("other", 0), ("unknown", 1)]);
+    assert_eq!((s.totals.users, s.totals.web_users, s.totals.premium_users), (4, 3, 1));
+}
+
+#[test]
+fn online_users_need_a_recent_user_message_and_no_later_offline() {
+    let mut events = worked_example(); // A's last user message: 13:00
+    events.push(other(7, Kind::UserOnline, Channel::Web, "B", "2026-03-02T13:00:00Z"));
+    let engine = incremental(Settings::default(), &events);
+    let online_at = |engine: &Engine, t: &str| engine.stats(&day_query(ChannelFilter::All), ms(t)).totals.online_users;
+    assert_eq!(online_at(&engine, "2026-03-02T13:05:00Z"), 1);
+    assert_eq!(online_at(&engine, "2026-03-02T13:05:00.001Z"), 0);
+    let mut engine = engine;
+    engine.apply(&[other(8, Kind::UserOffline, Channel::Web, "A", "2026-03-02T13:01:00Z")]);
+    assert_eq!(online_at(&engine, "2026-03-02T13:02:00Z"), 0);
+}
+
+#[test]
+fn widget_opens_count_in_range_per_channel() {
+    let events = vec![
+        other(1, Kind::WidgetOpened, Channel::Web, "x", "2026-03-02T09:00:00Z"),
+        other(2, Kind::WidgetOpened, Channel::Premium, "y", "2026-03-02T09:00:00Z"),
+        other(3, Kind::WidgetOpened, Channel::Web, "x", "2026-03-03T00:00:00Z"),
+    ];
+    let engine = incremental(Settings::default(), &events);
+    assert_eq!(stats_of(&engine, &day_query(ChannelFilter::All)).totals.widget_opens, 2);
+    assert_eq!(stats_of(&engine, &day_query(ChannelFilter::Web)).totals.widget_opens, 1);
+}
+
+#[test]
+fn sessions_page_orders_by_last_activity_then_session_id_and_pages() {
+    let mut events = Vec::new();
+    for (i, user) in ["b", "a", "c"].iter().enumerate() {
+        events.push(message(2 * i as i64 + 1, user, "2026-03-02T10:00:00Z", Sender::User));
+        events.push(message(2 * i as i64 + 2, user, "2026-03-02T10:05:00Z", Sender::Bot));
+    }
+    let engine = incremental(Settings::default(), &events);
+    let page = |n| stats_of(&engine, &StatsQuery { page: n, per_page: 2, ..day_query(ChannelFilter::All) }).sessions_page;
+    let ids = |p: crate::model::SessionsPage| p.rows.into_iter().map(|r| r.session_id).collect::<Vec<_>>();
+    assert_eq!(ids(page(1)), ["a#1", "b#1"]);
+    assert_eq!(ids(page(2)), ["c#1"]);
+    assert_eq!(page(3).total, 3);
+    assert!(page(3).rows.is_empty());
+}
+
+#[test]
+fn a_view_only_settings_change_keeps_sessions_and_bumps_the_version() {
+    let mut engine = incremental(Settings::default(), &worked_example());
+    let before = engine.version();
+    let tz = Settings { timezone: "Europe/Istanbul".into(), ..Settings::default() };
+    assert!(engine.same_rules(&tz));
+    engine.set_view_settings(tz, 1);
+    assert_eq!(engine.version(), before + 1);
+    let s = stats_of(&engine, &day_query(ChannelFilter::Web));
+    assert_eq!(s.heatmap[0][13], 3); // 10:00Z is 13:00 in Istanbul
+    assert!(!engine.same_rules(&Settings { session_gap_minutes: 90, ..Settings::default() }));
+}
+
+/// Many users, late and out-of-order deliveries, in one engine fed event by event and
+/// one built in bulk: every figure must agree.
+#[test]
+fn random_late_traffic_gives_the_same_figures_incrementally_and_in_bulk() {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    let base = ms("2026-03-01T00:00:00Z");
+    let events: Vec<StoredEvent> = (1..=3000)
+        .map(|seq| {
+            let at = crate::server::domain::time::format_ms(base + next(3 * 86_400_000) as i64);
+            let user = format!("u{}", next(25));
+            let mut e = match next(10) {
+                0 => other(seq, Kind::WidgetOpened, Channel::Web, &user, &at),
+                1 => other(seq, Kind::UserOffline, Channel::Premium, &user, &at),
+                _ => message(seq, &user, &at, [Sender::User, Sender::Bot, Sender::Operator][next(3) as usize]),
+            };
+            if next(2) == 0 {
+                e.event.channel = Channel::Premium;
+            }
+            e.event.human_mode = next(5) == 0 && e.event.kind == Kind::Message;
+            e
+        })
+        .collect();
+    let settings = Settings { session_gap_minutes: 90, ..Settings::default() };
+    let one_by_one = incremental(settings.clone(), &events);
+    let bulk = Engine::build(settings, 0, events);
+    for channel in [ChannelFilter::All, ChannelFilter::Web, ChannelFilter::Premium] {
+        let q = StatsQuery { channel, from: base + 3_600_000, to: base + 2 * 86_400_000 + 7, page: 2, per_page: 20 };
+        let (a, b) = (stats_of(&one_by_one, &q), stats_of(&bulk, &q));
+        assert_eq!(a, b, "{channel:?}");
+        assert!(a.totals.sessions > 50 && a.totals.messages > 500, "{:?}", a.totals);
+    }
+}

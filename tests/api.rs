@@ -1,0 +1,239 @@
+//! The HTTP contract end to end on SQLite and PostgreSQL: ingest, figures, errors, doors.
+
+mod common;
+
+use common::reference::{generate, totals, totals_of};
+use common::{spawn_app, Backend, TestApp, INGEST_KEY, READ_KEY};
+use serde_json::{json, Value};
+
+const MINUTE: i64 = 60_000;
+
+fn rfc(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap().to_rfc3339()
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+async fn figures_match_an_independent_computation(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let end = now();
+    let events = generate(7, 1500, end, 20);
+    for (batch, chunk) in events.chunks(300).enumerate() {
+        let body: Vec<Value> =
+            chunk.iter().enumerate().map(|(i, e)| e.to_json(&format!("b{batch}-{i}"))).collect();
+        let (status, answer) = app.ingest(&Value::Array(body)).await;
+        assert_eq!(status, 202, "{answer}");
+        assert_eq!(answer, json!({"accepted": chunk.len(), "duplicates": 0}));
+    }
+    // Re-sending a batch changes nothing.
+    let again: Vec<Value> = events[..300].iter().enumerate().map(|(i, e)| e.to_json(&format!("b0-{i}"))).collect();
+    assert_eq!(app.ingest(&Value::Array(again)).await, (202, json!({"accepted": 0, "duplicates": 300})));
+
+    for (channel, days) in [("all", 30), ("web", 30), ("premium", 7), ("all", 3)] {
+        let from = end + 1000 - days * 86_400_000;
+        let to = end + 1000;
+        let stats = app.stats(&format!("channel={channel}&from={}&to={}", enc(&rfc(from)), enc(&rfc(to)))).await;
+        let expected = totals(&events, channel, from, to, 30 * MINUTE, 2);
+        assert_eq!(totals_of(&stats), expected, "channel {channel}, {days} days");
+        assert_eq!(stats["sessions_page"]["total"].as_u64(), Some(expected.sessions));
+    }
+    let stats = app.stats("").await;
+    assert_eq!(stats["version"].as_u64(), Some(1500), "one version step per stored event");
+}
+
+fn enc(text: &str) -> String {
+    text.replace('+', "%2B").replace(':', "%3A")
+}
+
+#[tokio::test]
+async fn figures_match_an_independent_computation_on_sqlite() {
+    figures_match_an_independent_computation(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn figures_match_an_independent_computation_on_postgres() {
+    figures_match_an_independent_computation(Backend::Postgres).await;
+}
+
+fn valid_message(id: &str) -> Value {
+    json!({"id": id, "type": "message", "channel": "web", "user_id": "u1", "sender": "user"})
+}
+
+async fn bad_input_is_refused_and_changes_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    assert_eq!(app.ingest(&json!([valid_message("first"), valid_message("second")])).await.0, 202);
+    let before = app.stats("").await;
+
+    let future = rfc(now() + 6 * MINUTE);
+    let long = "x".repeat(129);
+    let cases: Vec<(&str, Vec<u8>, &str, u16)> = vec![
+        ("wrong types", json!({"type": "message", "channel": 1, "user_id": true, "sender": "user"}).to_string().into_bytes(), "application/json", 400),
+        ("missing fields", json!({"type": "message"}).to_string().into_bytes(), "application/json", 400),
+        ("unknown type", json!({"type": "typing", "channel": "web", "user_id": "u"}).to_string().into_bytes(), "application/json", 400),
+        ("bad timestamp", json!({"type": "user_online", "channel": "web", "user_id": "u", "at": "2026-13-01"}).to_string().into_bytes(), "application/json", 400),
+        ("future timestamp", json!({"type": "user_online", "channel": "web", "user_id": "u", "at": future}).to_string().into_bytes(), "application/json", 400),
+        ("oversized string", json!({"type": "user_online", "channel": "web", "user_id": long}).to_string().into_bytes(), "application/json", 400),
+        ("one bad event spoils the batch", json!([valid_message("new-1"), {"type": "message", "channel": "web", "user_id": "u"}]).to_string().into_bytes(), "application/json", 400),
+        ("invalid UTF-8", vec![b'{', 0xff, 0xfe, b'}'], "application/json", 400),
+        ("not JSON at all", b"hello".to_vec(), "application/json", 400),
+        ("not declared as JSON", valid_message("new-2").to_string().into_bytes(), "text/plain", 415),
+        ("1001 events", Value::Array((0..1001).map(|i| valid_message(&format!("m{i}"))).collect()).to_string().into_bytes(), "application/json", 400),
+        ("over 1 MiB", format!("[{}]", vec![valid_message("big").to_string(); 20_000].join(",")).into_bytes(), "application/json", 413),
+    ];
+    for (name, body, content_type, status) in cases {
+        let (got, answer) = app.ingest_raw(body, content_type, Some(INGEST_KEY)).await;
+        assert_eq!(got, status, "{name}: {answer}");
+        assert!(answer["error"].as_str().is_some_and(|e| !e.is_empty()), "{name}: {answer}");
+        if status == 400 {
+            assert!(answer["problems"].is_array(), "{name}: {answer}");
+        }
+    }
+    let (_, answer) = app
+        .ingest_raw(json!([valid_message("ok"), {"type": "message", "channel": "mobile", "user_id": "", "sender": "cat"}]).to_string().into_bytes(), "application/json", Some(INGEST_KEY))
+        .await;
+    let fields: Vec<(u64, &str)> =
+        answer["problems"].as_array().unwrap().iter().map(|p| (p["index"].as_u64().unwrap(), p["field"].as_str().unwrap())).collect();
+    assert_eq!(fields, [(1, "channel"), (1, "user_id"), (1, "sender")]);
+
+    let after = app.stats("").await;
+    assert_eq!(after["version"], before["version"]);
+    assert_eq!(after["totals"], before["totals"]);
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_and_changes_nothing_on_sqlite() {
+    bad_input_is_refused_and_changes_nothing(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_and_changes_nothing_on_postgres() {
+    bad_input_is_refused_and_changes_nothing(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn every_door_refuses_missing_wrong_and_misscoped_credentials() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let body = valid_message("x").to_string().into_bytes();
+    assert_eq!(app.ingest_raw(body.clone(), "application/json", None).await.0, 401);
+    assert_eq!(app.ingest_raw(body.clone(), "application/json", Some("nope")).await.0, 401);
+    assert_eq!(app.ingest_raw(body, "application/json", Some(READ_KEY)).await.0, 403);
+    assert_eq!(app.get_json("/api/stats", None).await.0, 401);
+    assert_eq!(app.get_json("/api/stats", Some("nope")).await.0, 401);
+    assert_eq!(app.get_json("/api/stats", Some(INGEST_KEY)).await.0, 403);
+    assert_eq!(app.get_json("/api/stats/sessions.csv", None).await.0, 401);
+    let page = app.client.get(format!("{}/web", app.base)).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 303);
+    assert_eq!(page.headers()["location"], "/login?next=/web");
+    assert_eq!(app.stats("").await["totals"]["messages"], 0);
+}
+
+#[tokio::test]
+async fn a_logged_in_admin_sees_server_rendered_totals_and_can_read_the_api() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let t = now() - 10 * MINUTE;
+    let events = json!([
+        {"type": "message", "channel": "web", "user_id": "<script>x</script>", "sender": "user", "at": rfc(t), "city": "İzmir"},
+        {"type": "message", "channel": "web", "user_id": "<script>x</script>", "sender": "bot", "at": rfc(t + MINUTE)},
+    ]);
+    assert_eq!(app.ingest(&events).await.0, 202);
+    let cookie = app.login().await;
+    let page = app.client.get(format!("{}/web", app.base)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"data-kpi="sessions""#), "{html}");
+    assert_eq!(kpi(&html, "messages"), Some("2"), "the SSR page shows the total: {html}");
+    assert_eq!(kpi(&html, "sessions"), Some("1"));
+    let (status, stats) = {
+        let r = app.client.get(format!("{}/api/stats", app.base)).header("cookie", &cookie).send().await.unwrap();
+        (r.status().as_u16(), r.json::<Value>().await.unwrap())
+    };
+    assert_eq!(status, 200);
+    assert_eq!(stats["sessions_page"]["rows"][0]["city"], "İzmir");
+    let logout = app.client.post(format!("{}/logout", app.base)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(logout.status().as_u16(), 303);
+    let r = app.client.get(format!("{}/api/stats", app.base)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 401, "the session ended with the logout");
+}
+
+/// The text of the element carrying `data-kpi="<field>"`.
+fn kpi<'a>(html: &'a str, field: &str) -> Option<&'a str> {
+    let at = html.find(&format!("data-kpi=\"{field}\""))?;
+    let rest = &html[at..];
+    let start = rest.find('>')? + 1;
+    let end = rest[start..].find('<')?;
+    Some(&rest[start..start + end])
+}
+
+#[tokio::test]
+async fn the_csv_export_lists_every_session_of_the_range() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let t = now() - 60 * MINUTE;
+    let mut events = Vec::new();
+    for user in ["a", "b", "c"] {
+        events.push(json!({"type": "message", "channel": "premium", "user_id": user, "sender": "user", "at": rfc(t), "user_name": "=cmd, \"x\""}));
+        events.push(json!({"type": "message", "channel": "premium", "user_id": user, "sender": "bot", "at": rfc(t + MINUTE)}));
+    }
+    assert_eq!(app.ingest(&Value::Array(events)).await.0, 202);
+    let r = app.client.get(format!("{}/api/stats/sessions.csv?per_page=1", app.base)).bearer_auth(READ_KEY).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let csv = r.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(lines[0].starts_with("session_id,user_id,channel"));
+    assert!(lines[1].starts_with("a#1,a,premium,1,1,\"'=cmd, \"\"x\"\"\""), "{}", lines[1]);
+}
+
+#[tokio::test]
+async fn health_names_the_database_and_redis() {
+    let app = spawn_app(Backend::Sqlite).await;
+    assert_eq!(app.get_json("/healthz", None).await, (200, json!({"status": "ok", "database": "ok", "redis": "off"})));
+}
+
+async fn a_settings_change_rebuilds_the_figures_in_the_background(backend: Backend) {
+    use chatpulse::model::Settings;
+    let app = spawn_app(backend).await;
+    let t = now() - 200 * MINUTE;
+    // Two messages 40 minutes apart: two one-message sessions at a 30-minute gap.
+    let events = json!([
+        {"type": "message", "channel": "web", "user_id": "u", "sender": "user", "at": rfc(t)},
+        {"type": "message", "channel": "web", "user_id": "u", "sender": "bot", "at": rfc(t + 40 * MINUTE)},
+    ]);
+    assert_eq!(app.ingest(&events).await.0, 202);
+    assert_eq!(app.stats("").await["totals"]["sessions"], 0);
+    let before = app.stats("").await["version"].as_u64().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let settings = Settings { session_gap_minutes: 60, ..Settings::default() };
+    app.state.figures.change_settings(settings, move |v| {
+        let _ = tx.send(v);
+    }).await.unwrap();
+    let version = tokio::time::timeout(std::time::Duration::from_secs(10), rx).await.unwrap().unwrap();
+    assert!(version > before);
+    let stats = app.stats("").await;
+    assert_eq!(stats["totals"]["sessions"], 1);
+    assert_eq!(stats["settings"]["session_gap_minutes"], 60);
+    assert_eq!(stats["version"].as_u64(), Some(version));
+}
+
+#[tokio::test]
+async fn a_settings_change_rebuilds_the_figures_in_the_background_on_sqlite() {
+    a_settings_change_rebuilds_the_figures_in_the_background(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_settings_change_rebuilds_the_figures_in_the_background_on_postgres() {
+    a_settings_change_rebuilds_the_figures_in_the_background(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn figures_and_version_survive_a_restart() {
+    let first: TestApp = spawn_app(Backend::Sqlite).await;
+    assert_eq!(first.ingest(&json!([valid_message("a"), valid_message("b")])).await.0, 202);
+    let before = first.stats("").await;
+    let second = common::spawn_app_on(&first.database_url).await;
+    let after = second.stats("").await;
+    assert_eq!(after["totals"], before["totals"]);
+    assert_eq!(after["version"], before["version"]);
+    assert_eq!(second.ingest(&json!([valid_message("a")])).await.1, json!({"accepted": 0, "duplicates": 1}));
+}

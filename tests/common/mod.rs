@@ -1,0 +1,141 @@
+//! A real chatpulse router on port 0, on a fresh SQLite file or PostgreSQL database.
+
+#![allow(dead_code)]
+
+pub mod reference;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chatpulse::server::config::{Config, Secret};
+use chatpulse::server::startup::{app, build_state};
+use chatpulse::server::state::AppState;
+use leptos::config::LeptosOptions;
+use serde_json::Value;
+
+pub const INGEST_KEY: &str = "test-ingest-key-0123456789";
+pub const READ_KEY: &str = "test-read-key-0123456789";
+pub const ADMIN_PASSWORD: &str = "admin-pass-123";
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    pub database_url: String,
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn unique_name() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    format!("cp_{}_{}_{}", std::process::id(), nanos % 1_000_000_000, COUNTER.fetch_add(1, Ordering::SeqCst))
+}
+
+pub fn pg_admin_url() -> String {
+    std::env::var("CHATPULSE_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A database URL for a brand-new, empty database of `backend`.
+pub async fn fresh_database(backend: Backend) -> String {
+    let name = unique_name();
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join("chatpulse-tests");
+            std::fs::create_dir_all(&dir).unwrap();
+            format!("sqlite://{}/{name}.db", dir.display())
+        }
+        Backend::Postgres => {
+            use sqlx::Executor;
+            let admin = pg_admin_url();
+            let pool = sqlx::PgPool::connect(&admin).await.expect("PostgreSQL at CHATPULSE_TEST_PG_URL");
+            pool.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+            pool.close().await;
+            let base = admin.rsplit_once('/').unwrap().0;
+            format!("{base}/{name}")
+        }
+    }
+}
+
+pub fn test_config(database_url: &str) -> Config {
+    Config {
+        database_url: database_url.to_string(),
+        redis_url: None,
+        admin_password: Some(Secret::new(ADMIN_PASSWORD)),
+        ingest_key: Some(Secret::new(INGEST_KEY)),
+        read_key: Some(Secret::new(READ_KEY)),
+        demo: false,
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let url = fresh_database(backend).await;
+    spawn_app_on(&url).await
+}
+
+pub async fn spawn_app_on(database_url: &str) -> TestApp {
+    let options = LeptosOptions::builder().output_name("chatpulse").site_root("target/site").build();
+    let (state, layer) = build_state(&test_config(database_url), options).await.expect("app starts");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let router = app(state.clone(), layer);
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    TestApp { base: format!("http://{addr}"), state, client, database_url: database_url.to_string() }
+}
+
+impl TestApp {
+    pub async fn ingest(&self, body: &Value) -> (u16, Value) {
+        self.ingest_raw(body.to_string().into_bytes(), "application/json", Some(INGEST_KEY)).await
+    }
+
+    pub async fn ingest_raw(&self, body: Vec<u8>, content_type: &str, key: Option<&str>) -> (u16, Value) {
+        let mut request = self
+            .client
+            .post(format!("{}/api/ingest/events", self.base))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn stats(&self, query: &str) -> Value {
+        let (status, body) = self.get_json(&format!("/api/stats?{query}"), Some(READ_KEY)).await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    pub async fn get_json(&self, path: &str, key: Option<&str>) -> (u16, Value) {
+        let mut request = self.client.get(format!("{}{path}", self.base));
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Logs in as admin and returns the session cookie (`name=value`).
+    pub async fn login(&self) -> String {
+        let response = self
+            .client
+            .post(format!("{}/login", self.base))
+            .form(&[("username", "admin"), ("password", ADMIN_PASSWORD), ("next", "/web")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 303);
+        let cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+        cookie.split(';').next().unwrap().to_string()
+    }
+}

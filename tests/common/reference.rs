@@ -1,0 +1,165 @@
+//! Figures computed the slow, obvious way, straight from `stats.md`, to check the
+//! engine against: group, sort, cut, count.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Value};
+
+#[derive(Clone, Debug)]
+pub struct RefEvent {
+    pub kind: &'static str,
+    pub channel: &'static str,
+    pub user: String,
+    pub at_ms: i64,
+    pub sender: &'static str,
+    pub human: bool,
+    pub country: Option<&'static str>,
+}
+
+impl RefEvent {
+    pub fn to_json(&self, id: &str) -> Value {
+        let mut v = json!({
+            "id": id, "type": self.kind, "channel": self.channel, "user_id": self.user,
+            "at": chrono::DateTime::from_timestamp_millis(self.at_ms).unwrap().to_rfc3339(),
+        });
+        if self.kind == "message" {
+            v["sender"] = json!(self.sender);
+            v["human_mode"] = json!(self.human);
+        }
+        if let Some(c) = self.country {
+            v["country"] = json!(c);
+        }
+        v
+    }
+}
+
+#[derive(Debug, Default, PartialEq)]
+pub struct RefTotals {
+    pub users: u64,
+    pub sessions: u64,
+    pub human_sessions: u64,
+    pub messages: u64,
+    pub user_messages: u64,
+    pub bot_messages: u64,
+    pub operator_messages: u64,
+    pub widget_opens: u64,
+}
+
+/// Totals for `[from, to)` and a channel filter, events in commit order.
+pub fn totals(events: &[RefEvent], channel: &str, from: i64, to: i64, gap_ms: i64, min: usize) -> RefTotals {
+    let wanted = |c: &str| channel == "all" || channel == c;
+    let mut by_user: BTreeMap<(&str, &str), Vec<(i64, usize, &RefEvent)>> = BTreeMap::new();
+    let mut t = RefTotals::default();
+    for (commit, e) in events.iter().enumerate() {
+        if !wanted(e.channel) {
+            continue;
+        }
+        match e.kind {
+            "message" => by_user.entry((e.channel, &e.user)).or_default().push((e.at_ms, commit, e)),
+            "widget_opened" if e.at_ms >= from && e.at_ms < to => t.widget_opens += 1,
+            _ => {}
+        }
+    }
+    let mut users = BTreeSet::new();
+    for (user, mut msgs) in by_user {
+        msgs.sort_by_key(|(at, commit, _)| (*at, *commit));
+        let mut sessions: Vec<Vec<&RefEvent>> = Vec::new();
+        let mut last_at = i64::MIN;
+        for (at, _, e) in msgs {
+            if sessions.is_empty() || at - last_at > gap_ms {
+                sessions.push(Vec::new());
+            }
+            sessions.last_mut().unwrap().push(e);
+            last_at = at;
+        }
+        for session in sessions.iter().filter(|s| s.len() >= min) {
+            if session[0].at_ms >= from && session[0].at_ms < to {
+                t.sessions += 1;
+                t.human_sessions += session.iter().any(|m| m.human) as u64;
+                users.insert(user);
+            }
+            for m in session.iter().filter(|m| m.at_ms >= from && m.at_ms < to) {
+                t.messages += 1;
+                match m.sender {
+                    "user" => t.user_messages += 1,
+                    "bot" => t.bot_messages += 1,
+                    _ => t.operator_messages += 1,
+                }
+            }
+        }
+    }
+    t.users = users.len() as u64;
+    t
+}
+
+pub fn totals_of(stats: &Value) -> RefTotals {
+    let t = &stats["totals"];
+    let n = |f: &str| t[f].as_u64().unwrap_or_else(|| panic!("totals.{f} in {t}"));
+    RefTotals {
+        users: n("users"),
+        sessions: n("sessions"),
+        human_sessions: n("human_sessions"),
+        messages: n("messages"),
+        user_messages: n("user_messages"),
+        bot_messages: n("bot_messages"),
+        operator_messages: n("operator_messages"),
+        widget_opens: n("widget_opens"),
+    }
+}
+
+/// A deterministic pseudo-random stream (xorshift), so failures reproduce.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Realistic traffic over the `days` before `end_ms`: conversations with gaps, late
+/// deliveries, both channels, widget opens and presence.
+pub fn generate(seed: u64, count: usize, end_ms: i64, days: i64) -> Vec<RefEvent> {
+    const CHANNELS: [&str; 2] = ["web", "premium"];
+    const SENDERS: [&str; 3] = ["user", "bot", "operator"];
+    const COUNTRIES: [Option<&str>; 5] = [Some("TR"), Some("DE"), None, Some("us"), Some("GB")];
+    let mut rng = Rng(seed | 1);
+    let mut events = Vec::with_capacity(count);
+    let span = days * 86_400_000;
+    while events.len() < count {
+        let user = format!("u{}", rng.below(40));
+        let channel = CHANNELS[rng.below(2) as usize];
+        let mut at = end_ms - 1 - rng.below(span as u64) as i64;
+        let burst = 1 + rng.below(6);
+        for _ in 0..burst {
+            let kind = match rng.below(10) {
+                0 => "widget_opened",
+                1 => "user_offline",
+                _ => "message",
+            };
+            events.push(RefEvent {
+                kind,
+                channel,
+                user: user.clone(),
+                at_ms: at.min(end_ms - 1),
+                sender: SENDERS[rng.below(3) as usize],
+                human: rng.below(8) == 0,
+                country: COUNTRIES[rng.below(5) as usize],
+            });
+            // Mostly short gaps, sometimes exactly the limit, sometimes a new session.
+            at += match rng.below(10) {
+                0 => 30 * 60_000,
+                1 => 45 * 60_000,
+                _ => rng.below(10 * 60_000) as i64,
+            };
+        }
+    }
+    events.truncate(count);
+    events
+}
