@@ -21,8 +21,7 @@ async fn figures_match_an_independent_computation(backend: Backend) {
     let end = now();
     let events = generate(7, 1500, end, 20);
     for (batch, chunk) in events.chunks(300).enumerate() {
-        let body: Vec<Value> =
-            chunk.iter().enumerate().map(|(i, e)| e.to_json(&format!("b{batch}-{i}"))).collect();
+        let body: Vec<Value> = chunk.iter().enumerate().map(|(i, e)| e.to_json(&format!("b{batch}-{i}"))).collect();
         let (status, answer) = app.ingest(&Value::Array(body)).await;
         assert_eq!(status, 202, "{answer}");
         assert_eq!(answer, json!({"accepted": chunk.len(), "duplicates": 0}));
@@ -69,18 +68,62 @@ async fn bad_input_is_refused_and_changes_nothing(backend: Backend) {
     let future = rfc(now() + 6 * MINUTE);
     let long = "x".repeat(129);
     let cases: Vec<(&str, Vec<u8>, &str, u16)> = vec![
-        ("wrong types", json!({"type": "message", "channel": 1, "user_id": true, "sender": "user"}).to_string().into_bytes(), "application/json", 400),
+        (
+            "wrong types",
+            json!({"type": "message", "channel": 1, "user_id": true, "sender": "user"}).to_string().into_bytes(),
+            "application/json",
+            400,
+        ),
         ("missing fields", json!({"type": "message"}).to_string().into_bytes(), "application/json", 400),
-        ("unknown type", json!({"type": "typing", "channel": "web", "user_id": "u"}).to_string().into_bytes(), "application/json", 400),
-        ("bad timestamp", json!({"type": "user_online", "channel": "web", "user_id": "u", "at": "2026-13-01"}).to_string().into_bytes(), "application/json", 400),
-        ("future timestamp", json!({"type": "user_online", "channel": "web", "user_id": "u", "at": future}).to_string().into_bytes(), "application/json", 400),
-        ("oversized string", json!({"type": "user_online", "channel": "web", "user_id": long}).to_string().into_bytes(), "application/json", 400),
-        ("one bad event spoils the batch", json!([valid_message("new-1"), {"type": "message", "channel": "web", "user_id": "u"}]).to_string().into_bytes(), "application/json", 400),
+        (
+            "unknown type",
+            json!({"type": "typing", "channel": "web", "user_id": "u"}).to_string().into_bytes(),
+            "application/json",
+            400,
+        ),
+        (
+            "bad timestamp",
+            json!({"type": "user_online", "channel": "web", "user_id": "u", "at": "2026-13-01"})
+                .to_string()
+                .into_bytes(),
+            "application/json",
+            400,
+        ),
+        (
+            "future timestamp",
+            json!({"type": "user_online", "channel": "web", "user_id": "u", "at": future}).to_string().into_bytes(),
+            "application/json",
+            400,
+        ),
+        (
+            "oversized string",
+            json!({"type": "user_online", "channel": "web", "user_id": long}).to_string().into_bytes(),
+            "application/json",
+            400,
+        ),
+        (
+            "one bad event spoils the batch",
+            json!([valid_message("new-1"), {"type": "message", "channel": "web", "user_id": "u"}])
+                .to_string()
+                .into_bytes(),
+            "application/json",
+            400,
+        ),
         ("invalid UTF-8", vec![b'{', 0xff, 0xfe, b'}'], "application/json", 400),
         ("not JSON at all", b"hello".to_vec(), "application/json", 400),
         ("not declared as JSON", valid_message("new-2").to_string().into_bytes(), "text/plain", 415),
-        ("1001 events", Value::Array((0..1001).map(|i| valid_message(&format!("m{i}"))).collect()).to_string().into_bytes(), "application/json", 400),
-        ("over 1 MiB", format!("[{}]", vec![valid_message("big").to_string(); 20_000].join(",")).into_bytes(), "application/json", 413),
+        (
+            "1001 events",
+            Value::Array((0..1001).map(|i| valid_message(&format!("m{i}"))).collect()).to_string().into_bytes(),
+            "application/json",
+            400,
+        ),
+        (
+            "over 1 MiB",
+            format!("[{}]", vec![valid_message("big").to_string(); 20_000].join(",")).into_bytes(),
+            "application/json",
+            413,
+        ),
     ];
     for (name, body, content_type, status) in cases {
         let (got, answer) = app.ingest_raw(body, content_type, Some(INGEST_KEY)).await;
@@ -91,10 +134,20 @@ async fn bad_input_is_refused_and_changes_nothing(backend: Backend) {
         }
     }
     let (_, answer) = app
-        .ingest_raw(json!([valid_message("ok"), {"type": "message", "channel": "mobile", "user_id": "", "sender": "cat"}]).to_string().into_bytes(), "application/json", Some(INGEST_KEY))
+        .ingest_raw(
+            json!([valid_message("ok"), {"type": "message", "channel": "mobile", "user_id": "", "sender": "cat"}])
+                .to_string()
+                .into_bytes(),
+            "application/json",
+            Some(INGEST_KEY),
+        )
         .await;
-    let fields: Vec<(u64, &str)> =
-        answer["problems"].as_array().unwrap().iter().map(|p| (p["index"].as_u64().unwrap(), p["field"].as_str().unwrap())).collect();
+    let fields: Vec<(u64, &str)> = answer["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["index"].as_u64().unwrap(), p["field"].as_str().unwrap()))
+        .collect();
     assert_eq!(fields, [(1, "channel"), (1, "user_id"), (1, "sender")]);
 
     let after = app.stats("").await;
@@ -173,10 +226,18 @@ async fn the_csv_export_lists_every_session_of_the_range() {
     let mut events = Vec::new();
     for user in ["a", "b", "c"] {
         events.push(json!({"type": "message", "channel": "premium", "user_id": user, "sender": "user", "at": rfc(t), "user_name": "=cmd, \"x\""}));
-        events.push(json!({"type": "message", "channel": "premium", "user_id": user, "sender": "bot", "at": rfc(t + MINUTE)}));
+        events.push(
+            json!({"type": "message", "channel": "premium", "user_id": user, "sender": "bot", "at": rfc(t + MINUTE)}),
+        );
     }
     assert_eq!(app.ingest(&Value::Array(events)).await.0, 202);
-    let r = app.client.get(format!("{}/api/stats/sessions.csv?per_page=1", app.base)).bearer_auth(READ_KEY).send().await.unwrap();
+    let r = app
+        .client
+        .get(format!("{}/api/stats/sessions.csv?per_page=1", app.base))
+        .bearer_auth(READ_KEY)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let csv = r.text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
@@ -205,9 +266,13 @@ async fn a_settings_change_rebuilds_the_figures_in_the_background(backend: Backe
     let before = app.stats("").await["version"].as_u64().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel();
     let settings = Settings { session_gap_minutes: 60, ..Settings::default() };
-    app.state.figures.change_settings(settings, move |v| {
-        let _ = tx.send(v);
-    }).await.unwrap();
+    app.state
+        .figures
+        .change_settings(settings, move |v| {
+            let _ = tx.send(v);
+        })
+        .await
+        .unwrap();
     let version = tokio::time::timeout(std::time::Duration::from_secs(10), rx).await.unwrap().unwrap();
     assert!(version > before);
     let stats = app.stats("").await;

@@ -94,7 +94,7 @@ mod socket {
             let timeout = Timeout::new(DEBOUNCE_MS, move || live.version.update(|v| *v += 1));
             pending.set_value(Some(timeout));
         };
-        listen(&socket, "stats_update", move || bump());
+        listen(&socket, "stats_update", bump);
         listen(&socket, "connect", move || {
             live.connection.set(Connection::Live);
             // Catch up at once on (re)connect: updates may have been missed meanwhile.

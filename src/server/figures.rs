@@ -28,9 +28,7 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn json(&self) -> Bytes {
-        self.json
-            .get_or_init(|| Bytes::from(serde_json::to_vec(&self.stats).expect("Stats serializes")))
-            .clone()
+        self.json.get_or_init(|| Bytes::from(serde_json::to_vec(&self.stats).expect("Stats serializes"))).clone()
     }
 }
 

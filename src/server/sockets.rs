@@ -44,10 +44,7 @@ pub fn register(io: &SocketIo, state: AppState) {
         }
     };
     let ingest_state = state.clone();
-    io.ns(
-        INGEST_NS,
-        (move |socket: SocketRef| on_ingest_connect(socket, ingest_state.clone())).with(ingest_auth),
-    );
+    io.ns(INGEST_NS, (move |socket: SocketRef| on_ingest_connect(socket, ingest_state.clone())).with(ingest_auth));
 
     let dashboard_auth = move |socket: SocketRef, TryData(auth): TryData<Handshake>| {
         let state = state.clone();

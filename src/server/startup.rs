@@ -59,7 +59,10 @@ pub async fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    tracing::info!("chatpulse listening on http://{}", listener.local_addr().map(|a| a.to_string()).unwrap_or_default());
+    tracing::info!(
+        "chatpulse listening on http://{}",
+        listener.local_addr().map(|a| a.to_string()).unwrap_or_default()
+    );
     let db = state.db.clone();
     let served = axum::serve(listener, app(state, layer)).with_graceful_shutdown(shutdown_signal()).await;
     db.close().await;
@@ -82,9 +85,7 @@ fn init_tracing() {
 /// otherwise what cargo-leptos baked in and the variables.
 fn leptos_options() -> Result<LeptosOptions, String> {
     let file = std::path::Path::new("Leptos.toml").exists().then_some("Leptos.toml");
-    leptos::config::get_configuration(file)
-        .map(|c| c.leptos_options)
-        .map_err(|e| e.to_string())
+    leptos::config::get_configuration(file).map(|c| c.leptos_options).map_err(|e| e.to_string())
 }
 
 /// Opens the database, migrates it, loads the figures and registers the sockets.
@@ -161,8 +162,15 @@ pub fn app(state: AppState, socket_layer: SocketIoLayer) -> Router {
 
 /// Paths anyone may request; each API path checks its own key or session.
 fn is_public(path: &str) -> bool {
-    const EXACT: [&str; 7] =
-        ["/login", "/logout", "/healthz", "/api/ingest/events", "/api/stats", "/api/stats/sessions.csv", "/favicon.ico"];
+    const EXACT: [&str; 7] = [
+        "/login",
+        "/logout",
+        "/healthz",
+        "/api/ingest/events",
+        "/api/stats",
+        "/api/stats/sessions.csv",
+        "/favicon.ico",
+    ];
     EXACT.contains(&path) || path.starts_with("/pkg/") || path.starts_with("/vendor/")
 }
 

@@ -45,10 +45,13 @@ pub struct RefTotals {
     pub widget_opens: u64,
 }
 
+/// A message with its time and commit position, for ordering.
+type Placed<'a> = (i64, usize, &'a RefEvent);
+
 /// Totals for `[from, to)` and a channel filter, events in commit order.
 pub fn totals(events: &[RefEvent], channel: &str, from: i64, to: i64, gap_ms: i64, min: usize) -> RefTotals {
     let wanted = |c: &str| channel == "all" || channel == c;
-    let mut by_user: BTreeMap<(&str, &str), Vec<(i64, usize, &RefEvent)>> = BTreeMap::new();
+    let mut by_user: BTreeMap<(&str, &str), Vec<Placed>> = BTreeMap::new();
     let mut t = RefTotals::default();
     for (commit, e) in events.iter().enumerate() {
         if !wanted(e.channel) {

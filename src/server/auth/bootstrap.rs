@@ -47,7 +47,6 @@ async fn ensure_env_key(db: &Db, scope: &str, key: &Option<Secret>, now: i64) ->
     let Some(key) = key else { return Ok(()) };
     let source = format!("env:{scope}");
     let hash = hash_token(key.expose());
-    db.insert_api_key(&format!("from CHATPULSE_{}_KEY", scope.to_uppercase()), scope, &hash, &source, now)
-        .await?;
+    db.insert_api_key(&format!("from CHATPULSE_{}_KEY", scope.to_uppercase()), scope, &hash, &source, now).await?;
     db.revoke_keys_from_source(&source, &hash, now).await
 }

@@ -23,9 +23,7 @@ impl AdminSessions {
             return Ok(None);
         };
         let password = password.to_string();
-        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-            .await
-            .unwrap_or(false);
+        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
         if !ok {
             return Ok(None);
         }

@@ -34,7 +34,8 @@ impl Db {
     }
 
     pub async fn api_keys(&self) -> Result<Vec<ApiKeyRow>, DbError> {
-        let sql = "SELECT id, label, scope, key_hash, source, created_ms, last_used_ms, revoked_ms FROM api_keys ORDER BY id";
+        let sql =
+            "SELECT id, label, scope, key_hash, source, created_ms, last_used_ms, revoked_ms FROM api_keys ORDER BY id";
         Ok(on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?)
     }
 
@@ -67,7 +68,13 @@ impl Db {
         Ok(())
     }
 
-    pub async fn insert_admin_session(&self, token_hash: &str, username: &str, now_ms: i64, expires_ms: i64) -> Result<(), DbError> {
+    pub async fn insert_admin_session(
+        &self,
+        token_hash: &str,
+        username: &str,
+        now_ms: i64,
+        expires_ms: i64,
+    ) -> Result<(), DbError> {
         let sql = "INSERT INTO admin_sessions (token_hash, username, created_ms, expires_ms) VALUES ($1, $2, $3, $4)";
         on_pool!(self, pool => sqlx::query(sql).bind(token_hash).bind(username).bind(now_ms).bind(expires_ms).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(())

@@ -1,8 +1,8 @@
 //! Storage on SQLite (the embedded default) or PostgreSQL, chosen by the URL scheme.
 //! Both run the same SQL (`$n` placeholders work on both); each has its own migrations.
 
-mod events;
 mod credentials;
+mod events;
 mod settings;
 
 pub use credentials::{AdminSessionRow, ApiKeyRow};
@@ -61,11 +61,8 @@ impl Db {
                     std::fs::create_dir_all(parent).map_err(|e| DbError::Connect(sqlx::Error::Io(e)))?;
                 }
             }
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                .connect_with(options)
-                .await
-                .map_err(DbError::Connect)?;
+            let pool =
+                SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(DbError::Connect)?;
             Ok(Db::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = PgPoolOptions::new()

@@ -13,10 +13,7 @@ pub fn normalize_country(text: &str) -> Option<String> {
         return None;
     }
     let upper = text.to_ascii_uppercase();
-    let assigned = ASSIGNED
-        .as_bytes()
-        .chunks(2)
-        .any(|code| code == upper.as_bytes());
+    let assigned = ASSIGNED.as_bytes().chunks(2).any(|code| code == upper.as_bytes());
     assigned.then_some(upper)
 }
 

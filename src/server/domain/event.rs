@@ -47,12 +47,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [
-        Kind::Message,
-        Kind::WidgetOpened,
-        Kind::UserOnline,
-        Kind::UserOffline,
-    ];
+    pub const ALL: [Kind; 4] = [Kind::Message, Kind::WidgetOpened, Kind::UserOnline, Kind::UserOffline];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -125,11 +120,7 @@ pub struct Problem {
 
 impl Problem {
     fn new(index: usize, field: &str, reason: impl Into<String>) -> Self {
-        Problem {
-            index,
-            field: field.to_string(),
-            reason: reason.into(),
-        }
+        Problem { index, field: field.to_string(), reason: reason.into() }
     }
 }
 
@@ -146,18 +137,13 @@ pub enum BatchError {
 
 /// Parses an HTTP ingest body: one event object or an array of them.
 pub fn parse_batch(body: &[u8], now_ms: i64) -> Result<Vec<Event>, BatchError> {
-    let text = std::str::from_utf8(body)
-        .map_err(|_| BatchError::Malformed("the body is not valid UTF-8".into()))?;
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| BatchError::Malformed(format!("the body is not valid JSON: {e}")))?;
+    let text = std::str::from_utf8(body).map_err(|_| BatchError::Malformed("the body is not valid UTF-8".into()))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| BatchError::Malformed(format!("the body is not valid JSON: {e}")))?;
     let items = match value {
         Value::Array(items) => items,
         object @ Value::Object(_) => vec![object],
-        _ => {
-            return Err(BatchError::Shape(
-                "the body must be an event object or an array of event objects".into(),
-            ))
-        }
+        _ => return Err(BatchError::Shape("the body must be an event object or an array of event objects".into())),
     };
     if items.is_empty() {
         return Err(BatchError::Shape("the array holds no events".into()));
@@ -185,20 +171,11 @@ pub fn parse_batch(body: &[u8], now_ms: i64) -> Result<Vec<Event>, BatchError> {
 
 /// Parses one event. `kind` is given by the Socket.IO event name; over HTTP it comes
 /// from the `type` field.
-pub fn parse_event(
-    index: usize,
-    value: &Value,
-    kind: Option<Kind>,
-    now_ms: i64,
-) -> Result<Event, Vec<Problem>> {
+pub fn parse_event(index: usize, value: &Value, kind: Option<Kind>, now_ms: i64) -> Result<Event, Vec<Problem>> {
     let Some(object) = value.as_object() else {
         return Err(vec![Problem::new(index, "", "an event must be a JSON object")]);
     };
-    let mut fields = Fields {
-        index,
-        object,
-        problems: Vec::new(),
-    };
+    let mut fields = Fields { index, object, problems: Vec::new() };
     let kind = match kind {
         Some(kind) => Some(kind),
         None => fields.required_enum("type", Kind::parse, "message, widget_opened, user_online or user_offline"),
@@ -208,11 +185,7 @@ pub fn parse_event(
     let user_id = fields.required_text("user_id", 1, 128, true);
     let at_ms = fields.timestamp("at", now_ms);
     let is_message = kind == Some(Kind::Message);
-    let sender = if is_message {
-        fields.required_enum("sender", Sender::parse, "user, bot or operator")
-    } else {
-        None
-    };
+    let sender = if is_message { fields.required_enum("sender", Sender::parse, "user, bot or operator") } else { None };
     let human_mode = if is_message { fields.optional_bool("human_mode") } else { false };
     let user_name = fields.optional_text("user_name", 0, 200, false);
     let country = fields.country("country");
@@ -373,7 +346,15 @@ mod tests {
         };
         assert_eq!(
             fields_of(&problems),
-            vec![(1, "type"), (1, "channel"), (1, "user_id"), (1, "at"), (2, "user_id"), (2, "sender"), (2, "human_mode")]
+            vec![
+                (1, "type"),
+                (1, "channel"),
+                (1, "user_id"),
+                (1, "at"),
+                (2, "user_id"),
+                (2, "sender"),
+                (2, "human_mode")
+            ]
         );
     }
 
@@ -382,7 +363,8 @@ mod tests {
         let at = |ms: i64| super::super::time::format_ms(ms);
         let ok = json!({"type": "widget_opened", "channel": "web", "user_id": "u", "at": at(NOW + 5 * MINUTE_MS)});
         assert!(parse_batch(ok.to_string().as_bytes(), NOW).is_ok());
-        let late = json!({"type": "widget_opened", "channel": "web", "user_id": "u", "at": at(NOW + 5 * MINUTE_MS + 1)});
+        let late =
+            json!({"type": "widget_opened", "channel": "web", "user_id": "u", "at": at(NOW + 5 * MINUTE_MS + 1)});
         assert!(matches!(parse_batch(late.to_string().as_bytes(), NOW), Err(BatchError::Invalid(_))));
     }
 
@@ -392,13 +374,9 @@ mod tests {
         assert!(matches!(parse_batch(&[0xff, 0xfe], NOW), Err(BatchError::Malformed(_))));
         assert!(matches!(parse_batch(b"[]", NOW), Err(BatchError::Shape(_))));
         assert!(matches!(parse_batch(b"42", NOW), Err(BatchError::Shape(_))));
-        let many: Vec<Value> = (0..1001)
-            .map(|i| json!({"type": "user_online", "channel": "web", "user_id": format!("u{i}")}))
-            .collect();
-        assert!(matches!(
-            parse_batch(Value::Array(many).to_string().as_bytes(), NOW),
-            Err(BatchError::Shape(_))
-        ));
+        let many: Vec<Value> =
+            (0..1001).map(|i| json!({"type": "user_online", "channel": "web", "user_id": format!("u{i}")})).collect();
+        assert!(matches!(parse_batch(Value::Array(many).to_string().as_bytes(), NOW), Err(BatchError::Shape(_))));
     }
 
     #[test]
@@ -406,7 +384,8 @@ mod tests {
         let name = "ş".repeat(200);
         let ok = json!({"type": "user_online", "channel": "web", "user_id": "u", "user_name": name});
         assert!(parse_batch(ok.to_string().as_bytes(), NOW).is_ok());
-        let bad = json!({"type": "user_online", "channel": "web", "user_id": "a\nb", "city": "x".repeat(101), "id": ""});
+        let bad =
+            json!({"type": "user_online", "channel": "web", "user_id": "a\nb", "city": "x".repeat(101), "id": ""});
         let Err(BatchError::Invalid(problems)) = parse_batch(bad.to_string().as_bytes(), NOW) else {
             panic!("expected problems");
         };

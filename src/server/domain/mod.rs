@@ -4,5 +4,5 @@
 pub mod country;
 pub mod event;
 pub mod sessions;
-pub mod time;
 pub mod settings;
+pub mod time;

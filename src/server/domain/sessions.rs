@@ -125,31 +125,27 @@ mod tests {
     const MIN: i64 = 60_000;
 
     fn rules(gap_minutes: i64, min_messages: usize) -> SessionRules {
-        SessionRules {
-            gap_ms: gap_minutes * MIN,
-            min_messages,
-        }
+        SessionRules { gap_ms: gap_minutes * MIN, min_messages }
     }
 
     fn msg(minute: i64, seq: i64, sender: Sender) -> Msg {
-        Msg {
-            at: minute * MIN,
-            seq,
-            sender,
-            human: false,
-            name: None,
-            country: None,
-            city: None,
-        }
+        Msg { at: minute * MIN, seq, sender, human: false, name: None, country: None, city: None }
     }
 
     fn worked_example() -> Vec<Msg> {
         // 10:00 user, 10:01 bot, 10:40 user, 11:00 user, 11:31 bot, 13:00 user.
-        [(600, Sender::User), (601, Sender::Bot), (640, Sender::User), (660, Sender::User), (691, Sender::Bot), (780, Sender::User)]
-            .iter()
-            .enumerate()
-            .map(|(i, (minute, sender))| msg(*minute, i as i64, *sender))
-            .collect()
+        [
+            (600, Sender::User),
+            (601, Sender::Bot),
+            (640, Sender::User),
+            (660, Sender::User),
+            (691, Sender::Bot),
+            (780, Sender::User),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, (minute, sender))| msg(*minute, i as i64, *sender))
+        .collect()
     }
 
     fn shape(sessions: &[Session]) -> Vec<(usize, bool, u32)> {

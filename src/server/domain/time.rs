@@ -18,9 +18,7 @@ pub fn format_ms(ms: i64) -> String {
 
 /// Parses RFC 3339 with an offset; `None` for anything else.
 pub fn parse_rfc3339_ms(text: &str) -> Option<i64> {
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|t| t.timestamp_millis())
+    DateTime::parse_from_rfc3339(text).ok().map(|t| t.timestamp_millis())
 }
 
 #[cfg(test)]
@@ -35,10 +33,7 @@ mod tests {
 
     #[test]
     fn parses_offsets_into_the_same_instant() {
-        assert_eq!(
-            parse_rfc3339_ms("2026-03-01T12:00:00+03:00"),
-            parse_rfc3339_ms("2026-03-01T09:00:00Z")
-        );
+        assert_eq!(parse_rfc3339_ms("2026-03-01T12:00:00+03:00"), parse_rfc3339_ms("2026-03-01T09:00:00Z"));
         assert_eq!(parse_rfc3339_ms("2026-03-01 12:00"), None);
     }
 }

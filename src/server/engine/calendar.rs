@@ -5,11 +5,7 @@ use chrono_tz::Tz;
 
 /// The local date and time of an instant.
 pub fn local(tz: Tz, at_ms: i64) -> NaiveDateTime {
-    let utc = Utc
-        .timestamp_millis_opt(at_ms)
-        .single()
-        .unwrap_or_default()
-        .naive_utc();
+    let utc = Utc.timestamp_millis_opt(at_ms).single().unwrap_or_default().naive_utc();
     let offset = tz.offset_from_utc_datetime(&utc).fix();
     utc + Duration::seconds(offset.local_minus_utc() as i64)
 }
@@ -24,8 +20,7 @@ pub fn start_of_day(tz: Tz, date: NaiveDate) -> i64 {
         }
         candidate += Duration::minutes(15);
     }
-    Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight exists"))
-        .timestamp_millis()
+    Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight exists")).timestamp_millis()
 }
 
 pub fn first_of_month(date: NaiveDate) -> NaiveDate {

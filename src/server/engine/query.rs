@@ -8,8 +8,8 @@ use chrono::{Duration, NaiveDate};
 use super::calendar::{add_months, first_of_month, local, start_of_day, weekday_hour, Boundaries};
 use super::{country_text, Engine};
 use crate::model::{
-    ChannelCount, ChannelFilter, CountryCount, DayCount, DistributionBucket, MonthCount, SessionRow, SessionsPage, Stats,
-    Totals,
+    ChannelCount, ChannelFilter, CountryCount, DayCount, DistributionBucket, MonthCount, SessionRow, SessionsPage,
+    Stats, Totals,
 };
 use crate::server::domain::event::Channel;
 use crate::server::domain::sessions::Session;
@@ -227,10 +227,7 @@ impl Engine {
 
     /// Newest last activity first; ties by session id in byte order.
     fn row_order(&self, a: &Candidate, b: &Candidate) -> Ordering {
-        b.session
-            .end
-            .cmp(&a.session.end)
-            .then_with(|| self.session_id(a).cmp(&self.session_id(b)))
+        b.session.end.cmp(&a.session.end).then_with(|| self.session_id(a).cmp(&self.session_id(b)))
     }
 
     fn sessions_page(&self, q: &StatsQuery, mut candidates: Vec<Candidate>) -> SessionsPage {

@@ -55,11 +55,7 @@ fn worked_example() -> Vec<StoredEvent> {
         ("11:31", Sender::Bot),
         ("13:00", Sender::User),
     ];
-    times
-        .iter()
-        .enumerate()
-        .map(|(i, (t, s))| message(i as i64 + 1, "A", &format!("2026-03-02T{t}:00Z"), *s))
-        .collect()
+    times.iter().enumerate().map(|(i, (t, s))| message(i as i64 + 1, "A", &format!("2026-03-02T{t}:00Z"), *s)).collect()
 }
 
 fn day_query(channel: ChannelFilter) -> StatsQuery {
@@ -108,7 +104,8 @@ fn bulk_loading_and_applying_one_by_one_agree_whatever_the_order() {
     let mut events = worked_example();
     // Commit the same messages in a scrambled order: late events everywhere.
     let order = [4, 0, 5, 2, 1, 3];
-    events = order.iter().enumerate().map(|(seq, i)| StoredEvent { seq: seq as i64 + 1, ..events[*i].clone() }).collect();
+    events =
+        order.iter().enumerate().map(|(seq, i)| StoredEvent { seq: seq as i64 + 1, ..events[*i].clone() }).collect();
     let one_by_one = incremental(Settings::default(), &events);
     let bulk = Engine::build(Settings::default(), 0, events);
     let q = day_query(ChannelFilter::All);
@@ -256,7 +253,8 @@ fn sessions_page_orders_by_last_activity_then_session_id_and_pages() {
         events.push(message(2 * i as i64 + 2, user, "2026-03-02T10:05:00Z", Sender::Bot));
     }
     let engine = incremental(Settings::default(), &events);
-    let page = |n| stats_of(&engine, &StatsQuery { page: n, per_page: 2, ..day_query(ChannelFilter::All) }).sessions_page;
+    let page =
+        |n| stats_of(&engine, &StatsQuery { page: n, per_page: 2, ..day_query(ChannelFilter::All) }).sessions_page;
     let ids = |p: crate::model::SessionsPage| p.rows.into_iter().map(|r| r.session_id).collect::<Vec<_>>();
     assert_eq!(ids(page(1)), ["a#1", "b#1"]);
     assert_eq!(ids(page(2)), ["c#1"]);

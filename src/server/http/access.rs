@@ -10,7 +10,7 @@ use crate::server::auth::sessions::session_token;
 use crate::server::auth::Scope;
 use crate::server::state::AppState;
 
-fn header<'a>(parts: &'a Parts, name: axum::http::HeaderName) -> Option<&'a str> {
+fn header(parts: &Parts, name: axum::http::HeaderName) -> Option<&str> {
     parts.headers.get(name).and_then(|v| v.to_str().ok())
 }
 

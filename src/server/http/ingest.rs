@@ -26,10 +26,7 @@ pub async fn ingest_events(
     let body = read_limited(request.into_body()).await?;
     let events = parse_batch(&body, now_ms())?;
     let outcome = state.ingestor.ingest(events).await?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(json!({"accepted": outcome.accepted, "duplicates": outcome.duplicates})),
-    ))
+    Ok((StatusCode::ACCEPTED, Json(json!({"accepted": outcome.accepted, "duplicates": outcome.duplicates}))))
 }
 
 fn is_json(content_type: Option<&header::HeaderValue>) -> bool {

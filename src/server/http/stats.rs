@@ -37,9 +37,9 @@ pub fn resolve_query(p: &StatsParams, now: i64) -> Result<StatsQuery, String> {
     let time = |value: &Option<String>, name: &str| -> Result<Option<i64>, String> {
         match value.as_deref() {
             None | Some("") => Ok(None),
-            Some(text) => parse_rfc3339_ms(text)
-                .map(Some)
-                .ok_or(format!("{name} must be an RFC 3339 time with an offset")),
+            Some(text) => {
+                parse_rfc3339_ms(text).map(Some).ok_or(format!("{name} must be an RFC 3339 time with an offset"))
+            }
         }
     };
     let to = time(&p.to, "to")?.unwrap_or_else(|| (now.div_euclid(1000) + 1) * 1000);
@@ -123,11 +123,8 @@ fn csv_line(r: &SessionRow) -> String {
 
 /// Quotes a user-supplied cell, and defuses one a spreadsheet would run as a formula.
 fn csv_field(text: &str) -> String {
-    let defused = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
+    let defused =
+        if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() };
     if defused.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", defused.replace('"', "\"\""))
     } else {

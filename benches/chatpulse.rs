@@ -1,0 +1,50 @@
+//! Benchmarks of the engine issue, each against a baseline measured in the same run.
+//!
+//! ```text
+//! cargo bench --features ssr --bench chatpulse -- ingest
+//! cargo bench --features ssr --bench chatpulse -- stats [--backend sqlite|postgres] [--messages 1000000]
+//! cargo bench --features ssr --bench chatpulse -- fanout [--sockets 1000] [--rounds 60]
+//! ```
+//! The server runs as a child process (this binary, re-run with CHATPULSE_BENCH_SERVE=1)
+//! so that its memory and CPU are its own; this process only generates load.
+
+mod support;
+
+use support::server::serve_if_asked;
+
+fn main() {
+    if serve_if_asked() {
+        return;
+    }
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let which = args.first().map(String::as_str).unwrap_or("all");
+    let option = |name: &str, default: &str| -> String {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+            .unwrap_or_else(|| default.to_string())
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        match which {
+            "ingest" => support::ingest::run().await,
+            "stats" => {
+                let messages: usize = option("--messages", "1000000").parse().unwrap();
+                support::stats::run(&option("--backend", "sqlite"), messages).await
+            }
+            "fanout" => {
+                let sockets: usize = option("--sockets", "1000").parse().unwrap();
+                let rounds: usize = option("--rounds", "60").parse().unwrap();
+                support::fanout::run(sockets, rounds).await
+            }
+            "all" => {
+                support::ingest::run().await;
+                support::fanout::run(1000, 60).await;
+                support::stats::run("sqlite", 1_000_000).await;
+                support::stats::run("postgres", 1_000_000).await;
+            }
+            other => eprintln!("unknown benchmark {other}: use ingest, stats, fanout or all"),
+        }
+    });
+}

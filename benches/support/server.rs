@@ -1,0 +1,99 @@
+//! A chatpulse server in a child process on a free port, killed when dropped.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const INGEST_KEY: &str = "bench-ingest-key-0123456789";
+pub const READ_KEY: &str = "bench-read-key-0123456789";
+
+/// In the child: runs the real server and returns true.
+pub fn serve_if_asked() -> bool {
+    if std::env::var("CHATPULSE_BENCH_SERVE").as_deref() != Ok("1") {
+        return false;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(chatpulse::server::startup::run());
+    true
+}
+
+pub struct Server {
+    child: Child,
+    pub base: String,
+    pub port: u16,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl Server {
+    pub async fn start(database_url: &str) -> Server {
+        let port = free_port();
+        let child = Command::new(std::env::current_exe().unwrap())
+            .env("CHATPULSE_BENCH_SERVE", "1")
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("LEPTOS_OUTPUT_NAME", "chatpulse")
+            .env("LEPTOS_SITE_ROOT", "target/site")
+            .env("CHATPULSE_DATABASE_URL", database_url)
+            .env("CHATPULSE_INGEST_KEY", INGEST_KEY)
+            .env("CHATPULSE_READ_KEY", READ_KEY)
+            .env("CHATPULSE_ADMIN_PASSWORD", "bench-admin-password")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("the bench binary re-runs itself as the server");
+        let server = Server { child, base: format!("http://127.0.0.1:{port}"), port };
+        let client = reqwest::Client::new();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(600) {
+            if let Ok(r) = client.get(format!("{}/healthz", server.base)).send().await {
+                if r.status().is_success() {
+                    return server;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the server did not become healthy");
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Resident memory of the server process, in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn sqlite_url(name: &str) -> String {
+    let dir = std::env::temp_dir().join("chatpulse-bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.join(format!("{name}.db{suffix}")));
+    }
+    format!("sqlite://{}/{name}.db", dir.display())
+}
+
+pub async fn postgres_url(name: &str) -> String {
+    use sqlx::Executor;
+    let admin =
+        std::env::var("CHATPULSE_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let pool = sqlx::PgPool::connect(&admin).await.expect("PostgreSQL for the bench");
+    pool.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await.unwrap();
+    pool.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+    pool.close().await;
+    format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
+}

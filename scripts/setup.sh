@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Installs what chatpulse needs to build, run and test, on a fresh Debian machine as root.
+# Idempotent and quick when everything is already there: each step checks before it installs.
+#
+#   bash scripts/setup.sh          install
+#   source scripts/setup.sh        install, and keep PATH set in the calling shell
+#
+# CHATPULSE_SKIP_CARGO_INSTALLS=1  skip the (slow) cargo installs of cargo-leptos and
+#                                  wasm-bindgen-cli; only report what is missing.
+# CHATPULSE_SKIP_APT=1             skip Debian packages (chromium).
+set -euo pipefail
+
+# shellcheck source=scripts/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+CARGO_LEPTOS_VERSION=0.3.5
+WASM_OPT_MAJOR=132
+
+setup_log() { printf 'setup: %s\n' "$*" >&2; }
+
+# Version of the wasm-bindgen crate in Cargo.lock: wasm-bindgen-cli must match it exactly.
+setup_lock_wasm_bindgen_version() {
+  awk '
+    $0 == "name = \"wasm-bindgen\"" { found = 1; next }
+    found && $1 == "version" { gsub(/"/, "", $3); print $3; exit }
+    found && /^$/ { found = 0 }
+  ' "$CHATPULSE_ROOT/Cargo.lock"
+}
+
+setup_rust() {
+  if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    setup_log "rust target wasm32-unknown-unknown: present"
+  else
+    setup_log "rust target wasm32-unknown-unknown: adding"
+    rustup target add wasm32-unknown-unknown
+  fi
+
+  local have
+  have="$(cargo leptos --version 2>/dev/null || true)"
+  if [[ "$have" == *" $CARGO_LEPTOS_VERSION"* ]]; then
+    setup_log "cargo-leptos $CARGO_LEPTOS_VERSION: present"
+  elif [[ "${CHATPULSE_SKIP_CARGO_INSTALLS:-0}" == 1 ]]; then
+    setup_log "cargo-leptos $CARGO_LEPTOS_VERSION: MISSING (have '${have:-none}'), install skipped"
+  else
+    setup_log "cargo-leptos $CARGO_LEPTOS_VERSION: installing (have '${have:-none}'; takes minutes)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  fi
+
+  local want
+  want="$(setup_lock_wasm_bindgen_version)"
+  if [[ -z "$want" ]]; then
+    setup_log "wasm-bindgen: not found in Cargo.lock, skipping wasm-bindgen-cli"
+    return 0
+  fi
+  have="$(wasm-bindgen --version 2>/dev/null || true)"
+  if [[ "$have" == "wasm-bindgen $want" || "$have" == "wasm-bindgen $want "* ]]; then
+    setup_log "wasm-bindgen-cli $want: present"
+  elif [[ "${CHATPULSE_SKIP_CARGO_INSTALLS:-0}" == 1 ]]; then
+    setup_log "wasm-bindgen-cli $want: MISSING (have '${have:-none}'), install skipped"
+  else
+    # Not --locked: the lock file shipped with wasm-bindgen-cli does not build here.
+    setup_log "wasm-bindgen-cli $want: installing (have '${have:-none}'; takes minutes)"
+    cargo install wasm-bindgen-cli --version "$want" --force
+  fi
+}
+
+setup_debian() {
+  if [[ "${CHATPULSE_SKIP_APT:-0}" == 1 ]]; then
+    setup_log "debian packages: skipped"
+    return 0
+  fi
+  local wanted=(chromium) missing=() pkg
+  for pkg in "${wanted[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if ((${#missing[@]} == 0)); then
+    setup_log "debian packages: present"
+    return 0
+  fi
+  setup_log "debian packages: installing ${missing[*]}"
+  local sudo=()
+  [[ "$(id -u)" == 0 ]] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+setup_npm() {
+  local root="$CHATPULSE_ROOT"
+  if [[ ! -f "$root/package-lock.json" ]]; then
+    setup_log "npm: no package-lock.json, running npm install"
+    (cd "$root" && npm install --no-audit --no-fund) >&2
+  elif [[ ! -d "$root/node_modules" || "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]]; then
+    setup_log "npm: installing from package-lock.json (npm ci)"
+    (cd "$root" && npm ci --no-audit --no-fund) >&2
+  else
+    setup_log "npm: node_modules up to date"
+  fi
+}
+
+setup_vendor() {
+  local root="$CHATPULSE_ROOT" src dst changed=0
+  mkdir -p "$root/public/vendor"
+  for src in node_modules/socket.io-client/dist/socket.io.min.js node_modules/echarts/dist/echarts.min.js; do
+    dst="$root/public/vendor/$(basename "$src")"
+    if ! cmp -s "$root/$src" "$dst"; then
+      cp "$root/$src" "$dst"
+      changed=1
+    fi
+  done
+  if ((changed)); then setup_log "public/vendor: updated"; else setup_log "public/vendor: up to date"; fi
+}
+
+setup_check_wasm_opt() {
+  local have
+  have="$(wasm-opt --version 2>/dev/null || true)"
+  if [[ "$have" == *"version $WASM_OPT_MAJOR"* ]]; then
+    setup_log "wasm-opt: $have"
+  else
+    setup_log "wasm-opt: expected version $WASM_OPT_MAJOR from node_modules/.bin, got '${have:-none}'"
+    return 1
+  fi
+}
+
+chatpulse_setup() {
+  setup_rust
+  setup_debian
+  setup_npm
+  setup_vendor
+  setup_check_wasm_opt
+  setup_log "ready"
+}
+
+chatpulse_setup
