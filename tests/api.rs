@@ -198,6 +198,7 @@ async fn a_logged_in_admin_sees_server_rendered_totals_and_can_read_the_api() {
     assert!(html.contains(r#"data-kpi="sessions""#), "{html}");
     assert_eq!(kpi(&html, "messages"), Some("2"), "the SSR page shows the total: {html}");
     assert_eq!(kpi(&html, "sessions"), Some("1"));
+    assert!(!html.contains("aria-busy") && !html.contains("<template"), "complete without JavaScript: {html}");
     let (status, stats) = {
         let r = app.client.get(format!("{}/api/stats", app.base)).header("cookie", &cookie).send().await.unwrap();
         (r.status().as_u16(), r.json::<Value>().await.unwrap())

@@ -7,7 +7,7 @@ pub mod pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use crate::model::ChannelFilter;
 use pages::login::LoginPage;
@@ -21,6 +21,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="data:," />
                 <script src="/vendor/socket.io.min.js"></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
@@ -43,10 +44,16 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
                 <Route path=path!("/login") view=LoginPage />
-                <Route path=path!("/") view=|| view! { <Overview channel=ChannelFilter::All /> } />
-                <Route path=path!("/web") view=|| view! { <Overview channel=ChannelFilter::Web /> } />
-                <Route path=path!("/premium") view=|| view! { <Overview channel=ChannelFilter::Premium /> } />
-                <Route path=path!("/settings") view=SettingsPage />
+                // Async: the first HTML already holds the figures, so the pages are
+                // complete without JavaScript and nothing is swapped in after load.
+                <Route path=path!("/") view=|| view! { <Overview channel=ChannelFilter::All /> } ssr=SsrMode::Async />
+                <Route path=path!("/web") view=|| view! { <Overview channel=ChannelFilter::Web /> } ssr=SsrMode::Async />
+                <Route
+                    path=path!("/premium")
+                    view=|| view! { <Overview channel=ChannelFilter::Premium /> }
+                    ssr=SsrMode::Async
+                />
+                <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

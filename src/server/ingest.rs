@@ -1,14 +1,25 @@
 //! The one ingest path, shared by HTTP, Socket.IO and the demo simulator: commit, bring
 //! the figures up to date, then signal the dashboards.
+//!
+//! One writer task commits for everyone. Requests that arrive while it is writing wait
+//! in a queue and are committed together in the next transaction (group commit): each
+//! request still succeeds or fails as a whole, and is acknowledged only once committed.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot};
 
 use crate::server::db::{Db, DbError};
 use crate::server::domain::event::{Channel, Event, Kind};
 use crate::server::domain::time::now_ms;
 use crate::server::figures::Figures;
 use crate::server::live::Live;
+
+/// Requests waiting for the writer before senders are slowed down.
+const QUEUE: usize = 4096;
+/// Events committed in one transaction at most.
+const GROUP_EVENTS: usize = 5000;
 
 #[derive(Debug, PartialEq, Eq)]
 pub struct Outcome {
@@ -18,36 +29,89 @@ pub struct Outcome {
     pub duplicate: Vec<bool>,
 }
 
+struct Request {
+    events: Vec<Event>,
+    reply: oneshot::Sender<Result<Vec<bool>, Arc<DbError>>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{0}")]
+    Database(Arc<DbError>),
+    #[error("the ingest writer has stopped")]
+    Stopped,
+}
+
 pub struct Ingestor {
-    db: Db,
-    figures: Arc<Figures>,
-    live: Arc<Live>,
-    /// One writer at a time: SQLite would otherwise refuse concurrent upgrades to a
-    /// write lock, and commit order stays the order figures apply events in.
-    writer: tokio::sync::Mutex<()>,
+    queue: mpsc::Sender<Request>,
 }
 
 impl Ingestor {
-    pub fn new(db: Db, figures: Arc<Figures>, live: Arc<Live>) -> Self {
-        Ingestor { db, figures, live, writer: tokio::sync::Mutex::new(()) }
+    /// Starts the writer task; it runs while the `Ingestor` lives.
+    pub fn start(db: Db, figures: Arc<Figures>, live: Arc<Live>) -> Self {
+        let (queue, requests) = mpsc::channel(QUEUE);
+        tokio::spawn(Writer { db, figures, live }.run(requests));
+        Ingestor { queue }
     }
 
     /// Stores valid events all-or-nothing. `Ok` only once they are committed and
     /// counted; an error means nothing of the request was stored.
-    pub async fn ingest(&self, events: Vec<Event>) -> Result<Outcome, DbError> {
-        let duplicate = {
-            let _writing = self.writer.lock().await;
-            let duplicate = self.db.insert_events(&events, now_ms()).await?;
-            if let Err(error) = self.figures.catch_up().await {
-                // The events are committed; the next catch-up will count them.
-                tracing::warn!(%error, "figures could not catch up after a commit");
+    pub async fn ingest(&self, events: Vec<Event>) -> Result<Outcome, IngestError> {
+        let (reply, answer) = oneshot::channel();
+        self.queue.send(Request { events, reply }).await.map_err(|_| IngestError::Stopped)?;
+        let duplicate = answer.await.map_err(|_| IngestError::Stopped)?.map_err(IngestError::Database)?;
+        let duplicates = duplicate.iter().filter(|d| **d).count();
+        Ok(Outcome { accepted: duplicate.len() - duplicates, duplicates, duplicate })
+    }
+}
+
+struct Writer {
+    db: Db,
+    figures: Arc<Figures>,
+    live: Arc<Live>,
+}
+
+impl Writer {
+    async fn run(self, mut requests: mpsc::Receiver<Request>) {
+        while let Some(first) = requests.recv().await {
+            let mut group = vec![first];
+            let mut size = group[0].events.len();
+            while size < GROUP_EVENTS {
+                match requests.try_recv() {
+                    Ok(next) => {
+                        size += next.events.len();
+                        group.push(next);
+                    }
+                    Err(_) => break,
+                }
             }
-            duplicate
+            self.commit(group).await;
+        }
+    }
+
+    async fn commit(&self, group: Vec<Request>) {
+        let events: Vec<Event> = group.iter().flat_map(|r| r.events.iter().cloned()).collect();
+        let duplicate = match self.db.insert_events(&events, now_ms()).await {
+            Ok(duplicate) => duplicate,
+            Err(error) => {
+                let error = Arc::new(error);
+                for request in group {
+                    let _ = request.reply.send(Err(error.clone()));
+                }
+                return;
+            }
         };
+        if let Err(error) = self.figures.catch_up().await {
+            // The events are committed; the next catch-up will count them.
+            tracing::warn!(%error, "figures could not catch up after a commit");
+        }
+        let mut flags = duplicate.iter().copied();
+        for request in group {
+            let mine: Vec<bool> = flags.by_ref().take(request.events.len()).collect();
+            let _ = request.reply.send(Ok(mine));
+        }
         let fresh: Vec<&Event> = events.iter().zip(&duplicate).filter(|(_, d)| !**d).map(|(e, _)| e).collect();
         self.signal(&fresh).await;
-        let duplicates = duplicate.iter().filter(|d| **d).count();
-        Ok(Outcome { accepted: events.len() - duplicates, duplicates, duplicate })
     }
 
     async fn signal(&self, fresh: &[&Event]) {

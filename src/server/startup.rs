@@ -100,7 +100,7 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     let keyring = Keyring::load(db.clone()).await.map_err(|e| e.to_string())?;
     let (layer, io) = SocketIo::builder().max_payload(64 * 1024).build_layer();
     let live = Live::new(io.clone());
-    let ingestor = Arc::new(Ingestor::new(db.clone(), figures.clone(), live.clone()));
+    let ingestor = Arc::new(Ingestor::start(db.clone(), figures.clone(), live.clone()));
     let state = AppState {
         leptos_options,
         admin_sessions: AdminSessions::new(db.clone()),
@@ -200,6 +200,19 @@ async fn require_admin(State(state): State<AppState>, request: Request, next: Ne
     }
 }
 
+/// Ctrl-C or SIGTERM (what service managers send) ends the server gracefully.
 async fn shutdown_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
+    tracing::info!("stopping");
 }

@@ -56,7 +56,9 @@ impl Db {
     /// whether it was a duplicate (its `id` stored already, or earlier in the batch).
     pub async fn insert_events(&self, events: &[Event], received_ms: i64) -> Result<Vec<bool>, DbError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            // SQLite: take the write lock up front. A deferred transaction that read first
+            // fails with SQLITE_BUSY_SNAPSHOT when another write commits before its own.
+            let mut tx = if self.is_postgres() { pool.begin().await? } else { pool.begin_with("BEGIN IMMEDIATE").await? };
             if self.is_postgres() {
                 sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITE_LOCK_KEY).execute(&mut *tx).await?;
             }

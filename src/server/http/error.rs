@@ -8,6 +8,7 @@ use serde_json::json;
 use crate::server::auth::KeyError;
 use crate::server::db::DbError;
 use crate::server::domain::event::{BatchError, Problem};
+use crate::server::ingest::IngestError;
 
 /// Seconds a client should wait before retrying after a database failure.
 const RETRY_AFTER_SECONDS: &str = "5";
@@ -20,7 +21,8 @@ pub enum ApiError {
     Invalid(Vec<Problem>),
     TooLarge,
     NotJson,
-    Unavailable(DbError),
+    /// The detail is logged, never shown.
+    Unavailable(String),
 }
 
 impl From<KeyError> for ApiError {
@@ -31,7 +33,13 @@ impl From<KeyError> for ApiError {
 
 impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
-        ApiError::Unavailable(e)
+        ApiError::Unavailable(e.to_string())
+    }
+}
+
+impl From<IngestError> for ApiError {
+    fn from(e: IngestError) -> Self {
+        ApiError::Unavailable(e.to_string())
     }
 }
 

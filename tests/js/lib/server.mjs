@@ -1,5 +1,6 @@
 // Starts a real chatpulse server for a test file: a free port, a fresh SQLite database in a
-// temporary folder, known keys, and a wait until GET /healthz answers 200.
+// temporary folder, known keys, and a wait until GET /healthz answers 200. The same server
+// (same port, database and environment) can be stopped and started again to test restarts.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -35,7 +36,12 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Spawns the server binary (env CHATPULSE_BIN, default target/debug/chatpulse) from the repo
  * root and resolves once it is healthy. `env` adds to or overrides the defaults.
- * Returns { baseUrl, port, dataDir, logs(), stop() }.
+ * Returns { baseUrl, port, dataDir, logs(), stop(), kill(), restart(), running() }:
+ * - stop(): ends the process (SIGTERM, SIGKILL after 5 s) and deletes the database folder;
+ * - kill(signal = "SIGTERM"): ends the process the same way but keeps the database, and
+ *   resolves with how it exited ({ code, signal });
+ * - restart(): after kill(), starts the server again on the same port, database and
+ *   environment, and resolves once it is healthy.
  */
 export async function startServer({ env = {} } = {}) {
   const bin = path.resolve(REPO_ROOT, process.env.CHATPULSE_BIN ?? "target/debug/chatpulse");
@@ -46,86 +52,119 @@ export async function startServer({ env = {} } = {}) {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "chatpulse-test-"));
   const baseUrl = `http://127.0.0.1:${port}`;
+  const childEnv = {
+    ...process.env,
+    RUST_LOG: process.env.RUST_LOG ?? "info",
+    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+    LEPTOS_SITE_ROOT: "target/site",
+    LEPTOS_OUTPUT_NAME: "chatpulse",
+    CHATPULSE_DATABASE_URL: `sqlite://${dataDir}/t.db`,
+    CHATPULSE_INGEST_KEY: INGEST_KEY,
+    CHATPULSE_READ_KEY: READ_KEY,
+    CHATPULSE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    CHATPULSE_DEMO: "0",
+    ...env,
+  };
 
-  const child = spawn(bin, [], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      RUST_LOG: process.env.RUST_LOG ?? "info",
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: "target/site",
-      LEPTOS_OUTPUT_NAME: "chatpulse",
-      CHATPULSE_DATABASE_URL: `sqlite://${dataDir}/t.db`,
-      CHATPULSE_INGEST_KEY: INGEST_KEY,
-      CHATPULSE_READ_KEY: READ_KEY,
-      CHATPULSE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      CHATPULSE_DEMO: "0",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-
+  // Output of every run, so that a failure after a restart still shows the first run's log.
   let output = "";
   const collect = (chunk) => {
     output += chunk.toString();
     if (output.length > 4 * LOG_TAIL_CHARS) output = output.slice(-LOG_TAIL_CHARS);
   };
-  child.stdout.on("data", collect);
-  child.stderr.on("data", collect);
   const logs = () => output.slice(-LOG_TAIL_CHARS);
 
-  let exited = null;
-  const exitPromise = new Promise((resolve) => {
-    child.on("exit", (code, signal) => {
-      exited = { code, signal };
-      resolve(exited);
-    });
-    child.on("error", (err) => {
-      exited = { code: null, signal: null, error: err };
-      resolve(exited);
-    });
-  });
+  // The current run: its child process, how it exited (null while it runs) and a promise of that.
+  let run = null;
 
-  async function stop() {
-    if (!exited) {
-      child.kill("SIGTERM");
+  function spawnRun() {
+    const child = spawn(bin, [], { cwd: REPO_ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    const current = { child, exited: null };
+    current.exitPromise = new Promise((resolve) => {
+      child.on("exit", (code, signal) => {
+        current.exited ??= { code, signal };
+        resolve(current.exited);
+      });
+      child.on("error", (err) => {
+        current.exited ??= { code: null, signal: null, error: err };
+        resolve(current.exited);
+      });
+    });
+    run = current;
+    return current;
+  }
+
+  async function kill(signal = "SIGTERM") {
+    const current = run;
+    if (!current) return null;
+    if (!current.exited) {
+      current.child.kill(signal);
       let timer;
       const timedOut = new Promise((resolve) => {
         timer = setTimeout(() => resolve("timeout"), STOP_TIMEOUT_MS);
       });
-      const outcome = await Promise.race([exitPromise, timedOut]);
+      const outcome = await Promise.race([current.exitPromise, timedOut]);
       clearTimeout(timer);
       if (outcome === "timeout") {
-        child.kill("SIGKILL");
-        await exitPromise;
+        current.child.kill("SIGKILL");
+        await current.exitPromise;
       }
     }
+    return current.exited;
+  }
+
+  async function stop() {
+    await kill();
     await rm(dataDir, { recursive: true, force: true });
   }
 
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  let lastProblem = "no answer yet";
-  while (Date.now() < deadline) {
-    if (exited) {
-      await stop();
-      throw new Error(
-        `chatpulse exited before it was healthy (${JSON.stringify(exited)}); its output:\n${logs()}`,
-      );
-    }
-    try {
-      const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) {
-        await res.arrayBuffer();
-        return { baseUrl, port, dataDir, logs, stop };
+  async function waitHealthy(current) {
+    const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+    let lastProblem = "no answer yet";
+    while (Date.now() < deadline) {
+      if (current.exited) {
+        throw new Error(
+          `chatpulse exited before it was healthy (${JSON.stringify(current.exited)}); its output:\n${logs()}`,
+        );
       }
-      lastProblem = `GET /healthz answered ${res.status}: ${await res.text()}`;
-    } catch (err) {
-      lastProblem = `GET /healthz failed: ${err.cause?.code ?? err.message}`;
+      try {
+        const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
+        if (res.status === 200) {
+          await res.arrayBuffer();
+          return;
+        }
+        lastProblem = `GET /healthz answered ${res.status}: ${await res.text()}`;
+      } catch (err) {
+        lastProblem = `GET /healthz failed: ${err.cause?.code ?? err.message}`;
+      }
+      await sleep(250);
     }
-    await sleep(250);
+    throw new Error(
+      `chatpulse was not healthy within ${HEALTH_TIMEOUT_MS / 1000} s (${lastProblem}); its output:\n${logs()}`,
+    );
   }
-  await stop();
-  throw new Error(
-    `chatpulse was not healthy within ${HEALTH_TIMEOUT_MS / 1000} s (${lastProblem}); its output:\n${logs()}`,
-  );
+
+  async function restart() {
+    if (run && !run.exited) throw new Error("restart(): the server is still running; kill() it first");
+    const current = spawnRun();
+    try {
+      await waitHealthy(current);
+    } catch (err) {
+      await kill();
+      throw err;
+    }
+  }
+
+  const running = () => Boolean(run && !run.exited);
+
+  const first = spawnRun();
+  try {
+    await waitHealthy(first);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { baseUrl, port, dataDir, logs, stop, kill, restart, running };
 }

@@ -1,0 +1,422 @@
+// End-to-end checks of the dashboard in a real headless Chromium (playwright-core, the Debian
+// /usr/bin/chromium; never a downloaded browser) against the built server: the login redirect
+// and form, hydration and the live Socket.IO badge, live figures without a reload or a loading
+// flash, the server-rendered page without JavaScript, reconnection across a server restart, and
+// a screenshot for the docs (docs/screenshot.png).
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { chromium } from "playwright-core";
+
+import { ADMIN_PASSWORD, INGEST_KEY, READ_KEY, REPO_ROOT, startServer } from "./lib/server.mjs";
+
+const CHROMIUM = process.env.CHATPULSE_CHROMIUM ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const LIVE_TIMEOUT_MS = 20_000; // hydration + Socket.IO handshake
+const UPDATE_TIMEOUT_MS = 5_000; // event -> number on screen (upper bound of the wait)
+const UPDATE_BUDGET_MS = 1_000; // ... and what the test accepts
+const OFFLINE_TIMEOUT_MS = 10_000;
+const NAV_TIMEOUT_MS = 15_000;
+const TEST_TIMEOUT_MS = 40_000;
+
+let server;
+let browser;
+/** Every console message and page error of every page, for failure messages and the report. */
+const pageLog = [];
+
+before(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set CHATPULSE_CHROMIUM)`);
+  [server, browser] = await Promise.all([
+    startServer(),
+    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 }),
+  ]);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Records the console output and uncaught errors of `page` under `label`. */
+function watch(page, label) {
+  page.on("console", (msg) =>
+    pageLog.push({ page: label, kind: `console.${msg.type()}`, text: msg.text(), url: msg.location()?.url }),
+  );
+  page.on("pageerror", (err) => pageLog.push({ page: label, kind: "pageerror", text: String(err?.stack ?? err) }));
+  page.setDefaultTimeout(NAV_TIMEOUT_MS);
+  page.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
+  return page;
+}
+
+function pageLogText(label) {
+  const lines = pageLog.filter((l) => label === undefined || l.page === label);
+  return lines.length === 0
+    ? "(no console output)"
+    : lines.map((l) => `[${l.page}] ${l.kind}: ${l.text}${l.url ? ` (${l.url})` : ""}`).join("\n");
+}
+
+/**
+ * Problems the browser reported: uncaught errors and console errors (panics, hydration errors).
+ * The one exception is the 404 for /favicon.ico that Chromium asks for on its own (the app ships
+ * no favicon); it is listed in the report instead.
+ */
+function pageProblems(label) {
+  return pageLog.filter(
+    (l) =>
+      l.page === label &&
+      (l.kind === "pageerror" || l.kind === "console.error") &&
+      !(l.url?.endsWith("/favicon.ico") && l.text.includes("404")),
+  );
+}
+
+/** Runs `step`; when it throws, the error message gets the page's console output appended. */
+async function explained(label, what, step) {
+  try {
+    return await step();
+  } catch (err) {
+    err.message = `${what}: ${err.message}\n--- browser console (${label}) ---\n${pageLogText(label)}\n--- server log tail ---\n${server.logs().slice(-3000)}`;
+    throw err;
+  }
+}
+
+async function ingest(events) {
+  const res = await fetch(`${server.baseUrl}/api/ingest/events`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${INGEST_KEY}`, "Content-Type": "application/json" },
+    body: JSON.stringify(events),
+  });
+  const answeredAt = Date.now();
+  const text = await res.text();
+  assert.equal(
+    res.status,
+    202,
+    `ingest of ${events.length} event(s) answered ${res.status} (Retry-After: ${res.headers.get("retry-after")}): ${text}` +
+      `\n--- server log tail ---\n${server.logs().slice(-2000)}`,
+  );
+  const json = JSON.parse(text);
+  assert.deepEqual(json, { accepted: events.length, duplicates: 0 });
+  return answeredAt;
+}
+
+async function stats(channel = "all") {
+  const res = await fetch(`${server.baseUrl}/api/stats?channel=${channel}`, {
+    headers: { Authorization: `Bearer ${READ_KEY}` },
+  });
+  const text = await res.text();
+  assert.equal(res.status, 200, `GET /api/stats answered ${res.status}: ${text}`);
+  return JSON.parse(text);
+}
+
+const message = (user_id, sender, atMs, extra = {}) => ({
+  type: "message",
+  id: `browser-${randomUUID()}`,
+  channel: "web",
+  user_id,
+  sender,
+  at: new Date(atMs).toISOString(),
+  ...extra,
+});
+
+/**
+ * Opens `target` (which needs a session) in `page`, checks the redirect to the login form, logs
+ * in through the form (a real form post, so it works with or without JavaScript) and checks
+ * that it lands back on `target`.
+ */
+async function logInThroughForm(page, target) {
+  await page.goto(`${server.baseUrl}${target}`);
+  const atLogin = new URL(page.url());
+  assert.equal(atLogin.pathname, "/login", `GET ${target} without a session ended at ${page.url()}`);
+  assert.equal(atLogin.searchParams.get("next"), target, `the login URL ${page.url()} does not carry next=${target}`);
+  assert.equal(await page.inputValue('form[action="/login"] input[name="next"]'), target);
+
+  await page.fill('form[action="/login"] input[name="username"]', "admin");
+  await page.fill('form[action="/login"] input[name="password"]', ADMIN_PASSWORD);
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === target, { waitUntil: "domcontentloaded" }),
+    page.click('form[action="/login"] button[type="submit"]'),
+  ]);
+  assert.equal(new URL(page.url()).pathname, target);
+}
+
+async function kpi(page, field) {
+  return (await page.textContent(`[data-kpi="${field}"]`))?.trim();
+}
+
+async function waitLive(page, label, timeout = LIVE_TIMEOUT_MS) {
+  await explained(label, `the connection badge did not become "live" within ${timeout} ms`, () =>
+    page.waitForSelector('[data-connection="live"]', { timeout }),
+  );
+}
+
+describe("the dashboard in a browser", { concurrency: false }, () => {
+  test("a page that needs a session redirects to the login form, which leads back to it", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const context = await browser.newContext();
+    try {
+      const page = watch(await context.newPage(), "login");
+      await logInThroughForm(page, "/web");
+      await page.waitForSelector('[data-kpi="messages"]');
+      assert.equal(await kpi(page, "messages"), "0");
+      assert.equal(await page.textContent("main.content h1"), "Web");
+      const cookies = await context.cookies(server.baseUrl);
+      assert.ok(cookies.length > 0, "logging in set no cookie");
+      assert.ok(cookies.every((c) => c.httpOnly), `a session cookie is not HttpOnly: ${JSON.stringify(cookies)}`);
+      assert.deepEqual(pageProblems("login"), [], `the browser reported errors:\n${pageLogText("login")}`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("hydrates, goes live, and shows ingested events within a second without a reload or a loading flash", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const context = await browser.newContext();
+    try {
+      const page = watch(await context.newPage(), "live");
+      const navigations = [];
+      page.on("framenavigated", (frame) => {
+        if (frame === page.mainFrame()) navigations.push(frame.url());
+      });
+      await logInThroughForm(page, "/");
+      await waitLive(page, "live");
+      assert.equal(await kpi(page, "messages"), "0");
+      assert.equal(await kpi(page, "sessions"), "0");
+
+      // From here on: no reload, no aria-busy placeholder; record when the numbers change.
+      const navigationsBefore = navigations.length;
+      await page.evaluate(() => {
+        window.__marker = 1;
+        window.__busy = [];
+        window.__shownAt = null;
+        const describe = (el) => el.outerHTML.slice(0, 200);
+        const noteBusy = (el) => {
+          if (el.nodeType !== Node.ELEMENT_NODE) return;
+          if (el.getAttribute("aria-busy") === "true") window.__busy.push(describe(el));
+          for (const inner of el.querySelectorAll('[aria-busy="true"]')) window.__busy.push(describe(inner));
+        };
+        const text = (field) => document.querySelector(`[data-kpi="${field}"]`)?.textContent.trim();
+        new MutationObserver((records) => {
+          for (const r of records) {
+            if (r.type === "attributes" && r.attributeName === "aria-busy") noteBusy(r.target);
+            if (r.type === "childList") r.addedNodes.forEach(noteBusy);
+          }
+          if (window.__shownAt === null && text("messages") === "2" && text("sessions") === "1") {
+            window.__shownAt = Date.now();
+          }
+        }).observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true });
+      });
+      const busyNow = await page.$$('[aria-busy="true"]');
+      assert.equal(busyNow.length, 0, "an aria-busy placeholder is on screen after the first paint");
+
+      const now = Date.now();
+      const user = `visitor-${randomUUID()}`;
+      const postedAt = Date.now();
+      const answeredAt = await ingest([message(user, "user", now - 120_000), message(user, "bot", now - 60_000)]);
+
+      await explained("live", `the figures did not read messages=2, sessions=1 within ${UPDATE_TIMEOUT_MS} ms`, () =>
+        page.waitForFunction(
+          () =>
+            document.querySelector('[data-kpi="messages"]')?.textContent.trim() === "2" &&
+            document.querySelector('[data-kpi="sessions"]')?.textContent.trim() === "1",
+          null,
+          { timeout: UPDATE_TIMEOUT_MS, polling: 10 },
+        ),
+      );
+      const seenAt = Date.now();
+      const shownAt = (await page.evaluate(() => window.__shownAt)) ?? seenAt;
+      const latency = shownAt - answeredAt;
+      console.log(
+        `event -> number on screen: ${latency} ms after the POST answered (${shownAt - postedAt} ms after it was sent; ` +
+          `POST took ${answeredAt - postedAt} ms)`,
+      );
+      assert.ok(latency <= UPDATE_BUDGET_MS, `the numbers changed ${latency} ms after the POST answered (budget ${UPDATE_BUDGET_MS} ms)`);
+
+      assert.equal(await page.evaluate(() => window.__marker), 1, "the page was reloaded (window.__marker is gone)");
+      assert.deepEqual(navigations.slice(navigationsBefore), [], "the page navigated while updating");
+      assert.equal(new URL(page.url()).pathname, "/");
+      // Give a late placeholder (a second refetch) a chance to show up before checking.
+      await page.waitForTimeout(400);
+      assert.deepEqual(await page.evaluate(() => window.__busy), [], "an aria-busy placeholder appeared during a live refetch");
+      assert.deepEqual(pageProblems("live"), [], `the browser reported errors:\n${pageLogText("live")}`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("without JavaScript, logging in works and / shows the server-rendered figures", { timeout: TEST_TIMEOUT_MS }, async () => {
+    // Its own data, so that the count to find is not zero whatever ran before.
+    const visitor = `nojs-${randomUUID()}`;
+    await ingest([message(visitor, "user", Date.now() - 100_000), message(visitor, "operator", Date.now() - 50_000, { human_mode: true })]);
+    const expected = (await stats()).totals;
+    assert.ok(expected.messages >= 2, `GET /api/stats shows ${expected.messages} messages after two were ingested`);
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const page = watch(await context.newPage(), "nojs");
+      await logInThroughForm(page, "/");
+      const messages = await page.$('[data-kpi="messages"]');
+      if (!messages) {
+        // Say what the visitor sees instead, and whether the figures were sent in an inert <template>
+        // (out-of-order streaming, which needs a script to swap them in).
+        const seen = await page.evaluate(() => ({
+          content: document.querySelector("main.content")?.innerHTML.slice(0, 600) ?? document.body.innerHTML.slice(0, 600),
+          inTemplate: [...document.querySelectorAll("template")].some((t) => t.content.querySelector("[data-kpi]")),
+        }));
+        assert.fail(
+          `no visible [data-kpi="messages"] in the server-rendered page without JavaScript` +
+            (seen.inTemplate ? " (the figures are there, but only inside a <template> that a script would swap in)" : "") +
+            `; the page's main content is:\n${seen.content}`,
+        );
+      }
+      assert.equal(await kpi(page, "messages"), String(expected.messages));
+      assert.equal(await kpi(page, "sessions"), String(expected.sessions));
+      assert.equal(await kpi(page, "users"), String(expected.users));
+      assert.ok(await page.isVisible('[data-kpi="messages"]'), "the messages total is not visible without JavaScript");
+      // Nothing runs the socket, so the badge keeps its server-rendered state.
+      assert.equal(await page.getAttribute("[data-connection]", "data-connection"), "connecting");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("goes offline when the server stops and back live after it restarts, then keeps updating", { timeout: 60_000 }, async () => {
+    const context = await browser.newContext();
+    try {
+      const page = watch(await context.newPage(), "restart");
+      await logInThroughForm(page, "/");
+      await waitLive(page, "restart");
+      const before = (await stats()).totals.messages;
+      await explained("restart", "the page does not show the current message count", () =>
+        page.waitForFunction((n) => document.querySelector('[data-kpi="messages"]')?.textContent.trim() === String(n), before, {
+          timeout: UPDATE_TIMEOUT_MS,
+        }),
+      );
+      await page.evaluate(() => {
+        window.__marker = 1;
+      });
+
+      const stopStarted = Date.now();
+      const exit = await server.kill("SIGTERM");
+      const stopMs = Date.now() - stopStarted;
+      console.log(`server stopped in ${stopMs} ms: ${JSON.stringify(exit)}`);
+      assert.ok(
+        exit && exit.signal !== "SIGKILL",
+        `the server did not exit on SIGTERM within 5 s and had to be killed: ${JSON.stringify(exit)}\n${server.logs().slice(-2000)}`,
+      );
+      const offlineStarted = Date.now();
+      await explained("restart", `the badge did not become "offline" within ${OFFLINE_TIMEOUT_MS} ms of the server stopping`, () =>
+        page.waitForSelector('[data-connection="offline"]', { timeout: OFFLINE_TIMEOUT_MS }),
+      );
+      console.log(`badge offline ${Date.now() - offlineStarted} ms after the server exited`);
+
+      const restartStarted = Date.now();
+      await server.restart();
+      const healthyAt = Date.now();
+      await waitLive(page, "restart");
+      console.log(
+        `server healthy again ${healthyAt - restartStarted} ms after the restart; badge live ${Date.now() - healthyAt} ms after that`,
+      );
+
+      // One more valid session (a lone message would count nowhere: stats.md, min_session_messages 2).
+      const visitor = `visitor-${randomUUID()}`;
+      const answeredAt = await ingest([
+        message(visitor, "user", Date.now() - 90_000),
+        message(visitor, "bot", Date.now() - 30_000),
+      ]);
+      await explained("restart", `the messages total did not become ${before + 2} after the restart`, () =>
+        page.waitForFunction(
+          (n) => document.querySelector('[data-kpi="messages"]')?.textContent.trim() === String(n),
+          before + 2,
+          { timeout: UPDATE_TIMEOUT_MS, polling: 10 },
+        ),
+      );
+      console.log(`after the restart, event -> number on screen: ${Date.now() - answeredAt} ms`);
+      assert.equal(await page.evaluate(() => window.__marker), 1, "the page was reloaded (window.__marker is gone)");
+      const errors = pageProblems("restart").filter((l) => l.kind === "pageerror");
+      assert.deepEqual(errors, [], `uncaught errors in the page:\n${pageLogText("restart")}`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("renders a styled dashboard for the screenshot in docs/", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const now = Date.now();
+    const min = 60_000;
+    const visitors = [
+      { channel: "web", user_id: "ana", user_name: "Ana", country: "es", city: "Madrid" },
+      { channel: "web", user_id: "ben", user_name: "Ben", country: "GB", city: "London" },
+      { channel: "web", user_id: "chloe", user_name: "Chloé", country: "fr", city: "Lyon" },
+      { channel: "premium", user_id: "dieter", user_name: "Dieter", country: "DE", city: "Berlin" },
+      { channel: "premium", user_id: "emi", user_name: "Emi", country: "jp", city: "Osaka" },
+      { channel: "premium", user_id: "ana", user_name: "Ana", country: "ES", city: "Madrid" },
+    ];
+    const events = [];
+    visitors.forEach((v, i) => {
+      const start = now - (40 - i * 5) * min;
+      const base = { channel: v.channel, user_id: v.user_id, user_name: v.user_name, country: v.country, city: v.city };
+      events.push({ type: "widget_opened", id: `shot-${randomUUID()}`, ...base, at: new Date(start).toISOString() });
+      const senders = i % 3 === 2 ? ["user", "bot", "user", "operator", "user", "operator"] : ["user", "bot", "user", "bot"];
+      senders.forEach((sender, k) =>
+        events.push({
+          type: "message",
+          id: `shot-${randomUUID()}`,
+          ...base,
+          sender,
+          human_mode: sender === "operator",
+          at: new Date(start + (k + 1) * 45_000).toISOString(),
+        }),
+      );
+    });
+    for (const v of visitors.slice(0, 3)) {
+      events.push({ type: "user_online", id: `shot-${randomUUID()}`, channel: v.channel, user_id: v.user_id, at: new Date(now - 10_000).toISOString() });
+    }
+    await ingest(events);
+    const expected = (await stats()).totals;
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = watch(await context.newPage(), "screenshot");
+      await logInThroughForm(page, "/");
+      await waitLive(page, "screenshot");
+      await explained("screenshot", `the page does not show ${expected.messages} messages`, () =>
+        page.waitForFunction(
+          (n) => document.querySelector('[data-kpi="messages"]')?.textContent.trim() === String(n),
+          expected.messages,
+          { timeout: UPDATE_TIMEOUT_MS },
+        ),
+      );
+      // Styled, not raw HTML: the stylesheet is applied to the frame and the cards.
+      const look = await page.evaluate(() => {
+        const sidebar = document.querySelector(".sidebar");
+        const card = document.querySelector(".card");
+        return {
+          sidebarBg: sidebar && getComputedStyle(sidebar).backgroundColor,
+          sidebarWidth: sidebar?.getBoundingClientRect().width,
+          frameDisplay: getComputedStyle(document.querySelector(".frame")).display,
+          cardRadius: card && getComputedStyle(card).borderTopLeftRadius,
+        };
+      });
+      assert.equal(look.frameDisplay, "grid", `the stylesheet is not applied: ${JSON.stringify(look)}`);
+      assert.equal(look.sidebarBg, "rgb(17, 24, 39)", `the sidebar is not styled: ${JSON.stringify(look)}`);
+      assert.equal(look.cardRadius, "10px", `the cards are not styled: ${JSON.stringify(look)}`);
+
+      const docs = path.join(REPO_ROOT, "docs");
+      await mkdir(docs, { recursive: true });
+      const file = path.join(docs, "screenshot.png");
+      await page.screenshot({ path: file });
+      console.log(`screenshot: ${path.relative(REPO_ROOT, file)} (totals ${JSON.stringify(expected)})`);
+      assert.deepEqual(pageProblems("screenshot"), [], `the browser reported errors:\n${pageLogText("screenshot")}`);
+    } finally {
+      await context.close();
+    }
+  });
+});
