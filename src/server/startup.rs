@@ -27,8 +27,8 @@ use crate::server::http::api_routes;
 use crate::server::http::login::urlencode;
 use crate::server::ingest::Ingestor;
 use crate::server::live::Live;
-use crate::server::sockets;
 use crate::server::state::AppState;
+use crate::server::{demo, sockets};
 
 /// How often the figures look for events committed by anything else (another
 /// instance, a commit whose catch-up failed).
@@ -114,6 +114,9 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     };
     sockets::register(&io, state.clone());
     spawn_catch_up(state.figures.clone());
+    if config.demo {
+        demo::spawn(state.ingestor.clone());
+    }
     Ok((state, layer))
 }
 
