@@ -143,3 +143,17 @@ pub struct Stats {
     pub channels: Vec<ChannelCount>,
     pub sessions_page: SessionsPage,
 }
+
+/// ECharts options, as JSON, for the dashboard's charts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartOptions {
+    pub daily: String,
+    pub monthly: String,
+}
+
+/// What a dashboard page needs in one round trip.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub stats: Stats,
+    pub charts: ChartOptions,
+}

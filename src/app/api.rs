@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::{Settings, Stats};
+use crate::model::{Dashboard, Settings, Stats};
 
 /// The `Stats` document of a channel for the last 30 days, as `GET /api/stats` serves it.
 #[server]
@@ -14,6 +14,14 @@ pub async fn get_stats(channel: String) -> Result<Stats, ServerFnError> {
     let params = StatsParams { channel: Some(channel), ..Default::default() };
     let query = resolve_query(&params, now).map_err(ServerFnError::new)?;
     Ok(state.figures.stats(query, now).await.stats.clone())
+}
+
+/// The figures of a channel with its charts' options, for the dashboard pages.
+#[server]
+pub async fn get_dashboard(channel: String) -> Result<Dashboard, ServerFnError> {
+    let stats = get_stats(channel).await?;
+    let charts = crate::server::charts::chart_options(&stats);
+    Ok(Dashboard { stats, charts })
 }
 
 #[server]

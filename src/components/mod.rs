@@ -1,5 +1,6 @@
 //! Reusable view pieces, one component per file.
 
+pub mod echart;
 pub mod layout;
 pub mod sidebar;
 pub mod stat_card;

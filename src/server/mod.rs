@@ -1,6 +1,7 @@
 //! The server half: everything here is compiled only with the `ssr` feature.
 
 pub mod auth;
+pub mod charts;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -217,6 +217,11 @@ describe("the dashboard in a browser", { concurrency: false }, () => {
       });
       const busyNow = await page.$$('[aria-busy="true"]');
       assert.equal(busyNow.length, 0, "an aria-busy placeholder is on screen after the first paint");
+      // The charts are drawn, each by one ECharts instance whose canvas must survive updates.
+      await page.waitForFunction(() => document.querySelectorAll(".chart canvas").length >= 2, null, { timeout: 5000 });
+      await page.evaluate(() => {
+        window.__canvases = [...document.querySelectorAll(".chart canvas")];
+      });
 
       const now = Date.now();
       const user = `visitor-${randomUUID()}`;
@@ -243,6 +248,20 @@ describe("the dashboard in a browser", { concurrency: false }, () => {
 
       assert.equal(await page.evaluate(() => window.__marker), 1, "the page was reloaded (window.__marker is gone)");
       assert.deepEqual(navigations.slice(navigationsBefore), [], "the page navigated while updating");
+      // The daily chart now counts the two messages, drawn on the same canvases as before.
+      await page.waitForFunction(
+        () => {
+          const chart = echarts.getInstanceByDom(document.querySelector('.chart[aria-label="Messages and sessions per day"]'));
+          const messages = chart?.getOption().series[0].data ?? [];
+          return messages.reduce((a, b) => a + b, 0) === 2;
+        },
+        null,
+        { timeout: 2000, polling: 20 },
+      );
+      assert.ok(
+        await page.evaluate(() => window.__canvases.every((c) => c.isConnected) && window.__canvases.length >= 2),
+        "a chart was re-created instead of updated in place",
+      );
       assert.equal(new URL(page.url()).pathname, "/");
       // Give a late placeholder (a second refetch) a chance to show up before checking.
       await page.waitForTimeout(400);

@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::app::api::get_stats;
+use crate::app::api::get_dashboard;
 use crate::app::live::use_live;
+use crate::components::echart::EChart;
 use crate::components::layout::Layout;
 use crate::components::totals::TotalsGrid;
 use crate::model::ChannelFilter;
@@ -20,19 +21,37 @@ fn title(channel: ChannelFilter) -> &'static str {
 pub fn Overview(channel: ChannelFilter) -> impl IntoView {
     let live = use_live();
     live.start();
-    let stats = Resource::new(move || live.version.get(), move |_| get_stats(channel.as_str().to_string()));
+    let dashboard = Resource::new(move || live.version.get(), move |_| get_dashboard(channel.as_str().to_string()));
+    // Charts sit outside the <Transition>: their elements are made once and only their
+    // option changes, so ECharts updates them in place.
+    let chart = move |pick: fn(&crate::model::ChartOptions) -> &String| {
+        Signal::derive(move || {
+            dashboard
+                .with(|d| d.as_ref().and_then(|r| r.as_ref().ok()).map(|d| pick(&d.charts).clone()).unwrap_or_default())
+        })
+    };
     view! {
         <Layout title=title(channel)>
             <Transition fallback=|| view! { <div class="kpis placeholder" aria-busy="true">"Loading…"</div> }>
                 {move || {
-                    stats
+                    dashboard
                         .get()
                         .map(|result| match result {
-                            Ok(stats) => view! { <TotalsGrid stats /> }.into_any(),
+                            Ok(d) => view! { <TotalsGrid stats=d.stats /> }.into_any(),
                             Err(_) => view! { <p class="error">"The figures could not be loaded."</p> }.into_any(),
                         })
                 }}
             </Transition>
+            <section class="charts">
+                <figure class="panel">
+                    <figcaption>"Messages and sessions per day"</figcaption>
+                    <EChart option=chart(|c| &c.daily) label="Messages and sessions per day" />
+                </figure>
+                <figure class="panel">
+                    <figcaption>"Messages per month"</figcaption>
+                    <EChart option=chart(|c| &c.monthly) label="Messages per month" />
+                </figure>
+            </section>
         </Layout>
     }
 }
