@@ -149,6 +149,10 @@ pub struct Stats {
 pub struct ChartOptions {
     pub daily: String,
     pub monthly: String,
+    pub heatmap: String,
+    pub channels: String,
+    pub distribution: String,
+    pub countries: String,
 }
 
 /// What a dashboard page needs in one round trip.

@@ -199,6 +199,8 @@ async fn a_logged_in_admin_sees_server_rendered_totals_and_can_read_the_api() {
     assert_eq!(kpi(&html, "messages"), Some("2"), "the SSR page shows the total: {html}");
     assert_eq!(kpi(&html, "sessions"), Some("1"));
     assert!(!html.contains("aria-busy") && !html.contains("<template"), "complete without JavaScript: {html}");
+    assert!(html.contains("&lt;script&gt;x&lt;/script&gt;") && !html.contains("<script>x</script>"), "escaped: {html}");
+    assert!(html.contains("İzmir") && html.contains("Anonymous"), "the sessions table is rendered: {html}");
     let (status, stats) = {
         let r = app.client.get(format!("{}/api/stats", app.base)).header("cookie", &cookie).send().await.unwrap();
         (r.status().as_u16(), r.json::<Value>().await.unwrap())

@@ -431,7 +431,7 @@ describe("the dashboard in a browser", { concurrency: false }, () => {
       const docs = path.join(REPO_ROOT, "docs");
       await mkdir(docs, { recursive: true });
       const file = path.join(docs, "screenshot.png");
-      await page.screenshot({ path: file });
+      await page.screenshot({ path: file, fullPage: true });
       console.log(`screenshot: ${path.relative(REPO_ROOT, file)} (totals ${JSON.stringify(expected)})`);
       assert.deepEqual(pageProblems("screenshot"), [], `the browser reported errors:\n${pageLogText("screenshot")}`);
     } finally {

@@ -6,6 +6,7 @@ use crate::app::api::get_dashboard;
 use crate::app::live::use_live;
 use crate::components::echart::EChart;
 use crate::components::layout::Layout;
+use crate::components::sessions_table::SessionsTable;
 use crate::components::totals::TotalsGrid;
 use crate::model::ChannelFilter;
 
@@ -51,7 +52,31 @@ pub fn Overview(channel: ChannelFilter) -> impl IntoView {
                     <figcaption>"Messages per month"</figcaption>
                     <EChart option=chart(|c| &c.monthly) label="Messages per month" />
                 </figure>
+                <figure class="panel">
+                    <figcaption>"Messages by weekday and hour"</figcaption>
+                    <EChart option=chart(|c| &c.heatmap) label="Messages by weekday and hour" />
+                </figure>
+                <figure class="panel">
+                    <figcaption>"Sessions per channel"</figcaption>
+                    <EChart option=chart(|c| &c.channels) label="Sessions per channel" />
+                </figure>
+                <figure class="panel">
+                    <figcaption>"Sessions by length (messages)"</figcaption>
+                    <EChart option=chart(|c| &c.distribution) label="Sessions by length" />
+                </figure>
+                <figure class="panel">
+                    <figcaption>"Top countries (users)"</figcaption>
+                    <EChart option=chart(|c| &c.countries) label="Top countries" />
+                </figure>
             </section>
+            <Transition fallback=|| view! { <div class="placeholder" aria-busy="true">"Loading…"</div> }>
+                {move || {
+                    dashboard
+                        .get()
+                        .and_then(Result::ok)
+                        .map(|d| view! { <SessionsTable page=d.stats.sessions_page /> })
+                }}
+            </Transition>
         </Layout>
     }
 }
