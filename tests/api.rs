@@ -6,6 +6,39 @@ use common::reference::{generate, totals, totals_of};
 use common::{spawn_app, Backend, TestApp, INGEST_KEY, READ_KEY};
 use serde_json::{json, Value};
 
+/// Runs a scenario once on SQLite and once on PostgreSQL, as two named tests.
+macro_rules! on_both_backends {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $scenario() {
+                    super::$scenario(super::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $scenario() {
+                    super::$scenario(super::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    figures_match_an_independent_computation,
+    bad_input_is_refused_and_changes_nothing,
+    every_door_refuses_missing_wrong_and_misscoped_credentials,
+    a_logged_in_admin_sees_server_rendered_totals_and_can_read_the_api,
+    the_csv_export_lists_every_session_of_the_range,
+    health_names_the_database_and_redis,
+    a_settings_change_rebuilds_the_figures_in_the_background,
+    figures_and_version_survive_a_restart,
+);
+
 const MINUTE: i64 = 60_000;
 
 fn rfc(ms: i64) -> String {
@@ -44,16 +77,6 @@ async fn figures_match_an_independent_computation(backend: Backend) {
 
 fn enc(text: &str) -> String {
     text.replace('+', "%2B").replace(':', "%3A")
-}
-
-#[tokio::test]
-async fn figures_match_an_independent_computation_on_sqlite() {
-    figures_match_an_independent_computation(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn figures_match_an_independent_computation_on_postgres() {
-    figures_match_an_independent_computation(Backend::Postgres).await;
 }
 
 fn valid_message(id: &str) -> Value {
@@ -155,19 +178,8 @@ async fn bad_input_is_refused_and_changes_nothing(backend: Backend) {
     assert_eq!(after["totals"], before["totals"]);
 }
 
-#[tokio::test]
-async fn bad_input_is_refused_and_changes_nothing_on_sqlite() {
-    bad_input_is_refused_and_changes_nothing(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn bad_input_is_refused_and_changes_nothing_on_postgres() {
-    bad_input_is_refused_and_changes_nothing(Backend::Postgres).await;
-}
-
-#[tokio::test]
-async fn every_door_refuses_missing_wrong_and_misscoped_credentials() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn every_door_refuses_missing_wrong_and_misscoped_credentials(backend: Backend) {
+    let app = spawn_app(backend).await;
     let body = valid_message("x").to_string().into_bytes();
     assert_eq!(app.ingest_raw(body.clone(), "application/json", None).await.0, 401);
     assert_eq!(app.ingest_raw(body.clone(), "application/json", Some("nope")).await.0, 401);
@@ -182,9 +194,8 @@ async fn every_door_refuses_missing_wrong_and_misscoped_credentials() {
     assert_eq!(app.stats("").await["totals"]["messages"], 0);
 }
 
-#[tokio::test]
-async fn a_logged_in_admin_sees_server_rendered_totals_and_can_read_the_api() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn a_logged_in_admin_sees_server_rendered_totals_and_can_read_the_api(backend: Backend) {
+    let app = spawn_app(backend).await;
     let t = now() - 10 * MINUTE;
     let events = json!([
         {"type": "message", "channel": "web", "user_id": "<script>x</script>", "sender": "user", "at": rfc(t), "city": "İzmir"},
@@ -222,9 +233,8 @@ fn kpi<'a>(html: &'a str, field: &str) -> Option<&'a str> {
     Some(&rest[start..start + end])
 }
 
-#[tokio::test]
-async fn the_csv_export_lists_every_session_of_the_range() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn the_csv_export_lists_every_session_of_the_range(backend: Backend) {
+    let app = spawn_app(backend).await;
     let t = now() - 60 * MINUTE;
     let mut events = Vec::new();
     for user in ["a", "b", "c"] {
@@ -249,9 +259,8 @@ async fn the_csv_export_lists_every_session_of_the_range() {
     assert!(lines[1].starts_with("a#1,a,premium,1,1,\"'=cmd, \"\"x\"\"\""), "{}", lines[1]);
 }
 
-#[tokio::test]
-async fn health_names_the_database_and_redis() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn health_names_the_database_and_redis(backend: Backend) {
+    let app = spawn_app(backend).await;
     assert_eq!(app.get_json("/healthz", None).await, (200, json!({"status": "ok", "database": "ok", "redis": "off"})));
 }
 
@@ -284,19 +293,8 @@ async fn a_settings_change_rebuilds_the_figures_in_the_background(backend: Backe
     assert_eq!(stats["version"].as_u64(), Some(version));
 }
 
-#[tokio::test]
-async fn a_settings_change_rebuilds_the_figures_in_the_background_on_sqlite() {
-    a_settings_change_rebuilds_the_figures_in_the_background(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn a_settings_change_rebuilds_the_figures_in_the_background_on_postgres() {
-    a_settings_change_rebuilds_the_figures_in_the_background(Backend::Postgres).await;
-}
-
-#[tokio::test]
-async fn figures_and_version_survive_a_restart() {
-    let first: TestApp = spawn_app(Backend::Sqlite).await;
+async fn figures_and_version_survive_a_restart(backend: Backend) {
+    let first: TestApp = spawn_app(backend).await;
     assert_eq!(first.ingest(&json!([valid_message("a"), valid_message("b")])).await.0, 202);
     let before = first.stats("").await;
     let second = common::spawn_app_on(&first.database_url).await;
