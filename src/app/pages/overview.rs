@@ -8,7 +8,7 @@ use crate::components::echart::EChart;
 use crate::components::layout::Layout;
 use crate::components::sessions_table::SessionsTable;
 use crate::components::totals::TotalsGrid;
-use crate::model::ChannelFilter;
+use crate::model::{ChannelFilter, ChartOptions};
 
 fn title(channel: ChannelFilter) -> &'static str {
     match channel {
@@ -18,6 +18,19 @@ fn title(channel: ChannelFilter) -> &'static str {
     }
 }
 
+/// Where a chart's option is in the dashboard's `ChartOptions`.
+type PickOption = fn(&ChartOptions) -> &String;
+
+/// Each chart: its caption, which is also its accessible name, and where its option is.
+const CHARTS: [(&str, PickOption); 6] = [
+    ("Messages and sessions per day", |c| &c.daily),
+    ("Messages per month", |c| &c.monthly),
+    ("Messages by weekday and hour", |c| &c.heatmap),
+    ("Sessions per channel", |c| &c.channels),
+    ("Sessions by length (messages)", |c| &c.distribution),
+    ("Top countries (users)", |c| &c.countries),
+];
+
 #[component]
 pub fn Overview(channel: ChannelFilter) -> impl IntoView {
     let live = use_live();
@@ -25,7 +38,7 @@ pub fn Overview(channel: ChannelFilter) -> impl IntoView {
     let dashboard = Resource::new(move || live.version.get(), move |_| get_dashboard(channel.as_str().to_string()));
     // Charts sit outside the <Transition>: their elements are made once and only their
     // option changes, so ECharts updates them in place.
-    let chart = move |pick: fn(&crate::model::ChartOptions) -> &String| {
+    let chart = move |pick: PickOption| {
         Signal::derive(move || {
             dashboard
                 .with(|d| d.as_ref().and_then(|r| r.as_ref().ok()).map(|d| pick(&d.charts).clone()).unwrap_or_default())
@@ -44,30 +57,17 @@ pub fn Overview(channel: ChannelFilter) -> impl IntoView {
                 }}
             </Transition>
             <section class="charts">
-                <figure class="panel">
-                    <figcaption>"Messages and sessions per day"</figcaption>
-                    <EChart option=chart(|c| &c.daily) label="Messages and sessions per day" />
-                </figure>
-                <figure class="panel">
-                    <figcaption>"Messages per month"</figcaption>
-                    <EChart option=chart(|c| &c.monthly) label="Messages per month" />
-                </figure>
-                <figure class="panel">
-                    <figcaption>"Messages by weekday and hour"</figcaption>
-                    <EChart option=chart(|c| &c.heatmap) label="Messages by weekday and hour" />
-                </figure>
-                <figure class="panel">
-                    <figcaption>"Sessions per channel"</figcaption>
-                    <EChart option=chart(|c| &c.channels) label="Sessions per channel" />
-                </figure>
-                <figure class="panel">
-                    <figcaption>"Sessions by length (messages)"</figcaption>
-                    <EChart option=chart(|c| &c.distribution) label="Sessions by length" />
-                </figure>
-                <figure class="panel">
-                    <figcaption>"Top countries (users)"</figcaption>
-                    <EChart option=chart(|c| &c.countries) label="Top countries" />
-                </figure>
+                {CHARTS
+                    .into_iter()
+                    .map(|(caption, pick)| {
+                        view! {
+                            <figure class="panel">
+                                <figcaption>{caption}</figcaption>
+                                <EChart option=chart(pick) label=caption />
+                            </figure>
+                        }
+                    })
+                    .collect_view()}
             </section>
             <Transition fallback=|| view! { <div class="placeholder" aria-busy="true">"Loading…"</div> }>
                 {move || {
