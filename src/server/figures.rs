@@ -2,7 +2,7 @@
 //! out `Stats` snapshots that are computed once per data version and shared by every
 //! reader asking the same question in the same second.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -192,9 +192,4 @@ async fn build_engine(db: &Db) -> Result<Engine, DbError> {
         loader.record(page);
     }
     Ok(loader.finish())
-}
-
-/// Distinct channels among events, for notifications.
-pub fn channels_of(events: &[StoredEvent]) -> BTreeSet<crate::server::domain::event::Channel> {
-    events.iter().map(|e| e.event.channel).collect()
 }

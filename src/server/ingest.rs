@@ -25,8 +25,6 @@ const GROUP_EVENTS: usize = 5000;
 pub struct Outcome {
     pub accepted: usize,
     pub duplicates: usize,
-    /// Per event of the request: was it a duplicate?
-    pub duplicate: Vec<bool>,
 }
 
 struct Request {
@@ -61,7 +59,7 @@ impl Ingestor {
         self.queue.send(Request { events, reply }).await.map_err(|_| IngestError::Stopped)?;
         let duplicate = answer.await.map_err(|_| IngestError::Stopped)?.map_err(IngestError::Database)?;
         let duplicates = duplicate.iter().filter(|d| **d).count();
-        Ok(Outcome { accepted: duplicate.len() - duplicates, duplicates, duplicate })
+        Ok(Outcome { accepted: duplicate.len() - duplicates, duplicates })
     }
 }
 

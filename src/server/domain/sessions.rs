@@ -48,7 +48,8 @@ pub struct Session {
 }
 
 impl Session {
-    fn open(index: usize, msg: &Msg) -> Self {
+    /// A session of one message, not yet marked valid or numbered.
+    pub fn open(index: usize, msg: &Msg) -> Self {
         Session {
             first: index,
             len: 1,

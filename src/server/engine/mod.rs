@@ -276,8 +276,8 @@ impl Engine {
                 }
             }
             _ => {
-                let mut opened = split_sessions(std::slice::from_ref(&msg), rules).remove(0);
-                opened.first = index;
+                let mut opened = Session::open(index, &msg);
+                opened.valid = rules.min_messages <= 1;
                 if opened.valid {
                     state.valid_sessions += 1;
                     opened.number = state.valid_sessions;
@@ -326,10 +326,6 @@ impl Engine {
             self.messages.remove(message_stamp(state.channel, msg));
         }
         self.sessions.remove(&(session.start, session.start_seq));
-    }
-
-    pub fn user(&self, user: u32) -> &UserState {
-        &self.users[user as usize]
     }
 
     /// The session of `user` that starts at `key`.
