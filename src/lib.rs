@@ -4,6 +4,8 @@
 
 pub mod app;
 pub mod components;
+pub mod dashboard_view;
+pub mod i18n;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod server;

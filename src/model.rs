@@ -22,6 +22,15 @@ impl ChannelFilter {
         }
     }
 
+    /// The dashboard page of the channel.
+    pub fn path(self) -> &'static str {
+        match self {
+            ChannelFilter::All => "/",
+            ChannelFilter::Web => "/web",
+            ChannelFilter::Premium => "/premium",
+        }
+    }
+
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "all" => Some(ChannelFilter::All),
@@ -151,6 +160,7 @@ pub struct ChartOptions {
     pub monthly: String,
     pub heatmap: String,
     pub channels: String,
+    pub senders: String,
     pub distribution: String,
     pub countries: String,
 }
@@ -160,4 +170,14 @@ pub struct ChartOptions {
 pub struct Dashboard {
     pub stats: Stats,
     pub charts: ChartOptions,
+    /// The totals of the period just before, when the view compares.
+    pub previous: Option<Totals>,
+    /// First and last local day of the range, `YYYY-MM-DD`.
+    pub first_day: String,
+    pub last_day: String,
+    /// Names, in the view's language, of the country codes on the page.
+    pub country_names: Vec<(String, String)>,
+    /// Each listed session's first and last activity as local `YYYY-MM-DD HH:MM`, in
+    /// the configured time zone.
+    pub row_times: Vec<(String, String)>,
 }

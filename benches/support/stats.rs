@@ -65,6 +65,7 @@ pub async fn run(backend: &str, messages: usize) {
         to: now,
         page: 1,
         per_page: 50,
+        rows: Default::default(),
     };
     let mut baseline = Vec::new();
     for _ in 0..BASELINE_RUNS {

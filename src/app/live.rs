@@ -1,8 +1,16 @@
 //! The tab's one live connection: a root context with the connection state and a
-//! data version that bumps (debounced) on every `stats_update`. Resources list the
-//! version in their source, so they refetch inside `<Transition>` without a flash.
+//! data version that bumps on `stats_update`. Resources list the version in their source,
+//! so they refetch inside `<Transition>` without a flash.
+//!
+//! Updates are debounced on the leading edge: the first `stats_update` after a quiet
+//! spell refetches at once, and any more within 150 ms fold into one trailing refetch.
+//! Reconnects back off exponentially with jitter; while offline the figures are polled
+//! every 30 s; a paused dashboard or a hidden tab refetches nothing until it is resumed
+//! or shown, and then catches up once.
 
 use leptos::prelude::*;
+
+use crate::i18n::{fill, Locale, Text};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Connection {
@@ -11,28 +19,50 @@ pub enum Connection {
     Offline,
 }
 
-impl Connection {
-    pub fn as_str(self) -> &'static str {
+/// What the badge says: the connection, unless the viewer paused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Badge {
+    Connecting,
+    Live,
+    Offline { retry_in: u32 },
+    Paused,
+}
+
+impl Badge {
+    pub fn code(self) -> &'static str {
         match self {
-            Connection::Connecting => "connecting",
-            Connection::Live => "live",
-            Connection::Offline => "offline",
+            Badge::Connecting => "connecting",
+            Badge::Live => "live",
+            Badge::Offline { .. } => "offline",
+            Badge::Paused => "paused",
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, locale: Locale) -> String {
         match self {
-            Connection::Connecting => "Connecting…",
-            Connection::Live => "Live",
-            Connection::Offline => "Offline — retrying",
+            Badge::Connecting => Text::Connecting.get(locale).into(),
+            Badge::Live => Text::Live.get(locale).into(),
+            Badge::Offline { retry_in } => fill(Text::OfflineRetrying.get(locale), &[&retry_in.to_string()]),
+            Badge::Paused => Text::Paused.get(locale).into(),
         }
     }
 }
 
 #[derive(Clone, Copy)]
 pub struct LiveContext {
+    /// Bumps whenever the figures on screen should be fetched again.
     pub version: RwSignal<u64>,
     pub connection: RwSignal<Connection>,
+    /// Seconds until the next reconnect attempt, while offline.
+    pub retry_in: RwSignal<u32>,
+    /// The viewer's pause switch.
+    pub paused: RwSignal<bool>,
+    /// When the figures on screen were last fetched (ms since the epoch), once known.
+    pub updated_at: RwSignal<Option<f64>>,
+    /// The browser's clock, ticking each second, for "updated N s ago".
+    pub clock: RwSignal<f64>,
+    /// Whether the last fetch failed, so what is on screen may be stale.
+    pub stale: RwSignal<bool>,
     started: StoredValue<bool>,
 }
 
@@ -40,6 +70,11 @@ pub fn provide_live_context() -> LiveContext {
     let context = LiveContext {
         version: RwSignal::new(0),
         connection: RwSignal::new(Connection::Connecting),
+        retry_in: RwSignal::new(0),
+        paused: RwSignal::new(false),
+        updated_at: RwSignal::new(None),
+        clock: RwSignal::new(0.0),
+        stale: RwSignal::new(false),
         started: StoredValue::new(false),
     };
     provide_context(context);
@@ -60,20 +95,64 @@ impl LiveContext {
         #[cfg(feature = "hydrate")]
         Effect::new(move |_| socket::connect(self));
     }
+
+    pub fn badge(self) -> Badge {
+        if self.paused.get() {
+            return Badge::Paused;
+        }
+        match self.connection.get() {
+            Connection::Connecting => Badge::Connecting,
+            Connection::Live => Badge::Live,
+            Connection::Offline => Badge::Offline { retry_in: self.retry_in.get() },
+        }
+    }
+
+    /// Whole seconds since the figures on screen were fetched.
+    pub fn seconds_since_update(self) -> Option<u64> {
+        let updated = self.updated_at.get()?;
+        Some(((self.clock.get() - updated) / 1000.0).max(0.0).floor() as u64)
+    }
+
+    /// Records a fetch's outcome: fresh figures, or a failure that leaves the last ones.
+    pub fn fetched(self, ok: bool) {
+        self.stale.set(!ok);
+        if ok {
+            let now = now_ms();
+            self.updated_at.set(Some(now));
+            self.clock.set(now);
+        }
+    }
+
+    pub fn refetch(self) {
+        self.version.update(|v| *v += 1);
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn now_ms() -> f64 {
+    0.0
 }
 
 #[cfg(feature = "hydrate")]
 mod socket {
-    //! Bindings to the vendored npm `socket.io-client` (global `io`).
+    //! Bindings to the vendored npm `socket.io-client` (global `io`), with reconnection
+    //! done here so that the badge can count down to the next attempt.
 
-    use gloo_timers::callback::Timeout;
+    use gloo_timers::callback::{Interval, Timeout};
     use leptos::prelude::*;
     use wasm_bindgen::prelude::*;
 
     use super::{Connection, LiveContext};
+    use crate::app::toasts::{use_toasts, ToastKind};
 
-    /// Debounce: a burst of updates becomes one refetch.
     const DEBOUNCE_MS: u32 = 150;
+    const POLL_EVERY_S: u32 = 30;
+    const MAX_BACKOFF_S: f64 = 30.0;
 
     #[wasm_bindgen]
     extern "C" {
@@ -82,32 +161,176 @@ mod socket {
         fn io(url: &str, opts: &JsValue) -> Socket;
         #[wasm_bindgen(method)]
         fn on(this: &Socket, event: &str, callback: &js_sys::Function) -> Socket;
+        #[wasm_bindgen(method)]
+        fn connect(this: &Socket) -> Socket;
+    }
+
+    /// The leading-edge debounce and what was held back while paused or hidden.
+    #[derive(Default)]
+    struct Pace {
+        last_bump: f64,
+        trailing: Option<Timeout>,
+        missed: bool,
+        hidden: bool,
+    }
+
+    /// Reconnection: attempts so far and seconds since the last offline poll.
+    #[derive(Default)]
+    struct Retry {
+        attempts: u32,
+        since_poll: u32,
     }
 
     pub fn connect(live: LiveContext) {
         let opts = js_sys::Object::new();
         let transports = js_sys::Array::of1(&JsValue::from_str("websocket"));
         let _ = js_sys::Reflect::set(&opts, &"transports".into(), &transports);
-        let socket = io("/dashboard", &opts);
-        let pending = StoredValue::new_local(None::<Timeout>);
+        let _ = js_sys::Reflect::set(&opts, &"reconnection".into(), &JsValue::FALSE);
+        let socket = StoredValue::new_local(io("/dashboard", &opts));
+        let pace = StoredValue::new_local(Pace::default());
+        let retry = StoredValue::new_local(Retry::default());
+        let toasts = use_toasts();
+
+        let holding_back = move || live.paused.get_untracked() || pace.with_value(|p| p.hidden);
         let bump = move || {
-            let timeout = Timeout::new(DEBOUNCE_MS, move || live.version.update(|v| *v += 1));
-            pending.set_value(Some(timeout));
+            pace.update_value(|p| p.last_bump = js_sys::Date::now());
+            live.refetch();
         };
-        listen(&socket, "stats_update", bump);
-        listen(&socket, "connect", move || {
-            live.connection.set(Connection::Live);
-            // Catch up at once on (re)connect: updates may have been missed meanwhile.
-            live.version.update(|v| *v += 1);
+        let on_update = move || {
+            if holding_back() {
+                pace.update_value(|p| p.missed = true);
+                return;
+            }
+            let (since, armed) = pace.with_value(|p| (js_sys::Date::now() - p.last_bump, p.trailing.is_some()));
+            if armed {
+                return;
+            }
+            if since >= DEBOUNCE_MS as f64 {
+                bump();
+                return;
+            }
+            let wait = (DEBOUNCE_MS as f64 - since).ceil() as u32;
+            let trailing = Timeout::new(wait, move || {
+                pace.update_value(|p| p.trailing = None);
+                bump();
+            });
+            pace.update_value(|p| p.trailing = Some(trailing));
+        };
+        let catch_up = move || {
+            if !holding_back() && pace.with_value(|p| p.missed) {
+                pace.update_value(|p| p.missed = false);
+                bump();
+            }
+        };
+
+        socket.with_value(|s| {
+            listen(s, "stats_update", move |_| on_update());
+            listen(s, "connect", move |_| {
+                retry.update_value(|r| *r = Retry::default());
+                live.connection.set(Connection::Live);
+                // Updates may have been missed while disconnected: catch up at once.
+                if holding_back() {
+                    pace.update_value(|p| p.missed = true);
+                } else {
+                    bump();
+                }
+            });
+            let went_offline = move |payload: JsValue| {
+                if refused_for_login(&payload) {
+                    send_to_login();
+                    return;
+                }
+                let attempts = retry.with_value(|r| r.attempts);
+                // 1, 2, 4 … 30 s, each cut by up to half at random so that many
+                // dashboards do not all come back in the same second.
+                let ceiling = 2f64.powi(attempts.min(5) as i32).min(MAX_BACKOFF_S);
+                let delay = (ceiling * (0.5 + js_sys::Math::random() / 2.0)).ceil().max(1.0);
+                retry.update_value(|r| r.attempts += 1);
+                live.retry_in.set(delay as u32);
+                live.connection.set(Connection::Offline);
+            };
+            listen(s, "disconnect", went_offline);
+            listen(s, "connect_error", went_offline);
+            listen(s, "session_started", move |p| toasts.notify(ToastKind::SessionStarted, user_label(&p)));
+            listen(s, "human_takeover", move |p| toasts.notify(ToastKind::HumanTakeover, user_label(&p)));
         });
-        listen(&socket, "disconnect", move || live.connection.set(Connection::Offline));
-        listen(&socket, "connect_error", move || live.connection.set(Connection::Offline));
+
+        // One clock for "updated N s ago", the reconnect countdown and offline polls.
+        let tick = Interval::new(1000, move || {
+            live.clock.set(js_sys::Date::now());
+            if live.connection.get_untracked() != Connection::Offline {
+                return;
+            }
+            let left = live.retry_in.get_untracked().saturating_sub(1);
+            live.retry_in.set(left);
+            if left == 0 {
+                live.connection.set(Connection::Connecting);
+                socket.with_value(|s| {
+                    s.connect();
+                });
+            }
+            let poll = retry.with_value(|r| r.since_poll + 1 >= POLL_EVERY_S);
+            retry.update_value(|r| r.since_poll = if poll { 0 } else { r.since_poll + 1 });
+            if poll && !holding_back() {
+                // The socket is down but the server may answer plain requests.
+                bump();
+            }
+        });
+        // The tab keeps its socket for its whole life, and so its clock.
+        std::mem::forget(tick);
+
+        Effect::new(move |_| {
+            if !live.paused.get() {
+                catch_up();
+            }
+        });
+        watch_visibility(move |hidden| {
+            pace.update_value(|p| p.hidden = hidden);
+            catch_up();
+        });
     }
 
-    fn listen(socket: &Socket, event: &str, handler: impl Fn() + 'static) {
-        let closure = Closure::<dyn Fn(JsValue)>::new(move |_: JsValue| handler());
+    /// A refused handshake whose message asks to log in: the session has ended.
+    fn refused_for_login(payload: &JsValue) -> bool {
+        js_sys::Reflect::get(payload, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .is_some_and(|m| m.starts_with("log in"))
+    }
+
+    /// To the login page, which brings the viewer back here afterwards.
+    pub fn send_to_login() {
+        let Some(window) = web_sys::window() else { return };
+        let location = window.location();
+        let here = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
+        let next = js_sys::encode_uri_component(&here);
+        let _ = location.assign(&format!("/login?next={next}"));
+    }
+
+    fn user_label(payload: &JsValue) -> String {
+        let field = |name: &str| js_sys::Reflect::get(payload, &name.into()).ok().and_then(|v| v.as_string());
+        field("user_name").or_else(|| field("user_id")).unwrap_or_default()
+    }
+
+    fn listen(socket: &Socket, event: &str, handler: impl Fn(JsValue) + 'static) {
+        let closure = Closure::<dyn Fn(JsValue)>::new(handler);
         socket.on(event, closure.as_ref().unchecked_ref());
         // The socket lives as long as the tab, and so must its handlers.
         closure.forget();
     }
+
+    fn watch_visibility(on_change: impl Fn(bool) + 'static) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        let watched = document.clone();
+        let closure = Closure::<dyn Fn()>::new(move || on_change(watched.hidden()));
+        let _ = document.add_event_listener_with_callback("visibilitychange", closure.as_ref().unchecked_ref());
+        closure.forget();
+    }
+}
+
+/// Sends the viewer to the login page (keeping the page to come back to), when a
+/// request finds the session over.
+pub fn session_ended() {
+    #[cfg(feature = "hydrate")]
+    socket::send_to_login();
 }

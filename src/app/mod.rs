@@ -1,23 +1,29 @@
 //! The Leptos app: the HTML shell, the router and the pages.
 
 pub mod api;
+pub mod chart_tables;
 pub mod live;
 pub mod pages;
+pub mod prefs;
+pub mod toasts;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use crate::i18n::Text;
 use crate::model::ChannelFilter;
 use pages::login::LoginPage;
 use pages::overview::Overview;
 use pages::settings::SettingsPage;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The viewer's language and theme ride on <html>, where the browser reads them back.
+    let (locale, theme) = prefs::initial();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=locale.code() data-theme=theme.code()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -38,12 +44,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let prefs = prefs::provide_prefs();
     live::provide_live_context();
+    toasts::provide_toasts();
     view! {
         <Stylesheet id="leptos" href="/pkg/chatpulse.css" />
         <Title text="chatpulse" />
         <Router>
-            <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
+            <Routes fallback=move || view! { <p class="not-found">{move || prefs.t(Text::NotFound)}</p> }>
                 <Route path=path!("/login") view=LoginPage />
                 // Async: the first HTML already holds the figures, so the pages are
                 // complete without JavaScript and nothing is swapped in after load.

@@ -1,6 +1,8 @@
 //! One ECharts chart: the instance is created once for its element and updated in place
 //! (`setOption` merges and animates) whenever its option changes; it follows its
-//! container's size. ECharts is the vendored `/vendor/echarts.min.js` (global `echarts`).
+//! container's size and the theme (a theme change re-creates the instance, as ECharts
+//! themes are fixed at creation), and reports clicks on its elements by data index.
+//! ECharts is the vendored `/vendor/echarts.min.js` (global `echarts`).
 
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -11,14 +13,33 @@ pub fn EChart(
     #[prop(into)]
     option: Signal<String>,
     /// What the chart shows, for assistive technology.
-    label: &'static str,
+    #[prop(into)]
+    label: Signal<String>,
+    /// Draw with ECharts' dark theme.
+    #[prop(into)]
+    dark: Signal<bool>,
+    /// Called with the data index of a clicked element.
+    #[prop(optional_no_strip)]
+    on_click: Option<Callback<usize>>,
+    /// Hidden (while its table shows) but kept, so its instance survives.
+    #[prop(into)]
+    hidden: Signal<bool>,
 ) -> impl IntoView {
     let node = NodeRef::<Div>::new();
     #[cfg(feature = "hydrate")]
-    binding::drive(node, option);
+    binding::drive(node, option, dark, on_click);
     #[cfg(not(feature = "hydrate"))]
-    let _ = option;
-    view! { <div class="chart" node_ref=node role="img" aria-label=label></div> }
+    let _ = (option, dark, on_click);
+    view! {
+        <div
+            class="chart"
+            class:clickable=on_click.is_some()
+            node_ref=node
+            role="img"
+            aria-label=label
+            hidden=hidden
+        ></div>
+    }
 }
 
 #[cfg(feature = "hydrate")]
@@ -31,42 +52,74 @@ mod binding {
     extern "C" {
         type EchartsInstance;
         #[wasm_bindgen(js_namespace = echarts, js_name = init)]
-        fn init(element: &web_sys::HtmlElement) -> EchartsInstance;
+        fn init(element: &web_sys::HtmlElement, theme: &JsValue) -> EchartsInstance;
         #[wasm_bindgen(method, js_name = setOption)]
         fn set_option(this: &EchartsInstance, option: &JsValue);
         #[wasm_bindgen(method)]
         fn resize(this: &EchartsInstance);
         #[wasm_bindgen(method)]
         fn dispose(this: &EchartsInstance);
+        #[wasm_bindgen(method)]
+        fn on(this: &EchartsInstance, event: &str, handler: &js_sys::Function);
+    }
+
+    /// The live instance with the theme it was made with and its click handler.
+    struct Live {
+        chart: EchartsInstance,
+        dark: bool,
+        _click: Option<Closure<dyn Fn(JsValue)>>,
     }
 
     type Observer = (web_sys::ResizeObserver, Closure<dyn Fn()>);
 
-    pub fn drive(node: NodeRef<Div>, option: Signal<String>) {
-        let instance = StoredValue::new_local(None::<EchartsInstance>);
+    fn create(element: &web_sys::HtmlElement, dark: bool, on_click: Option<Callback<usize>>) -> Live {
+        let theme = if dark { JsValue::from_str("dark") } else { JsValue::UNDEFINED };
+        let chart = init(element, &theme);
+        let click = on_click.map(|callback| {
+            let handler = Closure::<dyn Fn(JsValue)>::new(move |params: JsValue| {
+                let index = js_sys::Reflect::get(&params, &"dataIndex".into()).ok().and_then(|i| i.as_f64());
+                if let Some(index) = index {
+                    callback.run(index as usize);
+                }
+            });
+            chart.on("click", handler.as_ref().unchecked_ref());
+            handler
+        });
+        Live { chart, dark, _click: click }
+    }
+
+    pub fn drive(node: NodeRef<Div>, option: Signal<String>, dark: Signal<bool>, on_click: Option<Callback<usize>>) {
+        let instance = StoredValue::new_local(None::<Live>);
         let observer = StoredValue::new_local(None::<Observer>);
         Effect::new(move |_| {
-            let json = option.get();
+            let (json, dark) = (option.get(), dark.get());
             let Some(element) = node.get() else { return };
             let Ok(parsed) = js_sys::JSON::parse(&json) else { return };
+            if instance.with_value(|live| live.as_ref().is_some_and(|l| l.dark != dark)) {
+                if let Some(Some(old)) = instance.try_update_value(Option::take) {
+                    old.chart.dispose();
+                }
+            }
             if instance.with_value(Option::is_none) {
-                instance.set_value(Some(init(&element)));
+                instance.set_value(Some(create(&element, dark, on_click)));
+            }
+            if observer.with_value(Option::is_none) {
                 let on_resize = Closure::<dyn Fn()>::new(move || {
-                    instance.with_value(|chart| chart.as_ref().map(EchartsInstance::resize));
+                    instance.with_value(|live| live.as_ref().map(|l| l.chart.resize()));
                 });
                 if let Ok(watch) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
                     watch.observe(&element);
                     observer.set_value(Some((watch, on_resize)));
                 }
             }
-            instance.with_value(|chart| chart.as_ref().map(|c| c.set_option(&parsed)));
+            instance.with_value(|live| live.as_ref().map(|l| l.chart.set_option(&parsed)));
         });
         on_cleanup(move || {
             if let Some(Some((watch, _))) = observer.try_update_value(Option::take) {
                 watch.disconnect();
             }
-            if let Some(Some(chart)) = instance.try_update_value(Option::take) {
-                chart.dispose();
+            if let Some(Some(live)) = instance.try_update_value(Option::take) {
+                live.chart.dispose();
             }
         });
     }

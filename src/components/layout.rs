@@ -1,25 +1,30 @@
-//! The frame of every signed-in page: sidebar, header with the connection badge, content.
+//! The frame of every signed-in page: sidebar, header with the live status, content,
+//! and the notifications.
 
 use leptos::prelude::*;
 
 use crate::app::live::use_live;
+use crate::app::prefs::use_prefs;
+use crate::app::toasts::ToastStack;
+use crate::components::live_status::LiveStatus;
 use crate::components::sidebar::Sidebar;
+use crate::i18n::Text;
 
 #[component]
-pub fn Layout(title: &'static str, children: Children) -> impl IntoView {
-    let live = use_live();
+pub fn Layout(title: Text, children: Children) -> impl IntoView {
+    let prefs = use_prefs();
+    use_live().start();
     view! {
         <div class="frame">
             <Sidebar />
             <main class="content">
                 <header class="page-header">
-                    <h1>{title}</h1>
-                    <span class="badge" data-connection=move || live.connection.get().as_str()>
-                        {move || live.connection.get().label()}
-                    </span>
+                    <h1>{move || prefs.t(title)}</h1>
+                    <LiveStatus />
                 </header>
                 {children()}
             </main>
+            <ToastStack />
         </div>
     }
 }

@@ -1,48 +1,103 @@
-//! The sessions of the range, newest activity first, as the `sessions_page` rows.
+//! The sessions of the range as the `sessions_page` rows: paged, ordered by last
+//! activity either way, narrowed by a clicked chart element, with the whole range as CSV.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
-use crate::model::{SessionRow, SessionsPage};
+use crate::dashboard_view::DashboardView;
+use crate::i18n::{fill, Locale, Text};
+use crate::model::{Dashboard, SessionRow};
 
-/// `2026-03-02T10:00:00Z` → `2026-03-02 10:00`.
-fn short_time(rfc3339: &str) -> String {
-    rfc3339.get(..16).map(|t| t.replace('T', " ")).unwrap_or_default()
+/// The flag emoji of an ISO 3166-1 alpha-2 code: two regional indicator letters.
+pub fn flag(code: &str) -> String {
+    code.chars()
+        .filter(char::is_ascii_uppercase)
+        .filter_map(|c| char::from_u32(0x1F1E6 + (c as u32 - 'A' as u32)))
+        .collect()
+}
+
+/// The CSV export of the same channel and range (every row, not only this page).
+fn csv_link(dashboard: &Dashboard) -> String {
+    let stats = &dashboard.stats;
+    let encode = |t: &str| t.replace('+', "%2B").replace(':', "%3A");
+    format!(
+        "/api/stats/sessions.csv?channel={}&from={}&to={}",
+        stats.channel.as_str(),
+        encode(&stats.from),
+        encode(&stats.to)
+    )
 }
 
 #[component]
-pub fn SessionsTable(page: SessionsPage) -> impl IntoView {
-    let shown = page.rows.len();
+pub fn SessionsTable(dashboard: Dashboard, view: DashboardView, locale: Locale) -> impl IntoView {
+    let page = &dashboard.stats.sessions_page;
+    let t = move |text: Text| text.get(locale);
+    let first = ((page.page - 1) * page.per_page + 1).min(page.total);
+    let last = (first + page.rows.len() as u64).saturating_sub(1).max(first.min(page.total));
+    let pages = page.total.div_ceil(page.per_page).max(1);
+    let link = |v: DashboardView| format!("{}{}", v.channel.path(), v.query_string());
+    let names = dashboard.country_names.clone();
+    let rows = page.rows.iter().zip(dashboard.row_times.iter()).map(|(row, times)| {
+        let country = row.country.as_ref().map(|code| {
+            let name = names.iter().find(|(c, _)| c == code).map_or(code.as_str(), |(_, n)| n.as_str());
+            format!("{} {name}", flag(code))
+        });
+        view! { <Row row=row.clone() times=times.clone() country locale /> }
+    });
+    let order_link = link(view.with_order(!view.oldest_first));
     view! {
-        <section class="panel sessions" aria-label="Sessions">
+        <section class="panel sessions" aria-label=t(Text::SessionsHeading)>
             <header class="panel-header">
-                <h2>"Sessions"</h2>
-                <span class="muted">{format!("{shown} of {}", page.total)}</span>
-                <a class="download" href="/api/stats/sessions.csv" download="sessions.csv">"Download CSV"</a>
+                <h2>{t(Text::SessionsHeading)}</h2>
+                <span class="muted" data-total=page.total>
+                    {fill(t(Text::RowsShown), &[&locale.count(first), &locale.count(last), &locale.count(page.total)])}
+                </span>
+                {view.filter.clone().map(|filter| {
+                    view! {
+                        <span class="filter-chip" data-filter="">
+                            {fill(t(Text::FilteredBy), &[&filter.describe(locale)])}
+                            <A href=link(view.with_filter(None)) attr:class="clear">{t(Text::ClearFilter)}</A>
+                        </span>
+                    }
+                })}
+                <a class="download" href=csv_link(&dashboard) download="sessions.csv">{t(Text::DownloadCsv)}</a>
             </header>
             <table>
                 <thead>
                     <tr>
-                        <th>"Visitor"</th>
-                        <th>"Channel"</th>
-                        <th>"Country"</th>
-                        <th>"Started"</th>
-                        <th>"Last activity"</th>
-                        <th>"Messages"</th>
-                        <th>"Session"</th>
+                        <th scope="col">{t(Text::Visitor)}</th>
+                        <th scope="col">{t(Text::Channel)}</th>
+                        <th scope="col">{t(Text::Country)}</th>
+                        <th scope="col">{t(Text::Started)}</th>
+                        <th scope="col" aria-sort=if view.oldest_first { "ascending" } else { "descending" }>
+                            <A href=order_link attr:class="sort" attr:title=t(Text::SortByLastActivity)>
+                                {t(Text::LastActivity)}
+                                {if view.oldest_first { " ↑" } else { " ↓" }}
+                            </A>
+                        </th>
+                        <th scope="col">{t(Text::Messages)}</th>
+                        <th scope="col">{t(Text::SessionNumber)}</th>
                     </tr>
                 </thead>
-                <tbody>{page.rows.into_iter().map(|row| view! { <Row row /> }).collect_view()}</tbody>
+                <tbody>{rows.collect_view()}</tbody>
             </table>
+            {(page.total == 0).then(|| view! { <p class="muted empty">{t(Text::NoSessions)}</p> })}
+            <nav class="pager" aria-label=t(Text::SessionsHeading)>
+                {(view.page > 1).then(|| view! { <A href=link(view.with_page(view.page - 1)) attr:rel="prev">{t(Text::PreviousPage)}</A> })}
+                <span>{fill(t(Text::PageOf), &[&locale.count(view.page), &locale.count(pages)])}</span>
+                {(view.page < pages).then(|| view! { <A href=link(view.with_page(view.page + 1)) attr:rel="next">{t(Text::NextPage)}</A> })}
+            </nav>
         </section>
     }
 }
 
 #[component]
-fn Row(row: SessionRow) -> impl IntoView {
-    let name = row.user_name.clone().unwrap_or_else(|| "Anonymous".to_string());
-    let place = match (&row.country, &row.city) {
-        (Some(code), Some(city)) => format!("{code} · {city}"),
-        (Some(code), None) => code.clone(),
+fn Row(row: SessionRow, times: (String, String), country: Option<String>, locale: Locale) -> impl IntoView {
+    let t = move |text: Text| text.get(locale);
+    let name = row.user_name.clone().unwrap_or_else(|| t(Text::Anonymous).to_string());
+    let place = match (country, &row.city) {
+        (Some(country), Some(city)) => format!("{country} · {city}"),
+        (Some(country), None) => country,
         (None, Some(city)) => city.clone(),
         (None, None) => "—".to_string(),
     };
@@ -51,14 +106,14 @@ fn Row(row: SessionRow) -> impl IntoView {
             <td>
                 <span class="visitor">{name}</span>
                 <span class="muted">{row.user_id.clone()}</span>
-                {row.human_mode.then(|| view! { <span class="human" title="A human operator took part">"human"</span> })}
+                {row.human_mode.then(|| view! { <span class="human" title=t(Text::HumanMarkerTitle)>{t(Text::HumanMarker)}</span> })}
             </td>
             <td>{row.channel.clone()}</td>
             <td>{place}</td>
-            <td>{short_time(&row.first_activity)}</td>
-            <td>{short_time(&row.last_activity)}</td>
-            <td>{row.message_count}</td>
-            <td>{format!("{} of {}", row.session_number, row.total_sessions)}</td>
+            <td>{locale.date_time(&times.0)}</td>
+            <td>{locale.date_time(&times.1)}</td>
+            <td>{locale.count(row.message_count)}</td>
+            <td>{fill(t(Text::NOfM), &[&row.session_number.to_string(), &row.total_sessions.to_string()])}</td>
         </tr>
     }
 }
@@ -68,7 +123,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn times_are_shown_to_the_minute() {
-        assert_eq!(short_time("2026-03-02T10:00:00Z"), "2026-03-02 10:00");
+    fn flags_are_made_of_regional_indicators() {
+        assert_eq!(flag("TR"), "🇹🇷");
+        assert_eq!(flag("unknown"), "");
     }
 }

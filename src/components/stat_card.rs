@@ -1,4 +1,5 @@
-//! One total: a label, its number (also in `data-kpi` for tests and tools), a detail.
+//! One total: a label, its number as written in the language, the plain number in
+//! `data-kpi` for tests and tools, and a detail line.
 
 use leptos::prelude::*;
 
@@ -7,12 +8,14 @@ pub fn StatCard(
     field: &'static str,
     label: &'static str,
     value: String,
-    #[prop(optional)] detail: Option<String>,
+    /// The number itself, whatever the language writes.
+    raw: f64,
+    #[prop(optional_no_strip)] detail: Option<String>,
 ) -> impl IntoView {
     view! {
         <div class="card">
             <div class="card-label">{label}</div>
-            <div class="card-value" data-kpi=field>{value}</div>
+            <div class="card-value" data-kpi=field data-value=raw.to_string()>{value}</div>
             {detail.map(|d| view! { <div class="card-detail">{d}</div> })}
         </div>
     }

@@ -10,10 +10,12 @@ use bytes::Bytes;
 use parking_lot::{Mutex, RwLock};
 use tokio::sync::OnceCell;
 
+use crate::dashboard_view::DashboardView;
 use crate::model::{Settings, Stats};
 use crate::server::db::{Db, DbError};
 use crate::server::engine::query::StatsQuery;
-use crate::server::engine::{Engine, StoredEvent};
+use crate::server::engine::view::{resolve, ResolvedView};
+use crate::server::engine::{Engine, Milestone, StoredEvent};
 
 /// Events read per round trip while catching up.
 const CATCH_UP_PAGE: i64 = 10_000;
@@ -33,6 +35,14 @@ impl Snapshot {
 }
 
 type CacheKey = (StatsQuery, u64, i64);
+
+/// What one catch-up applied: the events, the milestones among them, the version after.
+#[derive(Debug, Default)]
+pub struct CaughtUp {
+    pub events: Vec<StoredEvent>,
+    pub milestones: Vec<Milestone>,
+    pub version: u64,
+}
 
 pub struct Figures {
     db: Db,
@@ -69,23 +79,32 @@ impl Figures {
         self.engine.read().settings().clone()
     }
 
+    /// A dashboard view's queries, in the configured time zone.
+    pub fn resolve_view(&self, view: &DashboardView, now_ms: i64) -> ResolvedView {
+        let engine = self.engine.read();
+        resolve(view, engine.tz(), now_ms, engine.earliest())
+    }
+
     /// How many documents were computed (not served from the snapshot cache).
     pub fn computations(&self) -> u64 {
         self.computations.load(Ordering::Relaxed)
     }
 
-    /// Applies every event committed since the last one applied; returns them.
-    pub async fn catch_up(&self) -> Result<Vec<StoredEvent>, DbError> {
+    /// Applies every event committed since the last one applied (by this or another
+    /// instance); returns what changed. Each event is applied, and so reported, once.
+    pub async fn catch_up(&self) -> Result<CaughtUp, DbError> {
         let _in_order = self.sync.lock().await;
-        let mut applied = Vec::new();
+        let mut caught = CaughtUp::default();
         loop {
             let after = self.engine.read().applied_seq();
             let page = self.db.events_after(after, CATCH_UP_PAGE).await?;
             let full = page.len() as i64 == CATCH_UP_PAGE;
-            self.engine.write().apply(&page);
-            applied.extend(page);
+            let milestones = self.engine.write().apply(&page);
+            caught.milestones.extend(milestones);
+            caught.events.extend(page);
             if !full {
-                return Ok(applied);
+                caught.version = self.version();
+                return Ok(caught);
             }
         }
     }

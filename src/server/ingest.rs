@@ -5,13 +5,12 @@
 //! in a queue and are committed together in the next transaction (group commit): each
 //! request still succeeds or fails as a whole, and is acknowledged only once committed.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
 use crate::server::db::{Db, DbError};
-use crate::server::domain::event::{Channel, Event, Kind};
+use crate::server::domain::event::Event;
 use crate::server::domain::time::now_ms;
 use crate::server::figures::Figures;
 use crate::server::live::Live;
@@ -99,36 +98,31 @@ impl Writer {
                 return;
             }
         };
-        if let Err(error) = self.figures.catch_up().await {
-            // The events are committed; the next catch-up will count them.
-            tracing::warn!(%error, "figures could not catch up after a commit");
-        }
+        let caught = match self.figures.catch_up().await {
+            Ok(caught) => Some(caught),
+            Err(error) => {
+                // The events are committed; the next catch-up will count them.
+                tracing::warn!(%error, "figures could not catch up after a commit");
+                None
+            }
+        };
         let mut flags = duplicate.iter().copied();
         for request in group {
             let mine: Vec<bool> = flags.by_ref().take(request.events.len()).collect();
             let _ = request.reply.send(Ok(mine));
         }
+        if let Some(caught) = caught {
+            self.live.figures_advanced(&caught).await;
+        }
         let fresh: Vec<&Event> = events.iter().zip(&duplicate).filter(|(_, d)| !**d).map(|(e, _)| e).collect();
         self.signal(&fresh).await;
     }
 
+    /// The per-event signals of this instance's fresh events; `stats_update` went out
+    /// with the catch-up that applied them.
     async fn signal(&self, fresh: &[&Event]) {
-        if fresh.is_empty() {
-            return;
+        if !fresh.is_empty() {
+            self.live.events_committed(fresh).await;
         }
-        let mut kinds: BTreeMap<Channel, BTreeSet<&'static str>> = BTreeMap::new();
-        for e in fresh.iter().filter(|e| changes_figures(e.kind)) {
-            kinds.entry(e.channel).or_default().insert(e.kind.as_str());
-        }
-        let version = self.figures.version();
-        for (channel, kinds) in kinds {
-            self.live.stats_changed(channel, &kinds.into_iter().collect::<Vec<_>>(), version);
-        }
-        self.live.events_committed(fresh).await;
     }
-}
-
-/// `user_online` changes no figure (opening the widget is not activity).
-fn changes_figures(kind: Kind) -> bool {
-    kind != Kind::UserOnline
 }

@@ -1,7 +1,7 @@
 //! Pushes committed changes to `/dashboard` sockets: one event per committed widget
 //! event, and `stats_update` coalesced to at most one per channel every 100 ms.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -11,6 +11,8 @@ use socketioxide::SocketIo;
 
 use crate::server::domain::event::{Channel, Event, Kind};
 use crate::server::domain::time::{format_ms, now_ms};
+use crate::server::engine::MilestoneKind;
+use crate::server::figures::CaughtUp;
 
 pub const DASHBOARD_NS: &str = "/dashboard";
 const COALESCE: Duration = Duration::from_millis(100);
@@ -36,6 +38,14 @@ struct MessageSignal<'a> {
 struct UserSignal<'a> {
     channel: &'a str,
     user_id: &'a str,
+    at: String,
+}
+
+#[derive(Serialize)]
+struct MilestoneSignal<'a> {
+    channel: &'a str,
+    user_id: &'a str,
+    user_name: Option<&'a str>,
     at: String,
 }
 
@@ -99,6 +109,31 @@ impl Live {
         self.emit("stats_update", &update).await;
     }
 
+    /// Tells dashboards that the figures moved on: `stats_update` per channel whose
+    /// figures changed, and the milestones (`session_started`, `human_takeover`).
+    pub async fn figures_advanced(self: &Arc<Self>, caught: &CaughtUp) {
+        let mut kinds: BTreeMap<Channel, BTreeSet<&'static str>> = BTreeMap::new();
+        for stored in caught.events.iter().filter(|s| changes_figures(s.event.kind)) {
+            kinds.entry(stored.event.channel).or_default().insert(stored.event.kind.as_str());
+        }
+        for (channel, kinds) in kinds {
+            self.stats_changed(channel, &kinds.into_iter().collect::<Vec<_>>(), caught.version);
+        }
+        for milestone in &caught.milestones {
+            let event = match milestone.kind {
+                MilestoneKind::SessionStarted => "session_started",
+                MilestoneKind::HumanTakeover => "human_takeover",
+            };
+            let signal = MilestoneSignal {
+                channel: milestone.channel.as_str(),
+                user_id: &milestone.user_id,
+                user_name: milestone.user_name.as_deref(),
+                at: format_ms(milestone.at),
+            };
+            self.emit(event, &signal).await;
+        }
+    }
+
     /// The per-event signals of freshly committed events.
     pub async fn events_committed(&self, events: &[&Event]) {
         for e in events {
@@ -130,6 +165,11 @@ impl Live {
             tracing::warn!(%error, event, "a live update could not be sent to every dashboard");
         }
     }
+}
+
+/// `user_online` changes no figure (opening the widget is not activity).
+fn changes_figures(kind: Kind) -> bool {
+    kind != Kind::UserOnline
 }
 
 fn take_update(pending: &mut Pending, now: Instant) -> (Vec<&'static str>, u64) {

@@ -113,7 +113,7 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
         redis_enabled: false,
     };
     sockets::register(&io, state.clone());
-    spawn_catch_up(state.figures.clone());
+    spawn_catch_up(state.figures.clone(), state.live.clone());
     if config.demo {
         demo::spawn(state.ingestor.clone());
     }
@@ -132,13 +132,16 @@ fn announce(generated: &Generated) {
     }
 }
 
-fn spawn_catch_up(figures: Arc<Figures>) {
+/// Applies what other instances (or a commit whose own catch-up failed) stored, and
+/// tells this instance's dashboards.
+fn spawn_catch_up(figures: Arc<Figures>, live: Arc<Live>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(CATCH_UP_EVERY);
         loop {
             tick.tick().await;
-            if let Err(error) = figures.catch_up().await {
-                tracing::warn!(%error, "background catch-up failed");
+            match figures.catch_up().await {
+                Ok(caught) => live.figures_advanced(&caught).await,
+                Err(error) => tracing::warn!(%error, "background catch-up failed"),
             }
         }
     });

@@ -3,8 +3,12 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::app::prefs::use_prefs;
+use crate::i18n::Text;
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let prefs = use_prefs();
     let query = use_query_map();
     let next = move || query.with(|q| q.get("next").unwrap_or_else(|| "/".to_string()));
     let failed = move || query.with(|q| q.get("failed").is_some());
@@ -13,12 +17,18 @@ pub fn LoginPage() -> impl IntoView {
             <h1>"chatpulse"</h1>
             <form method="post" action="/login">
                 <input type="hidden" name="next" value=next />
-                <label>"Username" <input name="username" autocomplete="username" value="admin" required /></label>
-                <label>"Password" <input name="password" type="password" autocomplete="current-password" required /></label>
+                <label>
+                    {move || prefs.t(Text::Username)}
+                    <input name="username" autocomplete="username" value="admin" required />
+                </label>
+                <label>
+                    {move || prefs.t(Text::Password)}
+                    <input name="password" type="password" autocomplete="current-password" required />
+                </label>
                 <Show when=failed>
-                    <p class="error" role="alert">"Wrong username or password."</p>
+                    <p class="error" role="alert">{move || prefs.t(Text::WrongPassword)}</p>
                 </Show>
-                <button type="submit">"Log in"</button>
+                <button type="submit">{move || prefs.t(Text::LogIn)}</button>
             </form>
         </main>
     }

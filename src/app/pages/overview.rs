@@ -1,80 +1,181 @@
-//! The dashboard of one channel (or all): its totals, kept live.
+//! The dashboard of one channel (or all): the range bar, totals, charts and sessions of
+//! the view in the URL, kept live. After the first paint nothing on screen is replaced
+//! by a placeholder: refetches happen inside `<Transition>`, and a failed refetch keeps
+//! the last figures (the header says they are stale).
 
 use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::app::api::get_dashboard;
-use crate::app::live::use_live;
-use crate::components::echart::EChart;
+use crate::app::chart_tables;
+use crate::app::live::{session_ended, use_live};
+use crate::app::prefs::use_prefs;
+use crate::components::chart_panel::{ChartPanel, ChartTable};
 use crate::components::layout::Layout;
+use crate::components::range_bar::RangeBar;
 use crate::components::sessions_table::SessionsTable;
 use crate::components::totals::TotalsGrid;
-use crate::model::{ChannelFilter, ChartOptions};
+use crate::dashboard_view::{DashboardView, RowFilter};
+use crate::i18n::{Locale, Text};
+use crate::model::{ChannelFilter, ChartOptions, Dashboard};
 
-fn title(channel: ChannelFilter) -> &'static str {
+fn title(channel: ChannelFilter) -> Text {
     match channel {
-        ChannelFilter::All => "All channels",
-        ChannelFilter::Web => "Web",
-        ChannelFilter::Premium => "Premium",
+        ChannelFilter::All => Text::AllChannels,
+        ChannelFilter::Web => Text::Web,
+        ChannelFilter::Premium => Text::Premium,
     }
 }
 
 /// Where a chart's option is in the dashboard's `ChartOptions`.
 type PickOption = fn(&ChartOptions) -> &String;
+/// A chart's numbers as a table.
+type MakeTable = fn(&Dashboard, Locale) -> ChartTable;
+/// The sessions-table filter a click on a chart's element (by data index) stands for.
+type FilterOf = fn(&Dashboard, usize) -> Option<RowFilter>;
 
-/// Each chart: its caption, which is also its accessible name, and where its option is.
-const CHARTS: [(&str, PickOption); 6] = [
-    ("Messages and sessions per day", |c| &c.daily),
-    ("Messages per month", |c| &c.monthly),
-    ("Messages by weekday and hour", |c| &c.heatmap),
-    ("Sessions per channel", |c| &c.channels),
-    ("Sessions by length (messages)", |c| &c.distribution),
-    ("Top countries (users)", |c| &c.countries),
+struct ChartSpec {
+    name: &'static str,
+    caption: Text,
+    option: PickOption,
+    table: MakeTable,
+    filter: Option<FilterOf>,
+}
+
+const CHARTS: [ChartSpec; 7] = [
+    ChartSpec {
+        name: "daily",
+        caption: Text::ChartDaily,
+        option: |c| &c.daily,
+        table: |d, l| chart_tables::daily(&d.stats, l),
+        filter: Some(|d, i| d.stats.daily.get(i).map(|day| RowFilter::Day(day.date.clone()))),
+    },
+    ChartSpec {
+        name: "monthly",
+        caption: Text::ChartMonthly,
+        option: |c| &c.monthly,
+        table: |d, l| chart_tables::monthly(&d.stats, l),
+        filter: None,
+    },
+    ChartSpec {
+        name: "heatmap",
+        caption: Text::ChartHeatmap,
+        option: |c| &c.heatmap,
+        table: |d, l| chart_tables::heatmap(&d.stats, l),
+        // Cells are listed weekday by weekday, 24 hours each.
+        filter: Some(|_, i| (i < 7 * 24).then_some(RowFilter::Hour { weekday: (i / 24) as u8, hour: (i % 24) as u8 })),
+    },
+    ChartSpec {
+        name: "channels",
+        caption: Text::ChartChannels,
+        option: |c| &c.channels,
+        table: |d, l| chart_tables::channels(&d.stats, l),
+        filter: Some(|d, i| {
+            let channel = ChannelFilter::parse(&d.stats.channels.get(i)?.channel)?;
+            Some(RowFilter::Channel(channel))
+        }),
+    },
+    ChartSpec {
+        name: "senders",
+        caption: Text::ChartSenders,
+        option: |c| &c.senders,
+        table: |d, l| chart_tables::senders(&d.stats, l),
+        filter: None,
+    },
+    ChartSpec {
+        name: "lengths",
+        caption: Text::ChartLengths,
+        option: |c| &c.distribution,
+        table: |d, l| chart_tables::lengths(&d.stats, l),
+        filter: None,
+    },
+    ChartSpec {
+        name: "countries",
+        caption: Text::ChartCountries,
+        option: |c| &c.countries,
+        table: |d, l| chart_tables::countries(&d.stats, l, &d.country_names),
+        // "other" stands for many countries: it filters nothing.
+        filter: Some(|d, i| {
+            let country = &d.stats.countries.get(i)?.country;
+            (country != "other").then(|| RowFilter::Country(country.clone()))
+        }),
+    },
 ];
 
 #[component]
 pub fn Overview(channel: ChannelFilter) -> impl IntoView {
     let live = use_live();
-    live.start();
-    let dashboard = Resource::new(move || live.version.get(), move |_| get_dashboard(channel.as_str().to_string()));
+    let prefs = use_prefs();
+    let query = use_query_map();
+    let view_of = Memo::new(move |_| {
+        let locale = prefs.locale.get();
+        query.with(|q| DashboardView::from_query(channel, locale, |name| q.get(name)))
+    });
+    let dashboard = Resource::new(move || (view_of.get(), live.version.get()), |(view, _)| get_dashboard(view));
+    // The newest figures that arrived: a failed refetch leaves them on screen.
+    let shown = Memo::new(move |previous: Option<&Option<Dashboard>>| match dashboard.get() {
+        Some(Ok(d)) => Some(d),
+        _ => previous.cloned().flatten(),
+    });
+    Effect::new(move |_| match dashboard.get() {
+        Some(Ok(_)) => live.fetched(true),
+        Some(Err(error)) => {
+            if error.to_string().contains("log in first") {
+                session_ended();
+            }
+            live.fetched(false);
+        }
+        None => {}
+    });
+    let navigate = use_navigate();
+    let go_to = move |view: DashboardView| {
+        navigate(&format!("{}{}", view.channel.path(), view.query_string()), Default::default());
+    };
     // Charts sit outside the <Transition>: their elements are made once and only their
     // option changes, so ECharts updates them in place.
-    let chart = move |pick: PickOption| {
-        Signal::derive(move || {
-            dashboard
-                .with(|d| d.as_ref().and_then(|r| r.as_ref().ok()).map(|d| pick(&d.charts).clone()).unwrap_or_default())
-        })
-    };
+    let charts = CHARTS.iter().map(move |spec| {
+        let (pick, make_table) = (spec.option, spec.table);
+        let option =
+            Signal::derive(move || shown.with(|d| d.as_ref().map(|d| pick(&d.charts).clone()).unwrap_or_default()));
+        let table = Signal::derive(move || {
+            let locale = prefs.locale.get();
+            shown.with(|d| d.as_ref().map(|d| make_table(d, locale)).unwrap_or_default())
+        });
+        let on_click = spec.filter.map(|filter_of| {
+            let go_to = go_to.clone();
+            Callback::new(move |index: usize| {
+                let filter = shown.with_untracked(|d| d.as_ref().and_then(|d| filter_of(d, index)));
+                if filter.is_some() {
+                    go_to(view_of.get_untracked().with_filter(filter));
+                }
+            })
+        });
+        view! { <ChartPanel caption=spec.caption name=spec.name option table on_click /> }
+    });
+    let days = Signal::derive(move || {
+        shown.with(|d| d.as_ref().map(|d| (d.first_day.clone(), d.last_day.clone())).unwrap_or_default())
+    });
     view! {
         <Layout title=title(channel)>
-            <Transition fallback=|| view! { <div class="kpis placeholder" aria-busy="true">"Loading…"</div> }>
+            <RangeBar view=view_of.into() days />
+            <Transition fallback=move || view! { <div class="kpis placeholder" aria-busy="true">{prefs.t(Text::Loading)}</div> }>
                 {move || {
-                    dashboard
-                        .get()
-                        .map(|result| match result {
-                            Ok(d) => view! { <TotalsGrid stats=d.stats /> }.into_any(),
-                            Err(_) => view! { <p class="error">"The figures could not be loaded."</p> }.into_any(),
-                        })
+                    let failed = matches!(dashboard.get(), Some(Err(_)));
+                    let locale = prefs.locale.get();
+                    match shown.get() {
+                        Some(d) => view! { <TotalsGrid stats=d.stats previous=d.previous locale /> }.into_any(),
+                        None if failed => view! { <p class="error">{Text::LoadFailed.get(locale)}</p> }.into_any(),
+                        None => ().into_any(),
+                    }
                 }}
             </Transition>
-            <section class="charts">
-                {CHARTS
-                    .into_iter()
-                    .map(|(caption, pick)| {
-                        view! {
-                            <figure class="panel">
-                                <figcaption>{caption}</figcaption>
-                                <EChart option=chart(pick) label=caption />
-                            </figure>
-                        }
-                    })
-                    .collect_view()}
-            </section>
-            <Transition fallback=|| view! { <div class="placeholder" aria-busy="true">"Loading…"</div> }>
+            <p class="hint muted">{move || prefs.t(Text::ClickToFilter)}</p>
+            <section class="charts">{charts.collect_view()}</section>
+            <Transition fallback=move || view! { <div class="placeholder" aria-busy="true">{prefs.t(Text::Loading)}</div> }>
                 {move || {
-                    dashboard
-                        .get()
-                        .and_then(Result::ok)
-                        .map(|d| view! { <SessionsTable page=d.stats.sessions_page /> })
+                    let _ = dashboard.get();
+                    let locale = prefs.locale.get();
+                    shown.get().map(|d| view! { <SessionsTable dashboard=d view=view_of.get() locale /> })
                 }}
             </Transition>
         </Layout>

@@ -7,6 +7,17 @@ HKHMHNHRHTHUIDIEILIMINIOIQIRISITJEJMJOJPKEKGKHKIKMKNKPKRKWKYKZLALBLCLILKLRLSLTLU
 NANCNENFNGNINLNONPNRNUNZOMPAPEPFPGPHPKPLPMPNPRPSPTPWPYQARERORSRURWSASBSCSDSESGSHSISJSKSLSMSNSOSRSSSTSVSXSYSZ\
 TCTDTFTGTHTJTKTLTMTNTOTRTTTVTWTZUAUGUMUSUYUZVAVCVEVGVIVNVUWFWSYEYTZAZMZW";
 
+/// A country's name in a language, for an assigned code.
+pub fn country_name(code: &str, locale: crate::i18n::Locale) -> Option<&'static str> {
+    use super::country_names::COUNTRY_NAMES;
+    let at = COUNTRY_NAMES.binary_search_by(|(c, _, _)| (*c).cmp(code)).ok()?;
+    let (_, english, turkish) = COUNTRY_NAMES[at];
+    Some(match locale {
+        crate::i18n::Locale::En => english,
+        crate::i18n::Locale::Tr => turkish,
+    })
+}
+
 /// The upper-case code when `text` is an assigned code in any case.
 pub fn normalize_country(text: &str) -> Option<String> {
     if text.len() != 2 || !text.is_ascii() {
@@ -20,6 +31,16 @@ pub fn normalize_country(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_assigned_code_has_a_name_in_both_languages() {
+        use crate::i18n::Locale;
+        for code in ASSIGNED.as_bytes().chunks(2).map(|c| std::str::from_utf8(c).unwrap()) {
+            assert!(country_name(code, Locale::En).is_some() && country_name(code, Locale::Tr).is_some(), "{code}");
+        }
+        assert_eq!(country_name("DE", Locale::Tr), Some("Almanya"));
+        assert_eq!(country_name("XX", Locale::En), None);
+    }
 
     #[test]
     fn accepts_assigned_codes_in_any_case() {

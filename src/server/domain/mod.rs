@@ -2,6 +2,7 @@
 //! sessions. No I/O here, so every rule is testable on its own.
 
 pub mod country;
+pub mod country_names;
 pub mod event;
 pub mod sessions;
 pub mod settings;

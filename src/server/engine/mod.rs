@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod query;
 pub mod timeline;
+pub mod view;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -16,6 +17,24 @@ use crate::server::domain::event::{Channel, Event, Kind, Sender};
 use crate::server::domain::sessions::{number_sessions, split_sessions, Msg, Session, SessionRules};
 use crate::server::domain::time::MINUTE_MS;
 use timeline::{Stamp, Timeline};
+
+/// Something a watching owner is told about as it happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MilestoneKind {
+    /// A session reached the minimum number of messages and now counts.
+    SessionStarted,
+    /// A human operator took over from the bot.
+    HumanTakeover,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Milestone {
+    pub kind: MilestoneKind,
+    pub channel: Channel,
+    pub user_id: Arc<str>,
+    pub user_name: Option<Arc<str>>,
+    pub at: i64,
+}
 
 /// An event as stored: the database's commit order with it.
 #[derive(Clone, Debug, PartialEq)]
@@ -145,6 +164,16 @@ impl Engine {
         &self.settings
     }
 
+    /// The configured time zone, which the calendar figures follow.
+    pub fn tz(&self) -> Tz {
+        self.tz
+    }
+
+    /// The start of the first valid session: where "all time" begins.
+    pub fn earliest(&self) -> Option<i64> {
+        self.sessions.keys().next().map(|(start, _)| *start)
+    }
+
     pub fn settings_revision(&self) -> i64 {
         self.settings_revision
     }
@@ -172,18 +201,21 @@ impl Engine {
     }
 
     /// Applies committed events in commit order; events at or below the applied
-    /// sequence were applied already and are skipped.
-    pub fn apply(&mut self, events: &[StoredEvent]) {
+    /// sequence were applied already and are skipped. Returns the moments worth telling
+    /// a watching owner about.
+    pub fn apply(&mut self, events: &[StoredEvent]) -> Vec<Milestone> {
+        let mut milestones = Vec::new();
         for stored in events {
             if stored.seq <= self.applied_seq {
                 continue;
             }
             if let Some(user) = self.record(stored) {
                 if stored.event.kind == Kind::Message {
-                    self.place_latest_message(user);
+                    milestones.extend(self.place_latest_message(user).into_iter().flatten());
                 }
             }
         }
+        milestones
     }
 
     fn intern(&mut self, channel: Channel, user_id: &str) -> u32 {
@@ -244,7 +276,9 @@ impl Engine {
 
     /// Places the user's newest message (last in `msgs`): extends or opens the last
     /// session when it is the latest in time, otherwise re-cuts the user's sessions.
-    fn place_latest_message(&mut self, user: u32) {
+    /// An in-order message that makes a session valid, or that is the first in human
+    /// mode after bot mode, is a milestone; late messages only correct history.
+    fn place_latest_message(&mut self, user: u32) -> [Option<Milestone>; 2] {
         let rules = self.rules;
         let state = &mut self.users[user as usize];
         let index = state.msgs.len() - 1;
@@ -257,22 +291,27 @@ impl Engine {
             let pos = state.msgs.partition_point(|m| m.order_key() <= msg.order_key());
             state.msgs.insert(pos, msg);
             self.split_and_index_user(user);
-            return;
+            return [None, None];
         }
         let msg = state.msgs[index].clone();
-        match state.sessions.last_mut() {
+        let took_over = msg.human && (index == 0 || !state.msgs[index - 1].human);
+        let became_valid = match state.sessions.last_mut() {
             Some(last) if last.joins(rules, &msg) => {
                 let was_valid = last.valid;
                 last.push(&msg);
                 if was_valid {
                     let stamp = message_stamp(state.channel, &msg);
                     self.messages.add(stamp);
+                    false
                 } else if last.len >= rules.min_messages {
                     last.valid = true;
                     state.valid_sessions += 1;
                     last.number = state.valid_sessions;
                     let session = last.clone();
                     self.index_session(user, &session);
+                    true
+                } else {
+                    false
                 }
             }
             _ => {
@@ -286,7 +325,25 @@ impl Engine {
                 if opened.valid {
                     self.index_session(user, &opened);
                 }
+                opened.valid
             }
+        };
+        let milestone = |kind| Some(self.milestone(kind, user, &msg));
+        [
+            if became_valid { milestone(MilestoneKind::SessionStarted) } else { None },
+            if took_over { milestone(MilestoneKind::HumanTakeover) } else { None },
+        ]
+    }
+
+    fn milestone(&self, kind: MilestoneKind, user: u32, msg: &Msg) -> Milestone {
+        let state = &self.users[user as usize];
+        let session = state.sessions.last().expect("the message was just placed in a session");
+        Milestone {
+            kind,
+            channel: state.channel,
+            user_id: state.user_id.clone(),
+            user_name: session.last_text(&state.msgs, |m| m.name.as_ref()).map(Arc::from),
+            at: msg.at,
         }
     }
 

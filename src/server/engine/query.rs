@@ -26,6 +26,29 @@ pub struct StatsQuery {
     pub to: i64,
     pub page: u64,
     pub per_page: u64,
+    /// Which sessions the page lists, in which order; the figures ignore it.
+    pub rows: RowQuery,
+}
+
+/// The sessions table's filter and order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct RowQuery {
+    pub filter: SessionFilter,
+    pub oldest_first: bool,
+}
+
+/// Narrows the listed sessions to what one chart element counts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SessionFilter {
+    #[default]
+    All,
+    /// Started in `[from, to)`: a day of the daily chart.
+    StartedIn(i64, i64),
+    /// Started in this local weekday (0 = Monday) and hour: a heatmap cell.
+    StartedAtHour(u8, u8),
+    /// The session's country, `None` for unknown.
+    Country(Option<[u8; 2]>),
+    Channel(Channel),
 }
 
 fn includes(filter: ChannelFilter, channel: Channel) -> bool {
@@ -91,7 +114,9 @@ impl Engine {
             if session.country.is_some() {
                 *country = session.country;
             }
-            candidates.push(Candidate { user, session });
+            if self.listed(&q.rows.filter, state.channel, session) {
+                candidates.push(Candidate { user, session });
+            }
         }
 
         let mut heatmap = vec![vec![0u64; 24]; 7];
@@ -221,13 +246,28 @@ impl Engine {
             .count() as u64
     }
 
+    fn listed(&self, filter: &SessionFilter, channel: Channel, session: &Session) -> bool {
+        match filter {
+            SessionFilter::All => true,
+            SessionFilter::StartedIn(from, to) => (*from..*to).contains(&session.start),
+            SessionFilter::StartedAtHour(weekday, hour) => {
+                weekday_hour(local(self.tz, session.start)) == (*weekday as usize, *hour as usize)
+            }
+            SessionFilter::Country(country) => session.country == *country,
+            SessionFilter::Channel(wanted) => channel == *wanted,
+        }
+    }
+
     fn session_id(&self, c: &Candidate) -> String {
         format!("{}#{}", self.users[c.user as usize].user_id, c.session.number)
     }
 
-    /// Newest last activity first; ties by session id in byte order.
-    fn row_order(&self, a: &Candidate, b: &Candidate) -> Ordering {
-        b.session.end.cmp(&a.session.end).then_with(|| self.session_id(a).cmp(&self.session_id(b)))
+    /// Newest last activity first (or oldest, when asked); ties by session id in byte
+    /// order either way.
+    fn row_order(&self, oldest_first: bool, a: &Candidate, b: &Candidate) -> Ordering {
+        let by_activity = b.session.end.cmp(&a.session.end);
+        let by_activity = if oldest_first { by_activity.reverse() } else { by_activity };
+        by_activity.then_with(|| self.session_id(a).cmp(&self.session_id(b)))
     }
 
     fn sessions_page(&self, q: &StatsQuery, mut candidates: Vec<Candidate>) -> SessionsPage {
@@ -235,10 +275,10 @@ impl Engine {
         let skip = (q.page.saturating_sub(1) * q.per_page).min(total) as usize;
         let wanted = (skip + q.per_page as usize).min(candidates.len());
         if wanted > 0 && wanted < candidates.len() {
-            candidates.select_nth_unstable_by(wanted - 1, |a, b| self.row_order(a, b));
+            candidates.select_nth_unstable_by(wanted - 1, |a, b| self.row_order(q.rows.oldest_first, a, b));
             candidates.truncate(wanted);
         }
-        candidates.sort_by(|a, b| self.row_order(a, b));
+        candidates.sort_by(|a, b| self.row_order(q.rows.oldest_first, a, b));
         let rows = candidates[skip.min(candidates.len())..].iter().map(|c| self.row(c)).collect();
         SessionsPage { page: q.page, per_page: q.per_page, total, rows }
     }

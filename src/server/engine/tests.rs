@@ -59,7 +59,14 @@ fn worked_example() -> Vec<StoredEvent> {
 }
 
 fn day_query(channel: ChannelFilter) -> StatsQuery {
-    StatsQuery { channel, from: ms("2026-03-02T00:00:00Z"), to: ms("2026-03-03T00:00:00Z"), page: 1, per_page: 50 }
+    StatsQuery {
+        channel,
+        from: ms("2026-03-02T00:00:00Z"),
+        to: ms("2026-03-03T00:00:00Z"),
+        page: 1,
+        per_page: 50,
+        rows: Default::default(),
+    }
 }
 
 fn stats_of(engine: &Engine, q: &StatsQuery) -> Stats {
@@ -186,6 +193,7 @@ fn heatmap_and_days_follow_the_time_zone_across_dst() {
         to: ms("2026-03-29T22:00:00Z"),
         page: 1,
         per_page: 50,
+        rows: Default::default(),
     };
     let s = stats_of(&engine, &q);
     let days: Vec<_> = s.daily.iter().map(|d| (d.date.as_str(), d.messages, d.sessions)).collect();
@@ -307,9 +315,75 @@ fn random_late_traffic_gives_the_same_figures_incrementally_and_in_bulk() {
     let one_by_one = incremental(settings.clone(), &events);
     let bulk = Engine::build(settings, 0, events);
     for channel in [ChannelFilter::All, ChannelFilter::Web, ChannelFilter::Premium] {
-        let q = StatsQuery { channel, from: base + 3_600_000, to: base + 2 * 86_400_000 + 7, page: 2, per_page: 20 };
+        let q = StatsQuery {
+            channel,
+            from: base + 3_600_000,
+            to: base + 2 * 86_400_000 + 7,
+            page: 2,
+            per_page: 20,
+            rows: Default::default(),
+        };
         let (a, b) = (stats_of(&one_by_one, &q), stats_of(&bulk, &q));
         assert_eq!(a, b, "{channel:?}");
         assert!(a.totals.sessions > 50 && a.totals.messages > 500, "{:?}", a.totals);
     }
+}
+
+#[test]
+fn milestones_mark_a_session_that_starts_counting_and_a_human_takeover() {
+    let mut engine = Engine::new(Settings::default(), 0);
+    let kinds = |found: Vec<Milestone>| found.into_iter().map(|m| m.kind).collect::<Vec<_>>();
+    assert_eq!(kinds(engine.apply(&[message(1, "A", "2026-03-02T10:00:00Z", Sender::User)])), vec![]);
+    // The second message makes the session valid (minimum 2 messages).
+    assert_eq!(
+        kinds(engine.apply(&[message(2, "A", "2026-03-02T10:01:00Z", Sender::Bot)])),
+        vec![MilestoneKind::SessionStarted]
+    );
+    let mut takeover = message(3, "A", "2026-03-02T10:02:00Z", Sender::Operator);
+    takeover.event.human_mode = true;
+    takeover.event.user_name = Some("Ayşe".into());
+    let found = engine.apply(&[takeover]);
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0].kind, found[0].user_name.as_deref()), (MilestoneKind::HumanTakeover, Some("Ayşe")));
+    // Still in human mode: nothing new. A late message only corrects history.
+    let mut more = message(4, "A", "2026-03-02T10:03:00Z", Sender::Operator);
+    more.event.human_mode = true;
+    assert_eq!(kinds(engine.apply(&[more])), vec![]);
+    assert_eq!(kinds(engine.apply(&[message(5, "B", "2026-03-02T09:00:00Z", Sender::User)])), vec![]);
+    assert_eq!(kinds(engine.apply(&[message(6, "B", "2026-03-02T08:59:00Z", Sender::User)])), vec![]);
+}
+
+#[test]
+fn the_sessions_table_can_be_filtered_and_ordered_oldest_first() {
+    use super::query::{RowQuery, SessionFilter};
+    let mut events = worked_example();
+    let mut premium = other(7, Kind::Message, Channel::Premium, "P", "2026-03-02T15:00:00Z");
+    premium.event.sender = Some(Sender::User);
+    let mut reply = other(8, Kind::Message, Channel::Premium, "P", "2026-03-02T15:01:00Z");
+    reply.event.sender = Some(Sender::Bot);
+    events.extend([premium, reply]);
+    let engine = incremental(Settings::default(), &events);
+    let rows = |rows: RowQuery| {
+        let page = stats_of(&engine, &StatsQuery { rows, ..day_query(ChannelFilter::All) }).sessions_page;
+        (page.total, page.rows.into_iter().map(|r| r.session_id).collect::<Vec<_>>())
+    };
+    assert_eq!(rows(RowQuery::default()).1, ["P#1", "A#2", "A#1"]);
+    assert_eq!(rows(RowQuery { oldest_first: true, ..Default::default() }).1, ["A#1", "A#2", "P#1"]);
+    let channel = RowQuery { filter: SessionFilter::Channel(Channel::Premium), ..Default::default() };
+    assert_eq!(rows(channel), (1, vec!["P#1".to_string()]));
+    // Both of A's sessions start in Monday's 10:00 hour, P's at 15:00 (UTC).
+    let hour = |h| RowQuery { filter: SessionFilter::StartedAtHour(0, h), ..Default::default() };
+    assert_eq!(rows(hour(10)).1, ["A#2", "A#1"]);
+    assert_eq!(rows(hour(15)).1, ["P#1"]);
+    let unknown = RowQuery { filter: SessionFilter::Country(None), ..Default::default() };
+    assert_eq!(rows(unknown).0, 3);
+    // The figures do not follow the table's filter.
+    let filtered = stats_of(
+        &engine,
+        &StatsQuery {
+            rows: RowQuery { filter: SessionFilter::Country(Some(*b"TR")), ..Default::default() },
+            ..day_query(ChannelFilter::All)
+        },
+    );
+    assert_eq!((filtered.totals.sessions, filtered.sessions_page.total), (3, 0));
 }

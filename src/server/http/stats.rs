@@ -63,6 +63,7 @@ pub fn resolve_query(p: &StatsParams, now: i64) -> Result<StatsQuery, String> {
         to,
         page: number(&p.page, "page", 1, 1_000_000)?,
         per_page: number(&p.per_page, "per_page", 50, MAX_PER_PAGE)?,
+        rows: Default::default(),
     })
 }
 
