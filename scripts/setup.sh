@@ -97,16 +97,67 @@ setup_npm() {
   fi
 }
 
+# The browser libraries served from /vendor/ (public/vendor/, gitignored): socket.io-client's
+# own build, copied, and a custom ECharts build with only the series types and components the
+# charts use (scripts/vendor/echarts-entry.mjs), bundled by esbuild into a minified IIFE that
+# sets the global `echarts`. Paths are relative to the repository root.
+ECHARTS_ENTRY=scripts/vendor/echarts-entry.mjs
+ECHARTS_OUT=public/vendor/echarts.min.js
+# Outside public/, which cargo-leptos copies to the site.
+ECHARTS_STAMP=node_modules/.cache/chatpulse/echarts.min.js.stamp
+ECHARTS_BUILD_FLAGS=(
+  --bundle --format=iife --minify --target=es2017 --charset=ascii --legal-comments=eof
+  '--define:process.env.NODE_ENV="production"' --log-level=warning
+)
+
+# What $ECHARTS_OUT is built from: the entry, the echarts, zrender and esbuild
+# packages (their package.json, so their versions) and the build flags.
+setup_echarts_inputs() {
+  (cd "$CHATPULSE_ROOT" && sha256sum "$ECHARTS_ENTRY" node_modules/echarts/package.json \
+    node_modules/zrender/package.json node_modules/esbuild/package.json)
+  printf 'flags: %s\n' "${ECHARTS_BUILD_FLAGS[*]}"
+}
+
+# The stamp records the inputs and the hash of the file built from them: the file is up to
+# date while both still match, so one changed or replaced since (e.g. by an older setup.sh
+# that copied the full dist/echarts.min.js) is rebuilt. A build takes about a second.
+setup_echarts_stamp() {
+  setup_echarts_inputs
+  printf 'output: %s\n' "$(sha256sum <"$CHATPULSE_ROOT/$ECHARTS_OUT" | cut -d' ' -f1)"
+}
+
+setup_echarts_up_to_date() {
+  [[ -f "$CHATPULSE_ROOT/$ECHARTS_OUT" && -f "$CHATPULSE_ROOT/$ECHARTS_STAMP" ]] &&
+    [[ "$(setup_echarts_stamp)" == "$(cat "$CHATPULSE_ROOT/$ECHARTS_STAMP")" ]]
+}
+
+setup_echarts_build() {
+  local root="$CHATPULSE_ROOT" version
+  version="$(cd "$root" && node -p 'require("./node_modules/echarts/package.json").version')"
+  # Built next to the target and renamed into place: a running server never serves half a file.
+  "$root/node_modules/.bin/esbuild" "$root/$ECHARTS_ENTRY" "${ECHARTS_BUILD_FLAGS[@]}" \
+    "--banner:js=/*! Apache ECharts $version (Apache-2.0, https://echarts.apache.org), custom build of $ECHARTS_ENTRY */" \
+    "--outfile=$root/$ECHARTS_OUT.partial"
+  mv -f "$root/$ECHARTS_OUT.partial" "$root/$ECHARTS_OUT"
+  mkdir -p "$(dirname "$root/$ECHARTS_STAMP")"
+  setup_echarts_stamp >"$root/$ECHARTS_STAMP"
+  setup_log "$ECHARTS_OUT: built ($(wc -c <"$root/$ECHARTS_OUT") bytes, ECharts $version)"
+}
+
 setup_vendor() {
   local root="$CHATPULSE_ROOT" src dst changed=0
   mkdir -p "$root/public/vendor"
-  for src in node_modules/socket.io-client/dist/socket.io.min.js node_modules/echarts/dist/echarts.min.js; do
+  for src in node_modules/socket.io-client/dist/socket.io.min.js; do
     dst="$root/public/vendor/$(basename "$src")"
     if ! cmp -s "$root/$src" "$dst"; then
       cp "$root/$src" "$dst"
       changed=1
     fi
   done
+  if ! setup_echarts_up_to_date; then
+    setup_echarts_build
+    changed=1
+  fi
   if ((changed)); then setup_log "public/vendor: updated"; else setup_log "public/vendor: up to date"; fi
 }
 

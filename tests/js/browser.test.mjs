@@ -11,31 +11,20 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { chromium } from "playwright-core";
 
-import { ADMIN_PASSWORD, INGEST_KEY, READ_KEY, REPO_ROOT, startServer } from "./lib/server.mjs";
+import { CHROMIUM, CHROMIUM_ARGS } from "./lib/chromium.mjs";
+import { dashboardTools, message } from "./lib/dashboard.mjs";
+import { REPO_ROOT, startServer } from "./lib/server.mjs";
 
-const CHROMIUM = process.env.CHATPULSE_CHROMIUM ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-const LIVE_TIMEOUT_MS = 20_000; // hydration + Socket.IO handshake
 const UPDATE_TIMEOUT_MS = 5_000; // event -> number on screen (upper bound of the wait)
 const UPDATE_BUDGET_MS = 1_000; // ... and what the test accepts
 const OFFLINE_TIMEOUT_MS = 10_000;
-const NAV_TIMEOUT_MS = 15_000;
 const TEST_TIMEOUT_MS = 40_000;
 
 let server;
 let browser;
-/** Every console message and page error of every page, for failure messages and the report. */
-const pageLog = [];
+const { watch, pageLogText, pageProblems, explained, ingest, stats, logInThroughForm, kpi, waitLive } = dashboardTools(
+  () => server,
+);
 
 before(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set CHATPULSE_CHROMIUM)`);
@@ -49,117 +38,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-/** Records the console output and uncaught errors of `page` under `label`. */
-function watch(page, label) {
-  page.on("console", (msg) =>
-    pageLog.push({ page: label, kind: `console.${msg.type()}`, text: msg.text(), url: msg.location()?.url }),
-  );
-  page.on("pageerror", (err) => pageLog.push({ page: label, kind: "pageerror", text: String(err?.stack ?? err) }));
-  page.setDefaultTimeout(NAV_TIMEOUT_MS);
-  page.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
-  return page;
-}
-
-function pageLogText(label) {
-  const lines = pageLog.filter((l) => label === undefined || l.page === label);
-  return lines.length === 0
-    ? "(no console output)"
-    : lines.map((l) => `[${l.page}] ${l.kind}: ${l.text}${l.url ? ` (${l.url})` : ""}`).join("\n");
-}
-
-/**
- * Problems the browser reported: uncaught errors and console errors (panics, hydration errors).
- * The one exception is the 404 for /favicon.ico that Chromium asks for on its own (the app ships
- * no favicon); it is listed in the report instead.
- */
-function pageProblems(label) {
-  return pageLog.filter(
-    (l) =>
-      l.page === label &&
-      (l.kind === "pageerror" || l.kind === "console.error") &&
-      !(l.url?.endsWith("/favicon.ico") && l.text.includes("404")),
-  );
-}
-
-/** Runs `step`; when it throws, the error message gets the page's console output appended. */
-async function explained(label, what, step) {
-  try {
-    return await step();
-  } catch (err) {
-    err.message = `${what}: ${err.message}\n--- browser console (${label}) ---\n${pageLogText(label)}\n--- server log tail ---\n${server.logs().slice(-3000)}`;
-    throw err;
-  }
-}
-
-async function ingest(events) {
-  const res = await fetch(`${server.baseUrl}/api/ingest/events`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${INGEST_KEY}`, "Content-Type": "application/json" },
-    body: JSON.stringify(events),
-  });
-  const answeredAt = Date.now();
-  const text = await res.text();
-  assert.equal(
-    res.status,
-    202,
-    `ingest of ${events.length} event(s) answered ${res.status} (Retry-After: ${res.headers.get("retry-after")}): ${text}` +
-      `\n--- server log tail ---\n${server.logs().slice(-2000)}`,
-  );
-  const json = JSON.parse(text);
-  assert.deepEqual(json, { accepted: events.length, duplicates: 0 });
-  return answeredAt;
-}
-
-async function stats(channel = "all") {
-  const res = await fetch(`${server.baseUrl}/api/stats?channel=${channel}`, {
-    headers: { Authorization: `Bearer ${READ_KEY}` },
-  });
-  const text = await res.text();
-  assert.equal(res.status, 200, `GET /api/stats answered ${res.status}: ${text}`);
-  return JSON.parse(text);
-}
-
-const message = (user_id, sender, atMs, extra = {}) => ({
-  type: "message",
-  id: `browser-${randomUUID()}`,
-  channel: "web",
-  user_id,
-  sender,
-  at: new Date(atMs).toISOString(),
-  ...extra,
-});
-
-/**
- * Opens `target` (which needs a session) in `page`, checks the redirect to the login form, logs
- * in through the form (a real form post, so it works with or without JavaScript) and checks
- * that it lands back on `target`.
- */
-async function logInThroughForm(page, target) {
-  await page.goto(`${server.baseUrl}${target}`);
-  const atLogin = new URL(page.url());
-  assert.equal(atLogin.pathname, "/login", `GET ${target} without a session ended at ${page.url()}`);
-  assert.equal(atLogin.searchParams.get("next"), target, `the login URL ${page.url()} does not carry next=${target}`);
-  assert.equal(await page.inputValue('form[action="/login"] input[name="next"]'), target);
-
-  await page.fill('form[action="/login"] input[name="username"]', "admin");
-  await page.fill('form[action="/login"] input[name="password"]', ADMIN_PASSWORD);
-  await Promise.all([
-    page.waitForURL((url) => url.pathname === target, { waitUntil: "domcontentloaded" }),
-    page.click('form[action="/login"] button[type="submit"]'),
-  ]);
-  assert.equal(new URL(page.url()).pathname, target);
-}
-
-async function kpi(page, field) {
-  return (await page.textContent(`[data-kpi="${field}"]`))?.trim();
-}
-
-async function waitLive(page, label, timeout = LIVE_TIMEOUT_MS) {
-  await explained(label, `the connection badge did not become "live" within ${timeout} ms`, () =>
-    page.waitForSelector('[data-connection="live"]', { timeout }),
-  );
-}
 
 describe("the dashboard in a browser", { concurrency: false }, () => {
   test("a page that needs a session redirects to the login form, which leads back to it", { timeout: TEST_TIMEOUT_MS }, async () => {
@@ -251,7 +129,7 @@ describe("the dashboard in a browser", { concurrency: false }, () => {
       // The daily chart now counts the two messages, drawn on the same canvases as before.
       await page.waitForFunction(
         () => {
-          const chart = echarts.getInstanceByDom(document.querySelector('.chart[aria-label="Messages and sessions per day"]'));
+          const chart = echarts.getInstanceByDom(document.querySelector('[data-chart="daily"] .chart'));
           const messages = chart?.getOption().series[0].data ?? [];
           return messages.reduce((a, b) => a + b, 0) === 2;
         },

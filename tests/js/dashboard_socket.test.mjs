@@ -167,6 +167,72 @@ describe("the /dashboard namespace", () => {
     assert.equal(socket.connected, false);
     socket.disconnect();
   });
+
+  test("announces session_started at a session's second message, human_takeover after bot mode, and nothing for a late message", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const socket = connect("/dashboard", READ_KEY);
+    const started = record(socket, "session_started");
+    const takeovers = record(socket, "human_takeover");
+    const messages = record(socket, "new_message");
+    await connected(socket);
+
+    const ingest = async (events) => {
+      const res = await api("/api/ingest/events", { key: INGEST_KEY, body: events });
+      assert.equal(res.status, 202, `ingest answered ${res.status}: ${res.text}`);
+    };
+    const message = (user_id, sender, atMs, extra = {}) => ({
+      type: "message",
+      id: `js-${randomUUID()}`,
+      channel: "premium",
+      user_id,
+      sender,
+      at: new Date(atMs).toISOString(),
+      ...extra,
+    });
+    const of = (user) => (p) => p?.user_id === user;
+    /** Every milestone of `user` so far, as [event, payload]. */
+    const milestones = (user) => [
+      ...started.filter(of(user)).map((p) => ["session_started", p]),
+      ...takeovers.filter(of(user)).map((p) => ["human_takeover", p]),
+    ];
+    const now = Date.now();
+    const user = `m-${randomUUID()}`;
+
+    // The first message opens a session that does not count yet (min_session_messages 2).
+    await ingest([message(user, "user", now - 300_000, { user_name: "Ayşe" })]);
+    await messages.waitFor(of(user), `new_message of ${user}`);
+    // The second one makes it count: session_started, with the session's name.
+    const secondAt = now - 240_000;
+    await ingest([message(user, "bot", secondAt)]);
+    const start = await started.waitFor(of(user), `session_started of ${user}`);
+    assert.deepEqual({ ...start, at: Date.parse(start.at) }, { channel: "premium", user_id: user, user_name: "Ayşe", at: secondAt });
+
+    // A human answers after the bot: human_takeover; a second human message is no new takeover.
+    const humanAt = now - 180_000;
+    await ingest([message(user, "operator", humanAt, { human_mode: true }), message(user, "operator", now - 170_000, { human_mode: true })]);
+    const takeover = await takeovers.waitFor(of(user), `human_takeover of ${user}`);
+    assert.deepEqual({ ...takeover, at: Date.parse(takeover.at) }, { channel: "premium", user_id: user, user_name: "Ayşe", at: humanAt });
+
+    // Late: a message older than the one stored makes another visitor's session count (and is
+    // in human mode), yet it only corrects history: no session_started, no human_takeover.
+    const late = `late-${randomUUID()}`;
+    await ingest([message(late, "user", now - 60_000, { user_name: "Late" })]);
+    await ingest([message(late, "operator", now - 90_000, { human_mode: true })]);
+    // Events are applied in commit order: once a later visitor's session_started arrives,
+    // anything the late message caused would have been sent already.
+    const sentinel = `sentinel-${randomUUID()}`;
+    await ingest([message(sentinel, "user", now - 20_000), message(sentinel, "bot", now - 10_000)]);
+    await started.waitFor(of(sentinel), `session_started of ${sentinel}`);
+    assert.deepEqual(milestones(late), [], `a late message was announced: ${JSON.stringify(milestones(late))}`);
+    assert.equal(messages.filter(of(late)).length, 2, `new_message events of ${late}: ${JSON.stringify(messages.filter(of(late)))}`);
+    // ... while the figures count the session it completed.
+    const stats = await api(`/api/stats?channel=premium&per_page=500`, { key: READ_KEY });
+    assert.ok(
+      stats.json.sessions_page.rows.some((r) => r.user_id === late && r.message_count === 2 && r.human_mode),
+      `the late message did not complete ${late}'s session: ${stats.text}`,
+    );
+    assert.deepEqual(milestones(user).map(([event]) => event), ["session_started", "human_takeover"]);
+    socket.disconnect();
+  });
 });
 
 describe("the /ingest namespace", () => {
