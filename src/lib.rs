@@ -2,6 +2,8 @@
 //! Leptos app (rendered on the server, hydrated in the browser) and, with `ssr`, the
 //! server: storage, figures, ingest and live updates.
 
+#![recursion_limit = "256"]
+
 pub mod app;
 pub mod components;
 pub mod dashboard_view;

@@ -79,7 +79,7 @@ pub async fn update_settings(
     use crate::server::domain::event::Channel;
     let state = admin_state().await?;
     let settings = Settings { session_gap_minutes, min_session_messages, online_window_minutes, timezone };
-    crate::server::domain::settings::validate(&settings).map_err(ServerFnError::new)?;
+    crate::server::domain::settings::validate(&settings).map_err(|problem| refuse(StatusCode::BAD_REQUEST, problem))?;
     let live = state.live.clone();
     state
         .figures
@@ -99,6 +99,18 @@ async fn admin_state() -> Result<crate::server::state::AppState, ServerFnError> 
     let parts: axum::http::request::Parts = leptos_axum::extract().await?;
     match crate::server::http::access::admin_of(&parts, &state).await {
         Ok(Some(_)) => Ok(state),
-        _ => Err(ServerFnError::new("log in first")),
+        _ => Err(refuse(StatusCode::UNAUTHORIZED, "log in first")),
     }
+}
+
+#[cfg(feature = "ssr")]
+use axum::http::StatusCode;
+
+/// An error the caller caused: its status (not a 500) and its words.
+#[cfg(feature = "ssr")]
+fn refuse(status: StatusCode, message: impl std::fmt::Display) -> ServerFnError {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
+    }
+    ServerFnError::new(message)
 }

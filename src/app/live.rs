@@ -251,8 +251,15 @@ mod socket {
             };
             listen(s, "disconnect", went_offline);
             listen(s, "connect_error", went_offline);
-            listen(s, "session_started", move |p| toasts.notify(ToastKind::SessionStarted, user_label(&p)));
-            listen(s, "human_takeover", move |p| toasts.notify(ToastKind::HumanTakeover, user_label(&p)));
+            // A paused dashboard announces nothing; a hidden tab still collects toasts
+            // (and chimes, if asked) so that the owner hears of visitors while elsewhere.
+            let announce = move |kind: ToastKind, payload: &JsValue| {
+                if !live.paused.get_untracked() {
+                    toasts.notify(kind, user_label(payload));
+                }
+            };
+            listen(s, "session_started", move |p| announce(ToastKind::SessionStarted, &p));
+            listen(s, "human_takeover", move |p| announce(ToastKind::HumanTakeover, &p));
         });
 
         // One clock for "updated N s ago", the reconnect countdown and offline polls.

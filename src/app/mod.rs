@@ -21,6 +21,9 @@ use pages::settings::SettingsPage;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The viewer's language and theme ride on <html>, where the browser reads them back.
     let (locale, theme) = prefs::initial();
+    #[cfg(feature = "ssr")]
+    crate::server::http::headers::set_page_policy();
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
         <html lang=locale.code() data-theme=theme.code()>
@@ -28,8 +31,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="data:," />
-                <script src="/vendor/socket.io.min.js"></script>
-                <script src="/vendor/echarts.min.js"></script>
+                <script src="/vendor/socket.io.min.js" nonce=nonce.clone()></script>
+                <script src="/vendor/echarts.min.js" nonce=nonce></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

@@ -1,8 +1,10 @@
 //! The date-range picker and the comparison switch. Each choice is a link to the same
 //! page with another query, so views can be bookmarked and work without JavaScript.
+//! Plain `<a>`s (the router still navigates them in place): the router's `<A>` would mark
+//! every link to this same path as the current page, whatever its query.
 
 use leptos::prelude::*;
-use leptos_router::components::{Form, A};
+use leptos_router::components::Form;
 
 use crate::app::prefs::use_prefs;
 use crate::dashboard_view::{DashboardView, RangePreset};
@@ -11,20 +13,21 @@ use crate::i18n::Text;
 #[component]
 pub fn RangeBar(
     view: Signal<DashboardView>,
-    /// The first and last day shown, `YYYY-MM-DD`, for the custom inputs.
-    days: Signal<(String, String)>,
+    /// The first and last day shown, `YYYY-MM-DD`, for the custom inputs. A memo: the
+    /// inputs are set only when the days change, not on every live update.
+    days: Memo<(String, String)>,
 ) -> impl IntoView {
     let prefs = use_prefs();
     let link = move |v: DashboardView| format!("{}{}", v.channel.path(), v.query_string());
     let presets = RangePreset::ALL.into_iter().filter(|p| *p != RangePreset::Custom).map(move |preset| {
         view! {
-            <A
+            <a
                 href=move || link(view.get().with_range(preset))
-                attr:class="range"
-                attr:aria-current=move || (view.get().range == preset).then_some("true")
+                class="range"
+                aria-current=move || (view.get().range == preset).then_some("true")
             >
                 {move || prefs.t(preset.label())}
-            </A>
+            </a>
         }
     });
     view! {
@@ -35,11 +38,11 @@ pub fn RangeBar(
                 {move || view.get().compare.then(|| view! { <input type="hidden" name="compare" value="1" /> })}
                 <label>
                     {move || prefs.t(Text::From)}
-                    <input type="date" name="from" value=move || days.get().0 required />
+                    <input type="date" name="from" value=move || days.get().0 prop:value=move || days.get().0 required />
                 </label>
                 <label>
                     {move || prefs.t(Text::To)}
-                    <input type="date" name="to" value=move || days.get().1 required />
+                    <input type="date" name="to" value=move || days.get().1 prop:value=move || days.get().1 required />
                 </label>
                 <button
                     type="submit"
@@ -49,14 +52,17 @@ pub fn RangeBar(
                     {move || prefs.t(Text::Apply)}
                 </button>
             </Form>
-            <A
-                href=move || { let v = view.get(); link(v.with_compare(!v.compare)) }
-                attr:class="compare"
-                attr:role="switch"
-                attr:aria-checked=move || view.get().compare.to_string()
+            <a
+                href=move || {
+                    let v = view.get();
+                    link(v.with_compare(!v.compare))
+                }
+                class="compare"
+                role="switch"
+                aria-checked=move || view.get().compare.to_string()
             >
                 {move || prefs.t(Text::Compare)}
-            </A>
+            </a>
         </div>
     }
 }

@@ -1,8 +1,8 @@
 //! The sessions of the range as the `sessions_page` rows: paged, ordered by last
 //! activity either way, narrowed by a clicked chart element, with the whole range as CSV.
+//! Links are plain `<a>`s, which the router navigates in place.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::dashboard_view::DashboardView;
 use crate::i18n::{fill, Locale, Text};
@@ -56,7 +56,7 @@ pub fn SessionsTable(dashboard: Dashboard, view: DashboardView, locale: Locale) 
                     view! {
                         <span class="filter-chip" data-filter="">
                             {fill(t(Text::FilteredBy), &[&filter.describe(locale)])}
-                            <A href=link(view.with_filter(None)) attr:class="clear">{t(Text::ClearFilter)}</A>
+                            <a href=link(view.with_filter(None)) class="clear">{t(Text::ClearFilter)}</a>
                         </span>
                     }
                 })}
@@ -70,10 +70,10 @@ pub fn SessionsTable(dashboard: Dashboard, view: DashboardView, locale: Locale) 
                         <th scope="col">{t(Text::Country)}</th>
                         <th scope="col">{t(Text::Started)}</th>
                         <th scope="col" aria-sort=if view.oldest_first { "ascending" } else { "descending" }>
-                            <A href=order_link attr:class="sort" attr:title=t(Text::SortByLastActivity)>
+                            <a href=order_link class="sort" title=t(Text::SortByLastActivity)>
                                 {t(Text::LastActivity)}
                                 {if view.oldest_first { " ↑" } else { " ↓" }}
-                            </A>
+                            </a>
                         </th>
                         <th scope="col">{t(Text::Messages)}</th>
                         <th scope="col">{t(Text::SessionNumber)}</th>
@@ -83,9 +83,9 @@ pub fn SessionsTable(dashboard: Dashboard, view: DashboardView, locale: Locale) 
             </table>
             {(page.total == 0).then(|| view! { <p class="muted empty">{t(Text::NoSessions)}</p> })}
             <nav class="pager" aria-label=t(Text::SessionsHeading)>
-                {(view.page > 1).then(|| view! { <A href=link(view.with_page(view.page - 1)) attr:rel="prev">{t(Text::PreviousPage)}</A> })}
+                {(view.page > 1).then(|| view! { <a href=link(view.with_page(view.page - 1)) rel="prev">{t(Text::PreviousPage)}</a> })}
                 <span>{fill(t(Text::PageOf), &[&locale.count(view.page), &locale.count(pages)])}</span>
-                {(view.page < pages).then(|| view! { <A href=link(view.with_page(view.page + 1)) attr:rel="next">{t(Text::NextPage)}</A> })}
+                {(view.page < pages).then(|| view! { <a href=link(view.with_page(view.page + 1)) rel="next">{t(Text::NextPage)}</a> })}
             </nav>
         </section>
     }

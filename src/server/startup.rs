@@ -24,6 +24,7 @@ use crate::server::db::Db;
 use crate::server::figures::Figures;
 use crate::server::http::access::admin_of;
 use crate::server::http::api_routes;
+use crate::server::http::headers::security_headers;
 use crate::server::http::login::urlencode;
 use crate::server::ingest::Ingestor;
 use crate::server::live::Live;
@@ -163,6 +164,7 @@ pub fn app(state: AppState, socket_layer: SocketIoLayer) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), require_admin))
         .layer(socket_layer)
+        .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }
 

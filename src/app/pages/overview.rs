@@ -102,6 +102,19 @@ const CHARTS: [ChartSpec; 7] = [
     },
 ];
 
+/// What to show for the resource's state: its figures, or after a failed refetch the
+/// last ones that arrived; an error only when there never were any.
+fn latest(
+    fetched: Option<Result<Dashboard, ServerFnError>>,
+    shown: RwSignal<Option<Dashboard>>,
+) -> Result<Option<Dashboard>, ()> {
+    match fetched {
+        Some(Ok(d)) => Ok(Some(d)),
+        Some(Err(_)) => shown.get().map(Some).ok_or(()),
+        None => Ok(None),
+    }
+}
+
 #[component]
 pub fn Overview(channel: ChannelFilter) -> impl IntoView {
     let live = use_live();
@@ -112,13 +125,16 @@ pub fn Overview(channel: ChannelFilter) -> impl IntoView {
         query.with(|q| DashboardView::from_query(channel, locale, |name| q.get(name)))
     });
     let dashboard = Resource::new(move || (view_of.get(), live.version.get()), |(view, _)| get_dashboard(view));
-    // The newest figures that arrived: a failed refetch leaves them on screen.
-    let shown = Memo::new(move |previous: Option<&Option<Dashboard>>| match dashboard.get() {
-        Some(Ok(d)) => Some(d),
-        _ => previous.cloned().flatten(),
-    });
+    // The newest figures that arrived, kept by an effect (resources are read only in
+    // effects and transitions): a failed refetch leaves them on screen. Charts and the
+    // custom range's days follow it; the transitions read the resource itself so that the
+    // server waits for it.
+    let shown = RwSignal::new(None::<Dashboard>);
     Effect::new(move |_| match dashboard.get() {
-        Some(Ok(_)) => live.fetched(true),
+        Some(Ok(d)) => {
+            shown.set(Some(d));
+            live.fetched(true);
+        }
         Some(Err(error)) => {
             if error.to_string().contains("log in first") {
                 session_ended();
@@ -152,30 +168,31 @@ pub fn Overview(channel: ChannelFilter) -> impl IntoView {
         });
         view! { <ChartPanel caption=spec.caption name=spec.name option table on_click /> }
     });
-    let days = Signal::derive(move || {
+    let days = Memo::new(move |_| {
         shown.with(|d| d.as_ref().map(|d| (d.first_day.clone(), d.last_day.clone())).unwrap_or_default())
     });
     view! {
         <Layout title=title(channel)>
             <RangeBar view=view_of.into() days />
-            <Transition fallback=move || view! { <div class="kpis placeholder" aria-busy="true">{prefs.t(Text::Loading)}</div> }>
+            <Transition fallback=move || view! { <div class="kpis placeholder" aria-busy="true">{move || prefs.t(Text::Loading)}</div> }>
                 {move || {
-                    let failed = matches!(dashboard.get(), Some(Err(_)));
                     let locale = prefs.locale.get();
-                    match shown.get() {
-                        Some(d) => view! { <TotalsGrid stats=d.stats previous=d.previous locale /> }.into_any(),
-                        None if failed => view! { <p class="error">{Text::LoadFailed.get(locale)}</p> }.into_any(),
-                        None => ().into_any(),
+                    match latest(dashboard.get(), shown) {
+                        Ok(Some(d)) => view! { <TotalsGrid stats=d.stats previous=d.previous locale /> }.into_any(),
+                        Err(()) => view! { <p class="error">{Text::LoadFailed.get(locale)}</p> }.into_any(),
+                        Ok(None) => ().into_any(),
                     }
                 }}
             </Transition>
             <p class="hint muted">{move || prefs.t(Text::ClickToFilter)}</p>
             <section class="charts">{charts.collect_view()}</section>
-            <Transition fallback=move || view! { <div class="placeholder" aria-busy="true">{prefs.t(Text::Loading)}</div> }>
+            <Transition fallback=move || view! { <div class="placeholder" aria-busy="true">{move || prefs.t(Text::Loading)}</div> }>
                 {move || {
-                    let _ = dashboard.get();
                     let locale = prefs.locale.get();
-                    shown.get().map(|d| view! { <SessionsTable dashboard=d view=view_of.get() locale /> })
+                    latest(dashboard.get(), shown)
+                        .ok()
+                        .flatten()
+                        .map(|d| view! { <SessionsTable dashboard=d view=view_of.get() locale /> })
                 }}
             </Transition>
         </Layout>

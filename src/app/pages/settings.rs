@@ -18,7 +18,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Layout title=Text::Settings>
             <section class="panel settings-section">
                 <h2>{t(Text::FiguresSection)}</h2>
-                <Transition fallback=move || view! { <div class="placeholder" aria-busy="true">{prefs.t(Text::Loading)}</div> }>
+                <Transition fallback=move || view! { <div class="placeholder" aria-busy="true">{move || prefs.t(Text::Loading)}</div> }>
                     {move || {
                         settings
                             .get()

@@ -4,6 +4,7 @@ pub mod bootstrap;
 pub mod hashing;
 pub mod keyring;
 pub mod sessions;
+pub mod throttle;
 
 pub use keyring::{KeyError, Keyring, Scope};
 pub use sessions::AdminSessions;

@@ -1,6 +1,10 @@
 //! Admin logins: password check, session tokens in an HttpOnly cookie, expiry.
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
 use super::hashing::{hash_token, new_token, verify_password};
+use super::throttle::LoginThrottle;
 use crate::server::db::{Db, DbError};
 use crate::server::domain::time::now_ms;
 
@@ -10,27 +14,45 @@ pub const SESSION_TTL_MS: i64 = 7 * 24 * 3_600_000;
 #[derive(Clone)]
 pub struct AdminSessions {
     db: Db,
+    throttle: Arc<LoginThrottle>,
+}
+
+/// How a login attempt ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Login {
+    /// The new session's token.
+    Accepted(String),
+    Refused,
+    /// Too many failures for this username: not even checked; try again after this.
+    TooSoon(Duration),
 }
 
 impl AdminSessions {
     pub fn new(db: Db) -> Self {
-        AdminSessions { db }
+        AdminSessions { db, throttle: Arc::default() }
     }
 
-    /// A new session token when the password is right, `None` otherwise.
-    pub async fn login(&self, username: &str, password: &str) -> Result<Option<String>, DbError> {
-        let Some(hash) = self.db.admin_password_hash(username).await? else {
-            return Ok(None);
-        };
-        let password = password.to_string();
-        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
-        if !ok {
-            return Ok(None);
+    /// Checks a password, unless the username must wait after repeated failures.
+    pub async fn login(&self, username: &str, password: &str) -> Result<Login, DbError> {
+        if let Some(wait) = self.throttle.wait(username, Instant::now()) {
+            return Ok(Login::TooSoon(wait));
         }
+        let hash = self.db.admin_password_hash(username).await?;
+        let password = password.to_string();
+        // Unknown names are checked against nothing but still fail (and count) the same way.
+        let ok = match hash {
+            Some(hash) => tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false),
+            None => false,
+        };
+        if !ok {
+            self.throttle.failed(username, Instant::now());
+            return Ok(Login::Refused);
+        }
+        self.throttle.succeeded(username);
         let token = new_token("cps_");
         let now = now_ms();
         self.db.insert_admin_session(&hash_token(&token), username, now, now + SESSION_TTL_MS).await?;
-        Ok(Some(token))
+        Ok(Login::Accepted(token))
     }
 
     /// The admin a session token belongs to, while it has not expired.

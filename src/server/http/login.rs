@@ -2,14 +2,14 @@
 //! so logging in works without JavaScript.
 
 use axum::extract::State;
-use axum::http::header::{COOKIE, SET_COOKIE};
-use axum::http::{HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::header::{COOKIE, RETRY_AFTER, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 
 use super::error::ApiError;
-use crate::server::auth::sessions::{session_token, SESSION_COOKIE, SESSION_TTL_MS};
+use crate::server::auth::sessions::{session_token, Login, SESSION_COOKIE, SESSION_TTL_MS};
 use crate::server::state::AppState;
 
 #[derive(Deserialize)]
@@ -29,22 +29,48 @@ pub fn safe_next(next: &str) -> &str {
     }
 }
 
-pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Result<Response, ApiError> {
+/// The session cookie's attributes: `Secure` when the browser talks HTTPS to us or to
+/// the proxy in front (`X-Forwarded-Proto: https`), so the cookie never travels in clear.
+fn cookie_attributes(headers: &HeaderMap) -> &'static str {
+    let forwarded_https =
+        headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    if forwarded_https {
+        "Path=/; HttpOnly; Secure; SameSite=Strict"
+    } else {
+        "Path=/; HttpOnly; SameSite=Strict"
+    }
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, ApiError> {
     let next = safe_next(&form.next).to_string();
     match state.admin_sessions.login(&form.username, &form.password).await? {
-        Some(token) => {
-            let cookie = format!(
-                "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
-                SESSION_TTL_MS / 1000
-            );
+        Login::Accepted(token) => {
+            let cookie =
+                format!("{SESSION_COOKIE}={token}; {}; Max-Age={}", cookie_attributes(&headers), SESSION_TTL_MS / 1000);
             let mut response = Redirect::to(&next).into_response();
             response.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).expect("cookie is ASCII"));
             Ok(response)
         }
-        None => {
+        Login::Refused => {
             tracing::info!("a login failed");
             let target = format!("/login?failed=1&next={}", urlencode(&next));
             Ok(Redirect::to(&target).into_response())
+        }
+        Login::TooSoon(wait) => {
+            tracing::warn!(wait_s = wait.as_secs(), "a login was refused after repeated failures");
+            let seconds = wait.as_secs().max(1);
+            let page = format!(
+                "<!DOCTYPE html><title>chatpulse</title><p>Too many failed logins. Try again in {seconds} s.</p>\
+                 <p><a href=\"/login?next={}\">Back to the login</a></p>",
+                urlencode(&next)
+            );
+            let mut response = (StatusCode::TOO_MANY_REQUESTS, Html(page)).into_response();
+            response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
+            Ok(response)
         }
     }
 }
@@ -54,7 +80,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result
         state.admin_sessions.logout(token).await?;
     }
     let mut response = Redirect::to("/login").into_response();
-    let expired = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    let expired = format!("{SESSION_COOKIE}=; {}; Max-Age=0", cookie_attributes(&headers));
     response.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&expired).expect("cookie is ASCII"));
     Ok(response)
 }

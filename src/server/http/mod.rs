@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod error;
+pub mod headers;
 pub mod health;
 pub mod ingest;
 pub mod login;

@@ -1,0 +1,46 @@
+//! Security headers on every answer. Pages get a Content-Security-Policy that allows only
+//! chatpulse's own scripts and the inline hydration scripts carrying this response's
+//! nonce (set while rendering, see `page_policy`); everything else gets a policy that
+//! allows nothing, as no other answer is meant to run or embed anything.
+
+use axum::extract::Request;
+use axum::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// The policy of a page rendered with `nonce`. WebAssembly needs `'wasm-unsafe-eval'`
+/// to compile. Stylesheets must be our own, but `style` attributes are allowed: ECharts
+/// positions its canvases and tooltip with them (styles cannot run code).
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+const NOTHING_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
+
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    // For browsers that predate `frame-ancestors`.
+    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.entry(CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(NOTHING_POLICY));
+    response
+}
+
+/// During server rendering: puts the page policy with this response's nonce on it.
+pub fn set_page_policy() {
+    use leptos::prelude::use_context;
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce)) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}
