@@ -1,9 +1,11 @@
 //! Who gets in, and what the answers tell a browser: the login backoff, the session
-//! cookie's flags, and the security headers (a page's CSP nonce matches its scripts).
+//! cookie's flags, the security headers (a page's CSP nonce matches its scripts), rate
+//! limits, the socket cap per address and the origin check on the dashboard socket.
 
 mod common;
 
-use common::{spawn_app, Backend, ADMIN_PASSWORD};
+use chatpulse::server::config::LimitsConfig;
+use common::{sio, spawn_app, spawn_app_with, Backend, ADMIN_PASSWORD};
 
 async fn try_login(app: &common::TestApp, password: &str, headers: &[(&str, &str)]) -> reqwest::Response {
     let mut request = app.client.post(format!("{}/login", app.base)).form(&[
@@ -86,4 +88,116 @@ async fn pages_carry_a_csp_whose_nonce_is_on_every_inline_script_and_apis_allow_
     let api = app.client.get(format!("{}/healthz", app.base)).send().await.unwrap();
     assert_eq!(api.headers()["content-security-policy"], "default-src 'none'; frame-ancestors 'none'");
     assert_eq!(api.headers()["x-content-type-options"], "nosniff");
+}
+
+fn limited(limits: LimitsConfig) -> chatpulse::server::config::Config {
+    let url = format!("sqlite://{}/limits-{}.db", std::env::temp_dir().display(), rand_suffix());
+    chatpulse::server::config::Config { limits, ..common::test_config(&url) }
+}
+
+fn rand_suffix() -> String {
+    format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    )
+}
+
+fn messages(count: usize, user: &str) -> serde_json::Value {
+    let at = chrono::Utc::now() - chrono::Duration::minutes(5);
+    let events: Vec<_> = (0..count)
+        .map(|i| {
+            serde_json::json!({"type": "message", "channel": "web", "user_id": user, "sender": if i % 2 == 0 { "user" } else { "bot" },
+                               "at": (at + chrono::Duration::seconds(i as i64)).to_rfc3339()})
+        })
+        .collect();
+    serde_json::Value::Array(events)
+}
+
+#[tokio::test]
+async fn an_ingest_key_over_its_rate_gets_429_with_retry_after_and_nothing_is_stored() {
+    let app = spawn_app_with(limited(LimitsConfig { key_events_per_second: 10.0, ..LimitsConfig::default() })).await;
+    // A burst of two seconds' worth passes …
+    assert_eq!(app.ingest(&messages(20, "a")).await.0, 202);
+    let before = app.stats("").await["totals"]["messages"].clone();
+    // … and then the key must wait.
+    let response = app
+        .client
+        .post(format!("{}/api/ingest/events", app.base))
+        .bearer_auth(common::INGEST_KEY)
+        .json(&messages(6, "b"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 429);
+    assert_eq!(response.headers()["retry-after"], "1");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("nothing was stored"), "{body}");
+    assert_eq!(app.stats("").await["totals"]["messages"], before);
+}
+
+#[tokio::test]
+async fn an_address_over_its_request_rate_gets_429_even_for_bad_requests() {
+    let app =
+        spawn_app_with(limited(LimitsConfig { address_requests_per_second: 2.0, ..LimitsConfig::default() })).await;
+    for _ in 0..4 {
+        let (status, _) = app.ingest_raw(b"not json".to_vec(), "application/json", Some(common::INGEST_KEY)).await;
+        assert_eq!(status, 400);
+    }
+    let (status, _) = app.ingest(&messages(2, "c")).await;
+    assert_eq!(status, 429);
+    // Reading the figures is not an ingest: it still answers.
+    assert_eq!(app.get_json("/api/stats", Some(common::READ_KEY)).await.0, 200);
+}
+
+#[tokio::test]
+async fn sockets_per_address_are_capped_and_a_closed_one_frees_its_place() {
+    let app = spawn_app_with(limited(LimitsConfig { sockets_per_address: 2, ..LimitsConfig::default() })).await;
+    let auth = format!("{{\"token\":\"{}\"}}", common::READ_KEY);
+    let first = sio::connect(&app.base, "/dashboard", &auth, &[]).await.expect("first");
+    let _second = sio::connect(&app.base, "/ingest", &format!("{{\"token\":\"{}\"}}", common::INGEST_KEY), &[])
+        .await
+        .expect("second, on the other namespace");
+    let Err(refused) = sio::connect(&app.base, "/dashboard", &auth, &[]).await else {
+        panic!("the third is refused");
+    };
+    assert!(refused.contains("too many open sockets"), "{refused}");
+    drop(first);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    sio::connect(&app.base, "/dashboard", &auth, &[]).await.expect("a place was freed");
+}
+
+#[tokio::test]
+async fn the_admin_cookie_opens_a_dashboard_socket_only_from_our_own_origin() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let cookie = app.login().await;
+    let host = app.base.trim_start_matches("http://").to_string();
+    let own = format!("http://{host}");
+    sio::connect(&app.base, "/dashboard", "{}", &[("cookie", &cookie), ("origin", &own)]).await.expect("own origin");
+    let foreign = [("cookie", cookie.as_str()), ("origin", "https://evil.example")];
+    let Err(refused) = sio::connect(&app.base, "/dashboard", "{}", &foreign).await else {
+        panic!("a foreign page is refused");
+    };
+    assert!(refused.contains("origin"), "{refused}");
+    // A read key is no ambient credential: any origin may use it.
+    let auth = format!("{{\"token\":\"{}\"}}", common::READ_KEY);
+    sio::connect(&app.base, "/dashboard", &auth, &[("origin", "https://widget.example")]).await.expect("read key");
+}
+
+#[tokio::test]
+async fn an_ingest_socket_over_its_event_rate_is_told_to_wait_and_nothing_is_stored() {
+    let app = spawn_app_with(limited(LimitsConfig { socket_events_per_second: 1.0, ..LimitsConfig::default() })).await;
+    let mut ws = sio::connect(&app.base, "/ingest", &format!("{{\"token\":\"{}\"}}", common::INGEST_KEY), &[])
+        .await
+        .expect("connected");
+    let at = (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339();
+    let event = |user: &str| format!(r#"{{"channel":"web","user_id":"{user}","sender":"user","at":"{at}"}}"#);
+    for id in 0..2 {
+        let ack = sio::emit_with_ack(&mut ws, "/ingest", id, "message", &event("s")).await;
+        assert!(ack.contains("\"ok\":true"), "{ack}");
+    }
+    let ack = sio::emit_with_ack(&mut ws, "/ingest", 2, "message", &event("t")).await;
+    assert!(ack.contains("\"ok\":false") && ack.contains("\"retry_after\":1"), "{ack}");
+    let stats = app.stats("").await;
+    assert!(!stats["sessions_page"]["rows"].as_array().unwrap().iter().any(|r| r["user_id"] == "t"));
 }

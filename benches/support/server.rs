@@ -39,6 +39,10 @@ impl Server {
             .env("CHATPULSE_READ_KEY", READ_KEY)
             .env("CHATPULSE_ADMIN_PASSWORD", "bench-admin-password")
             .env("RUST_LOG", "warn")
+            // The benches are the load: no rate limit or socket cap in their way.
+            .env("CHATPULSE_KEY_EVENTS_PER_SECOND", "0")
+            .env("CHATPULSE_ADDRESS_REQUESTS_PER_SECOND", "0")
+            .env("CHATPULSE_SOCKETS_PER_ADDRESS", "0")
             .stdout(Stdio::null())
             .spawn()
             .expect("the bench binary re-runs itself as the server");

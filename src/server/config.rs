@@ -32,6 +32,56 @@ pub struct Config {
     pub ingest_key: Option<Secret>,
     pub read_key: Option<Secret>,
     pub demo: bool,
+    pub limits: LimitsConfig,
+}
+
+/// How much one client may ask for; a rate of 0 turns that limit off.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LimitsConfig {
+    /// Events per second per ingest key, over HTTP (a burst of two seconds' worth).
+    pub key_events_per_second: f64,
+    /// Ingest requests per second per client address.
+    pub address_requests_per_second: f64,
+    /// Events per second per `/ingest` socket.
+    pub socket_events_per_second: f64,
+    /// Open sockets per client address, both namespaces together.
+    pub sockets_per_address: usize,
+    /// Origins besides the server's own whose pages may open a `/dashboard` socket with
+    /// the admin cookie (`https://admin.example.com`).
+    pub allowed_origins: Vec<String>,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            key_events_per_second: 10_000.0,
+            address_requests_per_second: 200.0,
+            socket_events_per_second: 100.0,
+            sockets_per_address: 100,
+            allowed_origins: Vec::new(),
+        }
+    }
+}
+
+impl LimitsConfig {
+    fn from_lookup(set: impl Fn(&str) -> Option<String>) -> LimitsConfig {
+        let defaults = LimitsConfig::default();
+        let number = |name: &str, default: f64| set(name).and_then(|v| v.trim().parse::<f64>().ok()).unwrap_or(default);
+        LimitsConfig {
+            key_events_per_second: number("CHATPULSE_KEY_EVENTS_PER_SECOND", defaults.key_events_per_second),
+            address_requests_per_second: number(
+                "CHATPULSE_ADDRESS_REQUESTS_PER_SECOND",
+                defaults.address_requests_per_second,
+            ),
+            socket_events_per_second: number("CHATPULSE_SOCKET_EVENTS_PER_SECOND", defaults.socket_events_per_second),
+            sockets_per_address: number("CHATPULSE_SOCKETS_PER_ADDRESS", defaults.sockets_per_address as f64) as usize,
+            allowed_origins: set("CHATPULSE_ALLOWED_ORIGINS")
+                .map(|v| {
+                    v.split(',').map(|o| o.trim().trim_end_matches('/').to_string()).filter(|o| !o.is_empty()).collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
 }
 
 impl Config {
@@ -50,6 +100,7 @@ impl Config {
             ingest_key: set("CHATPULSE_INGEST_KEY").map(Secret::new),
             read_key: set("CHATPULSE_READ_KEY").map(Secret::new),
             demo: set("CHATPULSE_DEMO").is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true")),
+            limits: LimitsConfig::from_lookup(set),
         }
     }
 }
@@ -63,6 +114,18 @@ mod tests {
         let config = Config::from_lookup(|_| None);
         assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
         assert!(config.redis_url.is_none() && config.admin_password.is_none() && !config.demo);
+    }
+
+    #[test]
+    fn limits_are_read_and_zero_turns_one_off() {
+        let config = Config::from_lookup(|name| match name {
+            "CHATPULSE_KEY_EVENTS_PER_SECOND" => Some("0".into()),
+            "CHATPULSE_ALLOWED_ORIGINS" => Some("https://a.example/, https://b.example".into()),
+            _ => None,
+        });
+        assert_eq!(config.limits.key_events_per_second, 0.0);
+        assert_eq!(config.limits.allowed_origins, ["https://a.example", "https://b.example"]);
+        assert_eq!(config.limits.sockets_per_address, LimitsConfig::default().sockets_per_address);
     }
 
     #[test]

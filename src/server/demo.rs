@@ -1,5 +1,7 @@
 //! `CHATPULSE_DEMO=1`: a simulator that sends realistic widget traffic for both channels
-//! through the real ingest path, so a fresh install shows a live dashboard at once.
+//! through the real ingest path, so a fresh install shows a live dashboard at once. On an
+//! empty database it first writes 60 days of history, busier in (Istanbul) business
+//! hours and on weekdays, so the charts have something to show.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,15 +38,23 @@ struct Conversation {
     next_sender: Sender,
 }
 
-pub fn spawn(ingestor: Arc<Ingestor>) {
+const HISTORY_DAYS: i64 = 60;
+/// Mean time between simulated messages in the busiest hours of the history.
+const BUSY_STEP_MS: f64 = 40_000.0;
+const HISTORY_BATCH: usize = 1000;
+
+pub fn spawn(ingestor: Arc<Ingestor>, with_history: bool) {
     tokio::spawn(async move {
         let mut rng = StdRng::from_entropy();
+        if with_history {
+            write_history(&ingestor, &mut rng).await;
+        }
         let mut conversations: Vec<Conversation> = Vec::new();
         let mut tick = tokio::time::interval(TICK);
         tracing::info!("demo traffic simulator running");
         loop {
             tick.tick().await;
-            let events = step(&mut rng, &mut conversations);
+            let events = step(&mut rng, &mut conversations, now_ms());
             if let Err(error) = ingestor.ingest(events).await {
                 tracing::warn!(%error, "the demo simulator could not ingest; retrying on the next tick");
             }
@@ -52,9 +62,51 @@ pub fn spawn(ingestor: Arc<Ingestor>) {
     });
 }
 
+/// The simulation run over the last `HISTORY_DAYS` days on a simulated clock.
+async fn write_history(ingestor: &Ingestor, rng: &mut StdRng) {
+    let now = now_ms();
+    let mut at = now - HISTORY_DAYS * 86_400_000;
+    let mut conversations = Vec::new();
+    let mut batch = Vec::with_capacity(HISTORY_BATCH + 8);
+    let mut written = 0;
+    while at < now - 60_000 {
+        batch.extend(step(rng, &mut conversations, at));
+        if batch.len() >= HISTORY_BATCH {
+            written += batch.len();
+            if let Err(error) = ingestor.ingest(std::mem::take(&mut batch)).await {
+                tracing::warn!(%error, "the demo history could not be written");
+                return;
+            }
+        }
+        at += (BUSY_STEP_MS / activity(at) * rng.gen_range(0.5..1.5)) as i64;
+    }
+    written += batch.len();
+    if let Err(error) = ingestor.ingest(batch).await {
+        tracing::warn!(%error, "the demo history could not be written");
+    }
+    tracing::info!(events = written, days = HISTORY_DAYS, "demo history written");
+}
+
+/// How busy the widgets are at an instant, 0..1: Istanbul (UTC+3) office hours on
+/// weekdays most, nights least.
+fn activity(at_ms: i64) -> f64 {
+    let local_hours = (at_ms / 3_600_000 + 3).rem_euclid(24 * 7);
+    // 1970-01-01 was a Thursday: day 0 of this count is Thursday.
+    let weekday = (local_hours / 24 + 3) % 7;
+    let hour = local_hours % 24;
+    let by_hour = match hour {
+        0..=6 => 0.08,
+        7..=8 | 19..=22 => 0.45,
+        9..=18 => 1.0,
+        _ => 0.2,
+    };
+    let by_day = if weekday >= 5 { 0.55 } else { 1.0 };
+    by_hour * by_day
+}
+
 /// The events of one tick: maybe a new visitor, then one message of a conversation,
 /// and the visitor leaving when their conversation is over.
-fn step(rng: &mut StdRng, conversations: &mut Vec<Conversation>) -> Vec<Event> {
+fn step(rng: &mut StdRng, conversations: &mut Vec<Conversation>, at_ms: i64) -> Vec<Event> {
     let mut events = Vec::new();
     if conversations.len() < MAX_CONVERSATIONS && rng.gen_bool(0.35) {
         let c = Conversation {
@@ -66,8 +118,8 @@ fn step(rng: &mut StdRng, conversations: &mut Vec<Conversation>) -> Vec<Event> {
             human: false,
             next_sender: Sender::User,
         };
-        events.push(event(&c, Kind::WidgetOpened, None));
-        events.push(event(&c, Kind::UserOnline, None));
+        events.push(event(&c, Kind::WidgetOpened, None, at_ms));
+        events.push(event(&c, Kind::UserOnline, None, at_ms));
         conversations.push(c);
     }
     if conversations.is_empty() {
@@ -84,23 +136,23 @@ fn step(rng: &mut StdRng, conversations: &mut Vec<Conversation>) -> Vec<Event> {
         (_, true) => Sender::Operator,
         (_, false) => Sender::Bot,
     };
-    events.push(event(c, Kind::Message, Some(sender)));
+    events.push(event(c, Kind::Message, Some(sender), at_ms));
     c.next_sender = if sender == Sender::User { Sender::Bot } else { Sender::User };
     c.messages_left -= 1;
     if c.messages_left == 0 {
         let done = conversations.swap_remove(index);
-        events.push(event(&done, Kind::UserOffline, None));
+        events.push(event(&done, Kind::UserOffline, None, at_ms));
     }
     events
 }
 
-fn event(c: &Conversation, kind: Kind, sender: Option<Sender>) -> Event {
+fn event(c: &Conversation, kind: Kind, sender: Option<Sender>, at_ms: i64) -> Event {
     Event {
         id: None,
         kind,
         channel: c.channel,
         user_id: c.user_id.clone(),
-        at_ms: now_ms(),
+        at_ms,
         sender,
         human_mode: c.human && kind == Kind::Message,
         user_name: c.name.map(str::to_string),
@@ -117,7 +169,7 @@ mod tests {
     fn the_simulation_makes_valid_conversations_on_both_channels() {
         let mut rng = StdRng::seed_from_u64(3);
         let mut conversations = Vec::new();
-        let events: Vec<Event> = (0..2000).flat_map(|_| step(&mut rng, &mut conversations)).collect();
+        let events: Vec<Event> = (0..2000).flat_map(|i| step(&mut rng, &mut conversations, 1_000_000 + i)).collect();
         let count = |f: &dyn Fn(&Event) -> bool| events.iter().filter(|e| f(e)).count();
         assert!(count(&|e| e.kind == Kind::Message) > 1000);
         assert!(count(&|e| e.kind == Kind::WidgetOpened) > 50);
@@ -131,8 +183,18 @@ mod tests {
                 "sender": e.sender.map(|s| s.as_str()), "human_mode": e.human_mode,
                 "user_name": e.user_name, "country": e.country, "city": e.city,
             });
-            let parsed = crate::server::domain::event::parse_event(0, &json, None, e.at_ms).unwrap();
+            let parsed = crate::server::domain::event::parse_event(0, &json, None, 2_000_000).unwrap();
             assert_eq!(parsed.kind, e.kind);
         }
+    }
+
+    #[test]
+    fn office_hours_are_busier_than_nights_and_weekends() {
+        let monday_noon_istanbul = 1_773_046_800_000; // 2026-03-09T09:00:00Z
+        let monday_3am = monday_noon_istanbul - 9 * 3_600_000;
+        let saturday_noon = monday_noon_istanbul + 5 * 86_400_000;
+        assert_eq!(activity(monday_noon_istanbul), 1.0);
+        assert!(activity(monday_3am) < 0.1);
+        assert!(activity(saturday_noon) < activity(monday_noon_istanbul));
     }
 }

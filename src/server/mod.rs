@@ -10,6 +10,7 @@ pub mod engine;
 pub mod figures;
 pub mod http;
 pub mod ingest;
+pub mod limits;
 pub mod live;
 pub mod sockets;
 pub mod startup;

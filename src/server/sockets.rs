@@ -1,5 +1,7 @@
 //! The Socket.IO namespaces: `/ingest` for widget servers, `/dashboard` for live pages.
 
+use std::time::Instant;
+
 use serde::Deserialize;
 use serde_json::{json, Value};
 use socketioxide::extract::{AckSender, SocketRef, TryData};
@@ -11,6 +13,7 @@ use crate::server::auth::sessions::session_token;
 use crate::server::auth::Scope;
 use crate::server::domain::event::{parse_event, Kind};
 use crate::server::domain::time::now_ms;
+use crate::server::limits::client_address;
 use crate::server::live::DASHBOARD_NS;
 use crate::server::state::AppState;
 
@@ -28,6 +31,10 @@ enum Refused {
     Key(#[from] KeyError),
     #[error("log in as an admin or pass auth: {{token: <read key>}}")]
     NotLoggedIn,
+    #[error("this page's origin may not use the admin session; pass auth: {{token: <read key>}}")]
+    ForeignOrigin,
+    #[error("too many open sockets from this address")]
+    TooManySockets,
     #[error("the server cannot check credentials right now")]
     Unavailable,
 }
@@ -35,47 +42,100 @@ enum Refused {
 pub fn register(io: &SocketIo, state: AppState) {
     let ingest_auth = {
         let state = state.clone();
-        move |TryData(auth): TryData<Handshake>| {
+        move |socket: SocketRef, TryData(auth): TryData<Handshake>| {
             let state = state.clone();
             async move {
                 let token = auth.ok().and_then(|a| a.token);
-                state.keyring.check(token.as_deref(), Scope::Ingest).map(|_| ()).map_err(Refused::from)
+                state.keyring.check(token.as_deref(), Scope::Ingest)?;
+                count_in(&state, &socket)
             }
         }
     };
     let ingest_state = state.clone();
     io.ns(INGEST_NS, (move |socket: SocketRef| on_ingest_connect(socket, ingest_state.clone())).with(ingest_auth));
 
-    let dashboard_auth = move |socket: SocketRef, TryData(auth): TryData<Handshake>| {
+    let dashboard_auth = {
         let state = state.clone();
-        async move {
-            if let Some(token) = auth.ok().and_then(|a| a.token) {
-                return state.keyring.check(Some(&token), Scope::Read).map(|_| ()).map_err(Refused::from);
-            }
-            let cookie = socket.req_parts().headers.get("cookie").and_then(|v| v.to_str().ok());
-            let Some(token) = session_token(cookie) else {
-                return Err(Refused::NotLoggedIn);
-            };
-            match state.admin_sessions.user(token).await {
-                Ok(Some(_)) => Ok(()),
-                Ok(None) => Err(Refused::NotLoggedIn),
-                Err(error) => {
-                    tracing::warn!(%error, "could not check a dashboard session");
-                    Err(Refused::Unavailable)
-                }
+        move |socket: SocketRef, TryData(auth): TryData<Handshake>| {
+            let state = state.clone();
+            async move {
+                dashboard_access(&state, &socket, auth.ok().and_then(|a| a.token)).await?;
+                count_in(&state, &socket)
             }
         }
     };
-    io.ns(DASHBOARD_NS, (async |_socket: SocketRef| {}).with(dashboard_auth));
+    let on_dashboard_connect = move |socket: SocketRef| {
+        let state = state.clone();
+        async move { count_out_on_disconnect(&socket, &state) }
+    };
+    io.ns(DASHBOARD_NS, on_dashboard_connect.with(dashboard_auth));
+}
+
+/// A read key, or the admin cookie from a page of our own origin (a page elsewhere
+/// would otherwise ride on the admin's cookie: CORS does not cover WebSockets).
+async fn dashboard_access(state: &AppState, socket: &SocketRef, token: Option<String>) -> Result<(), Refused> {
+    if let Some(token) = token {
+        return state.keyring.check(Some(&token), Scope::Read).map(|_| ()).map_err(Refused::from);
+    }
+    let parts = socket.req_parts();
+    if !state.limits.origin_allowed(&parts.headers) {
+        return Err(Refused::ForeignOrigin);
+    }
+    let cookie = parts.headers.get("cookie").and_then(|v| v.to_str().ok());
+    let Some(token) = session_token(cookie) else {
+        return Err(Refused::NotLoggedIn);
+    };
+    match state.admin_sessions.user(token).await {
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => Err(Refused::NotLoggedIn),
+        Err(error) => {
+            tracing::warn!(%error, "could not check a dashboard session");
+            Err(Refused::Unavailable)
+        }
+    }
+}
+
+/// Counts an accepted socket against its address's share.
+fn count_in(state: &AppState, socket: &SocketRef) -> Result<(), Refused> {
+    let address = client_address(&socket.req_parts().extensions);
+    if state.limits.socket_opened(address) {
+        Ok(())
+    } else {
+        tracing::warn!(%address, "a socket was refused: too many open from one address");
+        Err(Refused::TooManySockets)
+    }
+}
+
+fn count_out_on_disconnect(socket: &SocketRef, state: &AppState) {
+    let address = client_address(&socket.req_parts().extensions);
+    let limits = state.limits.clone();
+    let sid = socket.id.to_string();
+    socket.on_disconnect(move || {
+        let (limits, sid) = (limits.clone(), sid.clone());
+        async move {
+            limits.socket_closed(address);
+            limits.per_socket.forget(&sid);
+        }
+    });
 }
 
 async fn on_ingest_connect(socket: SocketRef, state: AppState) {
+    count_out_on_disconnect(&socket, &state);
+    let sid = socket.id.to_string();
     for kind in Kind::ALL {
         let state = state.clone();
+        let sid = sid.clone();
         socket.on(kind.as_str(), move |TryData(data): TryData<Value>, ack: AckSender| {
             let state = state.clone();
             async move {
-                let answer = ingest_one(&state, kind, data.unwrap_or(Value::Null)).await;
+                let answer = match state.limits.per_socket.take(&sid, 1.0, Instant::now()) {
+                    Ok(()) => ingest_one(&state, kind, data.unwrap_or(Value::Null)).await,
+                    Err(wait) => {
+                        let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+                        json!({"ok": false, "error": format!("too many events on this socket; nothing was stored, retry in {seconds} s"),
+                               "retry_after": seconds, "problems": []})
+                    }
+                };
                 if let Err(error) = ack.send(&answer) {
                     tracing::debug!(%error, "an ingest acknowledgement could not be sent");
                 }

@@ -27,6 +27,7 @@ use crate::server::http::api_routes;
 use crate::server::http::headers::security_headers;
 use crate::server::http::login::urlencode;
 use crate::server::ingest::Ingestor;
+use crate::server::limits::Limits;
 use crate::server::live::Live;
 use crate::server::state::AppState;
 use crate::server::{demo, sockets};
@@ -65,7 +66,9 @@ pub async fn run() -> ExitCode {
         listener.local_addr().map(|a| a.to_string()).unwrap_or_default()
     );
     let db = state.db.clone();
-    let served = axum::serve(listener, app(state, layer)).with_graceful_shutdown(shutdown_signal()).await;
+    let served = axum::serve(listener, app(state, layer).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
     db.close().await;
     match served {
         Ok(()) => ExitCode::SUCCESS,
@@ -111,12 +114,14 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
         live,
         keyring,
         io: io.clone(),
+        limits: Arc::new(Limits::new(&config.limits)),
         redis_enabled: false,
     };
     sockets::register(&io, state.clone());
     spawn_catch_up(state.figures.clone(), state.live.clone());
     if config.demo {
-        demo::spawn(state.ingestor.clone());
+        // History only for an empty database: never mixed into real figures.
+        demo::spawn(state.ingestor.clone(), state.figures.version() == 0);
     }
     Ok((state, layer))
 }

@@ -10,6 +10,7 @@ use crate::server::auth::{AdminSessions, Keyring};
 use crate::server::db::Db;
 use crate::server::figures::Figures;
 use crate::server::ingest::Ingestor;
+use crate::server::limits::Limits;
 use crate::server::live::Live;
 
 #[derive(Clone, FromRef)]
@@ -22,5 +23,6 @@ pub struct AppState {
     pub keyring: Arc<Keyring>,
     pub admin_sessions: AdminSessions,
     pub io: SocketIo,
+    pub limits: Arc<Limits>,
     pub redis_enabled: bool,
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod reference;
+pub mod sio;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -70,6 +71,7 @@ pub fn test_config(database_url: &str) -> Config {
         ingest_key: Some(Secret::new(INGEST_KEY)),
         read_key: Some(Secret::new(READ_KEY)),
         demo: false,
+        limits: Default::default(),
     }
 }
 
@@ -79,14 +81,19 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_app_on(database_url: &str) -> TestApp {
+    spawn_app_with(test_config(database_url)).await
+}
+
+pub async fn spawn_app_with(config: Config) -> TestApp {
+    let database_url = config.database_url.clone();
     let options = LeptosOptions::builder().output_name("chatpulse").site_root("target/site").build();
-    let (state, layer) = build_state(&test_config(database_url), options).await.expect("app starts");
+    let (state, layer) = build_state(&config, options).await.expect("app starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let router = app(state.clone(), layer);
+    let router = app(state.clone(), layer).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { base: format!("http://{addr}"), state, client, database_url: database_url.to_string() }
+    TestApp { base: format!("http://{addr}"), state, client, database_url }
 }
 
 impl TestApp {

@@ -15,14 +15,17 @@ fn header(parts: &Parts, name: axum::http::HeaderName) -> Option<&str> {
 }
 
 /// A request carrying a valid key with the `ingest` scope.
-pub struct IngestAccess;
+pub struct IngestAccess {
+    /// The key's id, which its rate limit is kept by.
+    pub key_id: i64,
+}
 
 impl FromRequestParts<AppState> for IngestAccess {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        state.keyring.check(bearer(header(parts, AUTHORIZATION)), Scope::Ingest)?;
-        Ok(IngestAccess)
+        let key_id = state.keyring.check(bearer(header(parts, AUTHORIZATION)), Scope::Ingest)?;
+        Ok(IngestAccess { key_id })
     }
 }
 

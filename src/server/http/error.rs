@@ -23,6 +23,8 @@ pub enum ApiError {
     NotJson,
     /// The detail is logged, never shown.
     Unavailable(String),
+    /// Over a rate limit; the client may try again after this long.
+    TooMany(std::time::Duration),
 }
 
 impl From<KeyError> for ApiError {
@@ -73,6 +75,13 @@ impl IntoResponse for ApiError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 json!({"error": "send the events as JSON (Content-Type: application/json)"}),
             ),
+            ApiError::TooMany(wait) => {
+                let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+                let body = json!({"error": format!("too many requests; nothing was stored, retry in {seconds} s")});
+                let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                return response;
+            }
             ApiError::Unavailable(error) => {
                 tracing::error!(%error, "the database could not serve a request");
                 let mut response = (

@@ -1,5 +1,7 @@
 //! `POST /api/ingest/events`.
 
+use std::time::Instant;
+
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
@@ -11,20 +13,25 @@ use super::access::IngestAccess;
 use super::error::ApiError;
 use crate::server::domain::event::parse_batch;
 use crate::server::domain::time::now_ms;
+use crate::server::limits::client_address;
 use crate::server::state::AppState;
 
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 pub async fn ingest_events(
     State(state): State<AppState>,
-    _access: IngestAccess,
+    access: IngestAccess,
     request: Request,
 ) -> Result<impl IntoResponse, ApiError> {
+    // Counted before the body is read: a flood costs the server as little as possible.
+    let address = client_address(request.extensions());
+    state.limits.per_address.take(&address, 1.0, Instant::now()).map_err(ApiError::TooMany)?;
     if !is_json(request.headers().get(header::CONTENT_TYPE)) {
         return Err(ApiError::NotJson);
     }
     let body = read_limited(request.into_body()).await?;
     let events = parse_batch(&body, now_ms())?;
+    state.limits.per_key.take(&access.key_id, events.len() as f64, Instant::now()).map_err(ApiError::TooMany)?;
     let outcome = state.ingestor.ingest(events).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({"accepted": outcome.accepted, "duplicates": outcome.duplicates}))))
 }

@@ -1,0 +1,63 @@
+//! A raw Socket.IO v5 / Engine.IO v4 client over WebSocket for the Rust tests: the
+//! handshake of one namespace (with its answer, accepted or refused) and acked emits.
+
+use futures::{SinkExt, StreamExt};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub type Ws = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens a socket to `namespace` on `base` (`http://host:port`) with `auth` (a JSON
+/// object) and extra headers. `Ok` holds the open socket, `Err` the refusal's packet.
+pub async fn connect(base: &str, namespace: &str, auth: &str, headers: &[(&str, &str)]) -> Result<Ws, String> {
+    let url = format!("{}/socket.io/?EIO=4&transport=websocket", base.replace("http://", "ws://"));
+    let mut request = url.into_client_request().unwrap();
+    for (name, value) in headers {
+        let name = tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(name.as_bytes()).unwrap();
+        request.headers_mut().insert(name, value.parse().unwrap());
+    }
+    let (mut ws, _) = tokio_tungstenite::connect_async(request).await.map_err(|e| e.to_string())?;
+    let open = next_text(&mut ws).await;
+    assert!(open.starts_with('0'), "{open}");
+    ws.send(Message::text(format!("40{namespace},{auth}"))).await.unwrap();
+    loop {
+        let text = next_text(&mut ws).await;
+        if text.starts_with(&format!("40{namespace},")) {
+            return Ok(ws);
+        }
+        if text.starts_with(&format!("44{namespace},")) {
+            return Err(text);
+        }
+    }
+}
+
+/// Emits `event` with `data` and an ack id, and returns the ack's payload.
+pub async fn emit_with_ack(ws: &mut Ws, namespace: &str, id: u32, event: &str, data: &str) -> String {
+    ws.send(Message::text(format!("42{namespace},{id}[\"{event}\",{data}]"))).await.unwrap();
+    let prefix = format!("43{namespace},{id}");
+    loop {
+        let text = next_text(ws).await;
+        if let Some(rest) = text.strip_prefix(&prefix) {
+            return rest.to_string();
+        }
+    }
+}
+
+async fn next_text(ws: &mut Ws) -> String {
+    loop {
+        let message = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next())
+            .await
+            .expect("an answer within 10 s")
+            .expect("the socket is open")
+            .expect("a frame");
+        if let Message::Text(text) = message {
+            let text = text.to_string();
+            if text == "2" {
+                ws.send(Message::text("3")).await.unwrap();
+                continue;
+            }
+            return text;
+        }
+    }
+}
