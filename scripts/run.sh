@@ -11,8 +11,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/setup.sh
 source scripts/setup.sh
 
-echo "run: cargo leptos build --release" >&2
-cargo leptos build --release
+# erase_components makes the browser's WASM ~9% smaller (measured: 393 vs 430 KB gzip);
+# --precompress writes .gz/.br files next to the static ones, which the server sends
+# to browsers that accept them.
+export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components"
+echo "run: cargo leptos build --release --precompress" >&2
+cargo leptos build --release --precompress
 
 # Where cargo-leptos put the site; anything given in the environment or .env wins.
 env_file_sets() { [[ -f .env ]] && grep -qE "^[[:space:]]*(export[[:space:]]+)?$1=" .env; }

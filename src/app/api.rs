@@ -23,43 +23,9 @@ pub async fn get_stats(channel: String) -> Result<Stats, ServerFnError> {
 /// the listed sessions' times in the configured time zone.
 #[server(input = Json)]
 pub async fn get_dashboard(view: DashboardView) -> Result<Dashboard, ServerFnError> {
-    use crate::server::domain::country::country_name;
-    use crate::server::domain::time::{now_ms, parse_rfc3339_ms};
-    use crate::server::engine::calendar::local;
     let state = admin_state().await?;
-    let now = now_ms();
-    let resolved = state.figures.resolve_view(&view, now);
-    let stats = state.figures.stats(resolved.query, now).await.stats.clone();
-    let previous = match resolved.previous {
-        Some(query) => Some(state.figures.stats(query, now).await.stats.totals.clone()),
-        None => None,
-    };
-    let tz = crate::server::engine::parse_timezone(&stats.settings.timezone).unwrap_or(chrono_tz::Tz::UTC);
-    let local_time = |rfc3339: &str| {
-        parse_rfc3339_ms(rfc3339).map(|ms| local(tz, ms).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
-    };
-    let row_times = stats
-        .sessions_page
-        .rows
-        .iter()
-        .map(|r| (local_time(&r.first_activity), local_time(&r.last_activity)))
-        .collect();
-    let charts = crate::server::charts::chart_options(&stats, view.locale);
-    let codes =
-        stats.countries.iter().map(|c| &c.country).chain(stats.sessions_page.rows.iter().flat_map(|r| &r.country));
-    let mut country_names: Vec<(String, String)> =
-        codes.filter_map(|code| Some((code.clone(), country_name(code, view.locale)?.to_string()))).collect();
-    country_names.sort();
-    country_names.dedup();
-    Ok(Dashboard {
-        charts,
-        previous,
-        country_names,
-        first_day: resolved.first_day.to_string(),
-        last_day: resolved.last_day.to_string(),
-        row_times,
-        stats,
-    })
+    let now = crate::server::domain::time::now_ms();
+    Ok((*crate::server::dashboard::dashboard(&state, view, now).await).clone())
 }
 
 #[server]

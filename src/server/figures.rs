@@ -2,13 +2,11 @@
 //! out `Stats` snapshots that are computed once per data version and shared by every
 //! reader asking the same question in the same second.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
-use parking_lot::{Mutex, RwLock};
-use tokio::sync::OnceCell;
+use parking_lot::RwLock;
 
 use crate::dashboard_view::DashboardView;
 use crate::model::{Settings, Stats};
@@ -16,11 +14,10 @@ use crate::server::db::{Db, DbError};
 use crate::server::engine::query::StatsQuery;
 use crate::server::engine::view::{resolve, ResolvedView};
 use crate::server::engine::{Engine, Milestone, StoredEvent};
+use crate::server::shared_cache::SharedCache;
 
 /// Events read per round trip while catching up.
 const CATCH_UP_PAGE: i64 = 10_000;
-/// Cached snapshots kept before old versions are dropped.
-const CACHE_LIMIT: usize = 512;
 
 /// One computed document, with its JSON made at most once.
 pub struct Snapshot {
@@ -33,8 +30,6 @@ impl Snapshot {
         self.json.get_or_init(|| Bytes::from(serde_json::to_vec(&self.stats).expect("Stats serializes"))).clone()
     }
 }
-
-type CacheKey = (StatsQuery, u64, i64);
 
 /// What one catch-up applied: the events, the milestones among them, the version after.
 #[derive(Debug, Default)]
@@ -49,7 +44,7 @@ pub struct Figures {
     engine: RwLock<Engine>,
     /// Serializes catch-up and the swap after a rebuild, so events apply in order once.
     sync: tokio::sync::Mutex<()>,
-    cache: Mutex<HashMap<CacheKey, Arc<OnceCell<Arc<Snapshot>>>>>,
+    cache: SharedCache<StatsQuery, Snapshot>,
     /// The settings revision the newest requested rebuild will serve.
     rebuild_revision: AtomicI64,
     rebuilds_running: AtomicUsize,
@@ -64,7 +59,7 @@ impl Figures {
             db,
             engine: RwLock::new(engine),
             sync: tokio::sync::Mutex::new(()),
-            cache: Mutex::new(HashMap::new()),
+            cache: SharedCache::default(),
             rebuild_revision: AtomicI64::new(0),
             rebuilds_running: AtomicUsize::new(0),
             computations: AtomicU64::new(0),
@@ -113,21 +108,13 @@ impl Figures {
     /// version and second however many readers ask at once.
     pub async fn stats(&self, query: StatsQuery, now_ms: i64) -> Arc<Snapshot> {
         let version = self.version();
-        let key = (query, version, now_ms.div_euclid(1000));
-        let cell = {
-            let mut cache = self.cache.lock();
-            if cache.len() >= CACHE_LIMIT {
-                cache.retain(|(_, v, second), _| *v == version && *second >= key.2 - 1);
-            }
-            cache.entry(key.clone()).or_default().clone()
-        };
-        cell.get_or_init(|| async {
-            self.computations.fetch_add(1, Ordering::Relaxed);
-            let stats = self.engine.read().stats(&key.0, now_ms);
-            Arc::new(Snapshot { stats, json: OnceLock::new() })
-        })
-        .await
-        .clone()
+        self.cache
+            .get_or_compute(query, version, now_ms, |query| async move {
+                self.computations.fetch_add(1, Ordering::Relaxed);
+                let stats = self.engine.read().stats(&query, now_ms);
+                Snapshot { stats, json: OnceLock::new() }
+            })
+            .await
     }
 
     /// Every session row of a range, newest first, for the CSV export.

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod charts;
 pub mod config;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod domain;
@@ -12,6 +13,7 @@ pub mod http;
 pub mod ingest;
 pub mod limits;
 pub mod live;
+pub mod shared_cache;
 pub mod sockets;
 pub mod startup;
 pub mod state;

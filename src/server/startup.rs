@@ -115,6 +115,7 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
         keyring,
         io: io.clone(),
         limits: Arc::new(Limits::new(&config.limits)),
+        dashboards: Arc::default(),
         redis_enabled: false,
     };
     sockets::register(&io, state.clone());

@@ -6,12 +6,15 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use socketioxide::SocketIo;
 
+use crate::dashboard_view::DashboardView;
+use crate::model::Dashboard;
 use crate::server::auth::{AdminSessions, Keyring};
 use crate::server::db::Db;
 use crate::server::figures::Figures;
 use crate::server::ingest::Ingestor;
 use crate::server::limits::Limits;
 use crate::server::live::Live;
+use crate::server::shared_cache::SharedCache;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -24,5 +27,7 @@ pub struct AppState {
     pub admin_sessions: AdminSessions,
     pub io: SocketIo,
     pub limits: Arc<Limits>,
+    /// Dashboard answers shared by every page showing the same view.
+    pub dashboards: Arc<SharedCache<DashboardView, Dashboard>>,
     pub redis_enabled: bool,
 }

@@ -1,0 +1,47 @@
+//! A dashboard page's whole answer for one view: the figures of its range with the
+//! charts' options in its language, the previous period's totals when it compares, and
+//! the listed sessions' local times and country names. Built once per (view, version,
+//! second) and shared by every open dashboard showing that view.
+
+use crate::dashboard_view::DashboardView;
+use crate::model::Dashboard;
+use crate::server::charts::chart_options;
+use crate::server::domain::country::country_name;
+use crate::server::domain::time::parse_rfc3339_ms;
+use crate::server::engine::calendar::local;
+use crate::server::engine::parse_timezone;
+use crate::server::state::AppState;
+
+pub async fn dashboard(state: &AppState, view: DashboardView, now_ms: i64) -> std::sync::Arc<Dashboard> {
+    let version = state.figures.version();
+    state.dashboards.get_or_compute(view, version, now_ms, |view| build(state, view, now_ms)).await
+}
+
+async fn build(state: &AppState, view: DashboardView, now_ms: i64) -> Dashboard {
+    let resolved = state.figures.resolve_view(&view, now_ms);
+    let stats = state.figures.stats(resolved.query, now_ms).await.stats.clone();
+    let previous = match resolved.previous {
+        Some(query) => Some(state.figures.stats(query, now_ms).await.stats.totals.clone()),
+        None => None,
+    };
+    let tz = parse_timezone(&stats.settings.timezone).unwrap_or(chrono_tz::Tz::UTC);
+    let local_time = |rfc3339: &str| {
+        parse_rfc3339_ms(rfc3339).map(|ms| local(tz, ms).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+    };
+    let rows = &stats.sessions_page.rows;
+    let row_times = rows.iter().map(|r| (local_time(&r.first_activity), local_time(&r.last_activity))).collect();
+    let codes = stats.countries.iter().map(|c| &c.country).chain(rows.iter().flat_map(|r| &r.country));
+    let mut country_names: Vec<(String, String)> =
+        codes.filter_map(|code| Some((code.clone(), country_name(code, view.locale)?.to_string()))).collect();
+    country_names.sort();
+    country_names.dedup();
+    Dashboard {
+        charts: chart_options(&stats, view.locale),
+        previous,
+        country_names,
+        first_day: resolved.first_day.to_string(),
+        last_day: resolved.last_day.to_string(),
+        row_times,
+        stats,
+    }
+}
