@@ -201,3 +201,22 @@ async fn an_ingest_socket_over_its_event_rate_is_told_to_wait_and_nothing_is_sto
     let stats = app.stats("").await;
     assert!(!stats["sessions_page"]["rows"].as_array().unwrap().iter().any(|r| r["user_id"] == "t"));
 }
+
+#[tokio::test]
+async fn logging_out_ends_the_dashboard_sockets_of_that_session_at_once() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let cookie = app.login().await;
+    let other = app.login().await;
+    let own = format!("http://{}", app.base.trim_start_matches("http://"));
+    let mut ended =
+        sio::connect(&app.base, "/dashboard", "{}", &[("cookie", &cookie), ("origin", &own)]).await.unwrap();
+    let mut kept = sio::connect(&app.base, "/dashboard", "{}", &[("cookie", &other), ("origin", &own)]).await.unwrap();
+    let logout = app.client.post(format!("{}/logout", app.base)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(logout.status().as_u16(), 303);
+    assert_eq!(sio::next_text(&mut ended).await, "42/dashboard,[\"session_expired\",null]");
+    assert_eq!(sio::next_text(&mut ended).await, "41/dashboard,");
+    // The other session's socket still hears the figures move.
+    assert_eq!(app.ingest(&messages(2, "after-logout")).await.0, 202);
+    let heard = sio::next_text(&mut kept).await;
+    assert!(heard.starts_with("42/dashboard,[\""), "{heard}");
+}

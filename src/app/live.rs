@@ -249,6 +249,7 @@ mod socket {
                 live.retry_in.set(delay as u32);
                 live.connection.set(Connection::Offline);
             };
+            listen(s, "session_expired", |_| send_to_login());
             listen(s, "disconnect", went_offline);
             listen(s, "connect_error", went_offline);
             // A paused dashboard announces nothing; a hidden tab still collects toasts

@@ -13,6 +13,7 @@ pub mod http;
 pub mod ingest;
 pub mod limits;
 pub mod live;
+pub mod session_watch;
 pub mod shared_cache;
 pub mod sockets;
 pub mod startup;

@@ -15,6 +15,7 @@ use crate::server::domain::event::{parse_event, Kind};
 use crate::server::domain::time::now_ms;
 use crate::server::limits::client_address;
 use crate::server::live::DASHBOARD_NS;
+use crate::server::session_watch;
 use crate::server::state::AppState;
 
 pub const INGEST_NS: &str = "/ingest";
@@ -86,7 +87,10 @@ async fn dashboard_access(state: &AppState, socket: &SocketRef, token: Option<St
         return Err(Refused::NotLoggedIn);
     };
     match state.admin_sessions.user(token).await {
-        Ok(Some(_)) => Ok(()),
+        Ok(Some(_)) => {
+            session_watch::remember(socket, token);
+            Ok(())
+        }
         Ok(None) => Err(Refused::NotLoggedIn),
         Err(error) => {
             tracing::warn!(%error, "could not check a dashboard session");

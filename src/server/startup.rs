@@ -30,7 +30,7 @@ use crate::server::ingest::Ingestor;
 use crate::server::limits::Limits;
 use crate::server::live::Live;
 use crate::server::state::AppState;
-use crate::server::{demo, sockets};
+use crate::server::{demo, session_watch, sockets};
 
 /// How often the figures look for events committed by anything else (another
 /// instance, a commit whose catch-up failed).
@@ -120,6 +120,7 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     };
     sockets::register(&io, state.clone());
     spawn_catch_up(state.figures.clone(), state.live.clone());
+    session_watch::spawn(state.clone());
     if config.demo {
         // History only for an empty database: never mixed into real figures.
         demo::spawn(state.ingestor.clone(), state.figures.version() == 0);

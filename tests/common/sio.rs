@@ -44,7 +44,7 @@ pub async fn emit_with_ack(ws: &mut Ws, namespace: &str, id: u32, event: &str, d
     }
 }
 
-async fn next_text(ws: &mut Ws) -> String {
+pub async fn next_text(ws: &mut Ws) -> String {
     loop {
         let message = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next())
             .await

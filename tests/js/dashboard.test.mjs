@@ -952,4 +952,24 @@ describe("the dashboard's features in a browser", { concurrency: false }, () => 
       await context.close();
     }
   });
+
+  test("an open dashboard whose session ends elsewhere goes to the login form, keeping its URL", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const label = "ended";
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    try {
+      const page = watch(await context.newPage(), label);
+      await logInThroughForm(page, "/web");
+      await page.goto(`${server.baseUrl}/web?range=7d`);
+      await waitLive(page, label);
+      const cookie = (await context.cookies(server.baseUrl)).map((c) => `${c.name}=${c.value}`).join("; ");
+      const res = await fetch(`${server.baseUrl}/logout`, { method: "POST", headers: { cookie }, redirect: "manual" });
+      assert.equal(res.status, 303);
+      await explained(label, "the page did not go to the login form after its session ended", () =>
+        page.waitForURL((url) => url.pathname === "/login", { timeout: 10_000 }),
+      );
+      assert.equal(new URL(page.url()).searchParams.get("next"), "/web?range=7d");
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -78,6 +78,8 @@ pub async fn login(
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     if let Some(token) = session_token(headers.get(COOKIE).and_then(|v| v.to_str().ok())) {
         state.admin_sessions.logout(token).await?;
+        // The dashboards open with this session end now, not at the next sweep.
+        crate::server::session_watch::sweep(&state).await;
     }
     let mut response = Redirect::to("/login").into_response();
     let expired = format!("{SESSION_COOKIE}=; {}; Max-Age=0", cookie_attributes(&headers));
