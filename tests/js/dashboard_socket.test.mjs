@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { io } from "socket.io-client";
 
+import { message as sharedMessage } from "./lib/dashboard.mjs";
 import { INGEST_KEY, READ_KEY, startServer } from "./lib/server.mjs";
 
 const EVENT_TIMEOUT_MS = 10_000;
@@ -179,15 +180,7 @@ describe("the /dashboard namespace", () => {
       const res = await api("/api/ingest/events", { key: INGEST_KEY, body: events });
       assert.equal(res.status, 202, `ingest answered ${res.status}: ${res.text}`);
     };
-    const message = (user_id, sender, atMs, extra = {}) => ({
-      type: "message",
-      id: `js-${randomUUID()}`,
-      channel: "premium",
-      user_id,
-      sender,
-      at: new Date(atMs).toISOString(),
-      ...extra,
-    });
+    const message = (user_id, sender, atMs, extra = {}) => sharedMessage(user_id, sender, atMs, { channel: "premium", ...extra });
     const of = (user) => (p) => p?.user_id === user;
     /** Every milestone of `user` so far, as [event, payload]. */
     const milestones = (user) => [

@@ -8,6 +8,18 @@ use crate::components::layout::Layout;
 use crate::components::prefs_controls::PrefsControls;
 use crate::i18n::Text;
 
+/// A whole number from 1 to `max`, labelled in the viewer's language.
+#[component]
+fn NumberField(label: Text, name: &'static str, max: u32, value: u32) -> impl IntoView {
+    let prefs = use_prefs();
+    view! {
+        <label>
+            {move || prefs.t(label)}
+            <input type="number" name=name min="1" max=max value=value />
+        </label>
+    }
+}
+
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let prefs = use_prefs();
@@ -26,18 +38,9 @@ pub fn SettingsPage() -> impl IntoView {
                                 Ok(s) => {
                                     view! {
                                         <ActionForm action=save attr:class="settings">
-                                            <label>
-                                                {t(Text::SessionGap)}
-                                                <input type="number" name="session_gap_minutes" min="1" max="1440" value=s.session_gap_minutes />
-                                            </label>
-                                            <label>
-                                                {t(Text::MinMessages)}
-                                                <input type="number" name="min_session_messages" min="1" max="100" value=s.min_session_messages />
-                                            </label>
-                                            <label>
-                                                {t(Text::OnlineWindow)}
-                                                <input type="number" name="online_window_minutes" min="1" max="120" value=s.online_window_minutes />
-                                            </label>
+                                            <NumberField label=Text::SessionGap name="session_gap_minutes" max=1440 value=s.session_gap_minutes />
+                                            <NumberField label=Text::MinMessages name="min_session_messages" max=100 value=s.min_session_messages />
+                                            <NumberField label=Text::OnlineWindow name="online_window_minutes" max=120 value=s.online_window_minutes />
                                             <label>
                                                 {t(Text::TimeZone)}
                                                 <input type="text" name="timezone" value=s.timezone />
