@@ -972,4 +972,42 @@ describe("the dashboard's features in a browser", { concurrency: false }, () => 
       await context.close();
     }
   });
+
+  test("hostile names and cities are shown as text, in the table and in toasts, and run nothing", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const label = "xss";
+    const context = await browser.newContext({ viewport: VIEWPORT, storageState: loggedIn });
+    try {
+      const page = watch(await context.newPage(), label);
+      const dialogs = [];
+      page.on("dialog", async (d) => {
+        dialogs.push(d.message());
+        await d.dismiss();
+      });
+      await page.goto(`${server.baseUrl}/`);
+      await waitLive(page, label);
+      const name = `<img src=x onerror="window.__xss='name';alert(1)">`;
+      const city = `"><script>window.__xss='city'</script><svg onload=alert(2)>`;
+      const now = Date.now();
+      const user = `xss-${Date.now()}`;
+      // The second message starts a session: a toast with the name, and a table row.
+      await ingest([
+        message(user, "user", now - 30_000, { user_name: name, city, country: "TR" }),
+        message(user, "bot", now - 20_000, { user_name: name, city, country: "TR" }),
+      ]);
+      const row = page.locator(`tr[data-session="${user}#1"]`);
+      await explained(label, "the hostile session did not appear in the table", () => row.waitFor({ timeout: 10_000 }));
+      assert.equal((await row.locator(".visitor").textContent())?.trim(), name, "the name is not shown as text");
+      assert.ok((await row.textContent()).includes(city), "the city is not shown as text");
+      const toast = page.locator('.toast[data-toast="session"]');
+      await toast.first().waitFor({ timeout: 10_000 });
+      assert.ok((await toast.first().textContent()).includes(name), "the toast does not show the name as text");
+      // Nothing ran: no marker, no dialog, no injected element.
+      await page.waitForTimeout(500);
+      assert.equal(await page.evaluate(() => window.__xss), undefined, "injected script ran");
+      assert.deepEqual(dialogs, [], "an injected alert() ran");
+      assert.equal(await page.locator("tbody img, tbody svg, .toast img").count(), 0, "markup from user input reached the DOM");
+    } finally {
+      await context.close();
+    }
+  });
 });
