@@ -82,10 +82,9 @@ impl RowFilter {
                 let day = locale.weekday_names().get(*weekday as usize).copied().unwrap_or("?");
                 fill(Text::FilterHour.get(locale), &[day, &format!("{hour:02}")])
             }
-            RowFilter::Country(code) if code == "unknown" => {
-                fill(Text::FilterCountry.get(locale), &[Text::UnknownCountry.get(locale)])
+            RowFilter::Country(code) => {
+                fill(Text::FilterCountry.get(locale), &[locale.country_group(code).unwrap_or(code)])
             }
-            RowFilter::Country(code) => fill(Text::FilterCountry.get(locale), &[code]),
             RowFilter::Channel(channel) => fill(Text::FilterChannel.get(locale), &[channel.as_str()]),
         }
     }
@@ -191,6 +190,11 @@ impl DashboardView {
         // Every value is made of ASCII letters, digits and '-', so none needs escaping.
         let joined: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
         format!("?{}", joined.join("&"))
+    }
+
+    /// The page's path with this view's query: where a link to the view goes.
+    pub fn href(&self) -> String {
+        format!("{}{}", self.channel.path(), self.query_string())
     }
 
     /// The same view with another range; the table starts again at its first page.

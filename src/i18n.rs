@@ -149,6 +149,16 @@ impl Locale {
         }
     }
 
+    /// The words for the top-countries entries that are not one country, "other" and
+    /// "unknown"; `None` for a country code.
+    pub fn country_group(self, entry: &str) -> Option<&'static str> {
+        match entry {
+            "other" => Some(Text::OtherCountries.get(self)),
+            "unknown" => Some(Text::UnknownCountry.get(self)),
+            _ => None,
+        }
+    }
+
     pub fn month_names(self) -> [&'static str; 12] {
         match self {
             Locale::En => ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],

@@ -71,10 +71,9 @@ pub fn lengths(stats: &Stats, locale: Locale) -> ChartTable {
 }
 
 pub fn countries(stats: &Stats, locale: Locale, names: &[(String, String)]) -> ChartTable {
-    let name = |code: &str| match code {
-        "other" => Text::OtherCountries.get(locale).to_string(),
-        "unknown" => Text::UnknownCountry.get(locale).to_string(),
-        code => names.iter().find(|(c, _)| c == code).map_or(code.to_string(), |(_, n)| n.clone()),
+    let name = |code: &str| match locale.country_group(code) {
+        Some(group) => group.to_string(),
+        None => names.iter().find(|(c, _)| c == code).map_or(code.to_string(), |(_, n)| n.clone()),
     };
     ChartTable {
         head: head(locale, &[Text::Country, Text::Users]),

@@ -18,11 +18,10 @@ pub fn RangeBar(
     days: Memo<(String, String)>,
 ) -> impl IntoView {
     let prefs = use_prefs();
-    let link = move |v: DashboardView| format!("{}{}", v.channel.path(), v.query_string());
     let presets = RangePreset::ALL.into_iter().filter(|p| *p != RangePreset::Custom).map(move |preset| {
         view! {
             <a
-                href=move || link(view.get().with_range(preset))
+                href=move || view.get().with_range(preset).href()
                 class="range"
                 aria-current=move || (view.get().range == preset).then_some("true")
             >
@@ -55,7 +54,7 @@ pub fn RangeBar(
             <a
                 href=move || {
                     let v = view.get();
-                    link(v.with_compare(!v.compare))
+                    v.with_compare(!v.compare).href()
                 }
                 class="compare"
                 role="switch"

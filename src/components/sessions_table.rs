@@ -35,7 +35,6 @@ pub fn SessionsTable(dashboard: Dashboard, view: DashboardView, locale: Locale) 
     let first = ((page.page - 1) * page.per_page + 1).min(page.total);
     let last = (first + page.rows.len() as u64).saturating_sub(1).max(first.min(page.total));
     let pages = page.total.div_ceil(page.per_page).max(1);
-    let link = |v: DashboardView| format!("{}{}", v.channel.path(), v.query_string());
     let names = dashboard.country_names.clone();
     let rows = page.rows.iter().zip(dashboard.row_times.iter()).map(|(row, times)| {
         let country = row.country.as_ref().map(|code| {
@@ -44,7 +43,7 @@ pub fn SessionsTable(dashboard: Dashboard, view: DashboardView, locale: Locale) 
         });
         view! { <Row row=row.clone() times=times.clone() country locale /> }
     });
-    let order_link = link(view.with_order(!view.oldest_first));
+    let order_link = view.with_order(!view.oldest_first).href();
     view! {
         <section class="panel sessions" aria-label=t(Text::SessionsHeading)>
             <header class="panel-header">
@@ -56,7 +55,7 @@ pub fn SessionsTable(dashboard: Dashboard, view: DashboardView, locale: Locale) 
                     view! {
                         <span class="filter-chip" data-filter="">
                             {fill(t(Text::FilteredBy), &[&filter.describe(locale)])}
-                            <a href=link(view.with_filter(None)) class="clear">{t(Text::ClearFilter)}</a>
+                            <a href=view.with_filter(None).href() class="clear">{t(Text::ClearFilter)}</a>
                         </span>
                     }
                 })}
@@ -83,9 +82,9 @@ pub fn SessionsTable(dashboard: Dashboard, view: DashboardView, locale: Locale) 
             </table>
             {(page.total == 0).then(|| view! { <p class="muted empty">{t(Text::NoSessions)}</p> })}
             <nav class="pager" aria-label=t(Text::SessionsHeading)>
-                {(view.page > 1).then(|| view! { <a href=link(view.with_page(view.page - 1)) rel="prev">{t(Text::PreviousPage)}</a> })}
+                {(view.page > 1).then(|| view! { <a href=view.with_page(view.page - 1).href() rel="prev">{t(Text::PreviousPage)}</a> })}
                 <span>{fill(t(Text::PageOf), &[&locale.count(view.page), &locale.count(pages)])}</span>
-                {(view.page < pages).then(|| view! { <a href=link(view.with_page(view.page + 1)) rel="next">{t(Text::NextPage)}</a> })}
+                {(view.page < pages).then(|| view! { <a href=view.with_page(view.page + 1).href() rel="next">{t(Text::NextPage)}</a> })}
             </nav>
         </section>
     }

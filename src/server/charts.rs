@@ -152,18 +152,10 @@ pub fn lengths_chart(stats: &Stats, locale: Locale) -> Chart {
         )
 }
 
-/// A country entry's words: its code, or "other" / "unknown" in the language.
-pub fn country_label(country: &str, locale: Locale) -> String {
-    match country {
-        "other" => Text::OtherCountries.get(locale).to_string(),
-        "unknown" => Text::UnknownCountry.get(locale).to_string(),
-        code => code.to_string(),
-    }
-}
-
 /// Users by country, most first, with "other" and "unknown" last.
 pub fn countries_chart(stats: &Stats, locale: Locale) -> Chart {
-    let names: Vec<String> = stats.countries.iter().map(|c| country_label(&c.country, locale)).collect();
+    let names: Vec<String> =
+        stats.countries.iter().map(|c| locale.country_group(&c.country).unwrap_or(&c.country).to_string()).collect();
     base()
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         // Room on the left for the longest label, "bilinmiyor".

@@ -145,7 +145,7 @@ pub fn Overview(channel: ChannelFilter) -> impl IntoView {
     });
     let navigate = use_navigate();
     let go_to = move |view: DashboardView| {
-        navigate(&format!("{}{}", view.channel.path(), view.query_string()), Default::default());
+        navigate(&view.href(), Default::default());
     };
     // Charts sit outside the <Transition>: their elements are made once and only their
     // option changes, so ECharts updates them in place.
