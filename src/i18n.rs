@@ -323,6 +323,30 @@ texts! {
     Password => "Password", "Parola";
     LogIn => "Log in", "Giriş yap";
     WrongPassword => "Wrong username or password.", "Kullanıcı adı veya parola yanlış.";
+    AdminsSection => "Admins", "Yöneticiler";
+    You => "you", "siz";
+    Created => "Created", "Oluşturulma";
+    Remove => "Remove", "Kaldır";
+    AddAdmin => "Add an admin", "Yönetici ekle";
+    NewPassword => "New password (12 characters or more)", "Yeni parola (en az 12 karakter)";
+    CurrentPassword => "Current password", "Mevcut parola";
+    ChangePassword => "Change your password", "Parolanızı değiştirin";
+    AdminAdded => "Admin added.", "Yönetici eklendi.";
+    AdminRemoved => "Admin removed; their sessions have ended.", "Yönetici kaldırıldı; oturumları kapatıldı.";
+    PasswordChanged => "Password changed. Your other sessions have ended.", "Parola değiştirildi. Diğer oturumlarınız kapatıldı.";
+    KeysSection => "API keys", "API anahtarları";
+    KeyLabel => "Label", "Etiket";
+    KeyScope => "Scope", "Kapsam";
+    ScopeIngest => "ingest — sends widget events", "ingest — widget olaylarını gönderir";
+    ScopeRead => "read — reads the figures", "read — verileri okur";
+    LastUsed => "Last used", "Son kullanım";
+    Never => "never", "hiç";
+    Revoke => "Revoke", "İptal et";
+    RevokedAt => "revoked", "iptal edildi";
+    CreateKey => "Create a key", "Anahtar oluştur";
+    NewKeyOnce => "Copy this key now; it will not be shown again:", "Bu anahtarı şimdi kopyalayın; bir daha gösterilmeyecek:";
+    KeyRevoked => "Key revoked; its open connections have ended.", "Anahtar iptal edildi; açık bağlantıları kapatıldı.";
+    AccessLoadFailed => "The admins and keys could not be loaded.", "Yöneticiler ve anahtarlar yüklenemedi.";
 }
 
 #[cfg(test)]

@@ -181,3 +181,35 @@ pub struct Dashboard {
     /// the configured time zone.
     pub row_times: Vec<(String, String)>,
 }
+
+/// An admin account as the settings page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminAccount {
+    pub username: String,
+    /// Local `YYYY-MM-DD HH:MM` in the configured time zone.
+    pub created: String,
+    /// Whether this is the admin looking at the page.
+    pub is_you: bool,
+}
+
+/// An API key as the settings page lists it; the key itself is shown only once, when
+/// it is created.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyListing {
+    pub id: i64,
+    pub label: String,
+    pub scope: String,
+    /// `settings`, `env:<scope>` or `generated`: where the key came from.
+    pub source: String,
+    /// Local times, `YYYY-MM-DD HH:MM`, in the configured time zone.
+    pub created: String,
+    pub last_used: Option<String>,
+    pub revoked: Option<String>,
+}
+
+/// Who may get in: the settings page's admins and keys.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Access {
+    pub admins: Vec<AdminAccount>,
+    pub keys: Vec<ApiKeyListing>,
+}

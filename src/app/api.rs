@@ -58,15 +58,32 @@ pub async fn update_settings(
         .map_err(|_| ServerFnError::new("the settings could not be saved; try again"))
 }
 
+/// The logged-in admin a server function acts for.
+#[cfg(feature = "ssr")]
+pub(crate) struct ActingAdmin {
+    pub state: crate::server::state::AppState,
+    pub username: String,
+    pub session_token: String,
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) async fn acting_admin() -> Result<ActingAdmin, ServerFnError> {
+    use crate::server::auth::sessions::session_token;
+    let state = use_context::<crate::server::state::AppState>().ok_or_else(|| ServerFnError::new("no app state"))?;
+    let parts: axum::http::request::Parts = leptos_axum::extract().await?;
+    let cookie = parts.headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok());
+    let token = session_token(cookie).map(str::to_string);
+    match crate::server::http::access::admin_of(&parts, &state).await {
+        Ok(Some(username)) => Ok(ActingAdmin { state, username, session_token: token.unwrap_or_default() }),
+        Ok(None) => Err(refuse(StatusCode::UNAUTHORIZED, "log in first")),
+        Err(_) => Err(refuse(StatusCode::SERVICE_UNAVAILABLE, "the server cannot check your session right now")),
+    }
+}
+
 /// The app state, once the request is known to come from a logged-in admin.
 #[cfg(feature = "ssr")]
 async fn admin_state() -> Result<crate::server::state::AppState, ServerFnError> {
-    let state = use_context::<crate::server::state::AppState>().ok_or_else(|| ServerFnError::new("no app state"))?;
-    let parts: axum::http::request::Parts = leptos_axum::extract().await?;
-    match crate::server::http::access::admin_of(&parts, &state).await {
-        Ok(Some(_)) => Ok(state),
-        _ => Err(refuse(StatusCode::UNAUTHORIZED, "log in first")),
-    }
+    Ok(acting_admin().await?.state)
 }
 
 #[cfg(feature = "ssr")]
@@ -74,7 +91,7 @@ use axum::http::StatusCode;
 
 /// An error the caller caused: its status (not a 500) and its words.
 #[cfg(feature = "ssr")]
-fn refuse(status: StatusCode, message: impl std::fmt::Display) -> ServerFnError {
+pub(crate) fn refuse(status: StatusCode, message: impl std::fmt::Display) -> ServerFnError {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(status);
     }

@@ -1,5 +1,6 @@
 //! The Leptos app: the HTML shell, the router and the pages.
 
+pub mod access_api;
 pub mod api;
 pub mod chart_tables;
 pub mod live;

@@ -1,5 +1,6 @@
 //! Reusable view pieces, one component per file.
 
+pub mod access_settings;
 pub mod chart_panel;
 pub mod echart;
 pub mod layout;

@@ -1,27 +1,57 @@
-//! Ends dashboard sockets whose admin session is over: at logout at once, and at expiry
-//! within `SWEEP_EVERY`. The page hears `session_expired` and goes to the login form,
-//! keeping the URL it was on.
+//! Ends sockets whose credentials are over. A dashboard opened with an admin session
+//! ends at logout, at a password change or removal of its admin (at once), and at
+//! expiry (within `SWEEP_EVERY`); the page hears `session_expired` and goes to the
+//! login form, keeping the URL it was on. A socket opened with an API key (either
+//! namespace) hears `key_revoked` and ends when the key is revoked: at once on the
+//! instance that revoked it, within `SWEEP_EVERY` on the others.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use socketioxide::extract::SocketRef;
 
 use crate::server::live::DASHBOARD_NS;
+use crate::server::sockets::INGEST_NS;
 use crate::server::state::AppState;
 
-pub const SWEEP_EVERY: Duration = Duration::from_secs(30);
+pub const SWEEP_EVERY: Duration = Duration::from_secs(5);
 
 /// The admin session a dashboard socket was opened with (stored in its extensions).
 #[derive(Clone)]
 pub struct SocketSession(pub String);
 
+/// The API key a socket was opened with, by id (stored in its extensions).
+#[derive(Clone, Copy)]
+pub struct SocketKey(pub i64);
+
 pub fn remember(socket: &SocketRef, token: &str) {
     socket.extensions.insert(SocketSession(token.to_string()));
 }
 
-/// Checks every cookie-authenticated dashboard socket of this instance once.
+pub fn remember_key(socket: &SocketRef, key_id: i64) {
+    socket.extensions.insert(SocketKey(key_id));
+}
+
+/// Checks every socket of this instance once.
 pub async fn sweep(state: &AppState) {
+    end_revoked_key_sockets(state);
+    end_expired_session_sockets(state).await;
+}
+
+fn end_revoked_key_sockets(state: &AppState) {
+    let active: HashSet<i64> = state.keyring.active_ids();
+    for namespace in [DASHBOARD_NS, INGEST_NS] {
+        let Some(sockets) = state.io.of(namespace) else { continue };
+        for socket in sockets.sockets() {
+            if socket.extensions.get::<SocketKey>().is_some_and(|SocketKey(id)| !active.contains(&id)) {
+                let _ = socket.emit("key_revoked", &());
+                let _ = socket.disconnect();
+            }
+        }
+    }
+}
+
+async fn end_expired_session_sockets(state: &AppState) {
     let Some(dashboards) = state.io.of(DASHBOARD_NS) else { return };
     let mut alive: HashMap<String, bool> = HashMap::new();
     for socket in dashboards.sockets() {
@@ -47,6 +77,10 @@ pub fn spawn(state: AppState) {
         let mut tick = tokio::time::interval(SWEEP_EVERY);
         loop {
             tick.tick().await;
+            // Keys created or revoked on another instance reach this one here.
+            if let Err(error) = state.keyring.reload().await {
+                tracing::warn!(%error, "could not re-read the API keys");
+            }
             sweep(&state).await;
         }
     });

@@ -47,7 +47,8 @@ pub fn register(io: &SocketIo, state: AppState) {
             let state = state.clone();
             async move {
                 let token = auth.ok().and_then(|a| a.token);
-                state.keyring.check(token.as_deref(), Scope::Ingest)?;
+                let key_id = state.keyring.check(token.as_deref(), Scope::Ingest)?;
+                session_watch::remember_key(&socket, key_id);
                 count_in(&state, &socket)
             }
         }
@@ -76,7 +77,9 @@ pub fn register(io: &SocketIo, state: AppState) {
 /// would otherwise ride on the admin's cookie: CORS does not cover WebSockets).
 async fn dashboard_access(state: &AppState, socket: &SocketRef, token: Option<String>) -> Result<(), Refused> {
     if let Some(token) = token {
-        return state.keyring.check(Some(&token), Scope::Read).map(|_| ()).map_err(Refused::from);
+        let key_id = state.keyring.check(Some(&token), Scope::Read)?;
+        session_watch::remember_key(socket, key_id);
+        return Ok(());
     }
     let parts = socket.req_parts();
     if !state.limits.origin_allowed(&parts.headers) {

@@ -61,3 +61,28 @@ pub async fn next_text(ws: &mut Ws) -> String {
         }
     }
 }
+
+/// The packets `ws` receives until the server ends `namespace` (its disconnect packet)
+/// or the connection closes; panics after 10 s of neither.
+pub async fn until_disconnected(ws: &mut Ws, namespace: &str) -> Vec<String> {
+    let mut seen = Vec::new();
+    let end = format!("41{namespace}");
+    loop {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next())
+            .await
+            .expect("the server ends the socket within 10 s");
+        match frame {
+            Some(Ok(Message::Text(text))) if text.as_str() == "2" => ws.send(Message::text("3")).await.unwrap(),
+            Some(Ok(Message::Text(text))) => {
+                let text = text.to_string();
+                let ended = text.starts_with(&end);
+                seen.push(text);
+                if ended {
+                    return seen;
+                }
+            }
+            Some(Ok(_)) => {}
+            Some(Err(_)) | None => return seen,
+        }
+    }
+}

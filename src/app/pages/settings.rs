@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::app::api::{get_settings, UpdateSettings};
 use crate::app::prefs::use_prefs;
+use crate::components::access_settings::AccessSettings;
 use crate::components::layout::Layout;
 use crate::components::prefs_controls::PrefsControls;
 use crate::i18n::Text;
@@ -63,6 +64,7 @@ pub fn SettingsPage() -> impl IntoView {
                         })
                 }}
             </section>
+            <AccessSettings />
             <section class="panel settings-section">
                 <h2>{t(Text::AppearanceSection)}</h2>
                 <PrefsControls />

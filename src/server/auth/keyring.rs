@@ -68,6 +68,11 @@ impl Keyring {
         Ok(())
     }
 
+    /// The ids of the keys in force.
+    pub fn active_ids(&self) -> std::collections::HashSet<i64> {
+        self.keys.read().values().map(|k| k.id).collect()
+    }
+
     /// Checks a presented key for a scope; returns the key's id.
     pub fn check(&self, token: Option<&str>, scope: Scope) -> Result<i64, KeyError> {
         let token = token.filter(|t| !t.is_empty()).ok_or(KeyError::Missing)?;

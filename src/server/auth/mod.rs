@@ -1,5 +1,6 @@
 //! Who may do what: API keys with scopes, admin passwords and login sessions.
 
+pub mod accounts;
 pub mod bootstrap;
 pub mod hashing;
 pub mod keyring;

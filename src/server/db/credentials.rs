@@ -15,6 +15,12 @@ pub struct ApiKeyRow {
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AdminRow {
+    pub username: String,
+    pub created_ms: i64,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AdminSessionRow {
     pub username: String,
     pub expires_ms: i64,
@@ -30,6 +36,52 @@ impl Db {
         let sql = "INSERT INTO admins (username, password_hash, created_ms) VALUES ($1, $2, $3) \
                    ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash";
         on_pool!(self, pool => sqlx::query(sql).bind(username).bind(password_hash).bind(now_ms).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn admins(&self) -> Result<Vec<AdminRow>, DbError> {
+        let sql = "SELECT username, created_ms FROM admins ORDER BY username";
+        Ok(on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?)
+    }
+
+    /// Adds an admin unless the name is taken; says whether it was added.
+    pub async fn insert_admin(&self, username: &str, password_hash: &str, now_ms: i64) -> Result<bool, DbError> {
+        let sql = "INSERT INTO admins (username, password_hash, created_ms) VALUES ($1, $2, $3) \
+                   ON CONFLICT (username) DO NOTHING";
+        let added = on_pool!(self, pool => sqlx::query(sql).bind(username).bind(password_hash).bind(now_ms).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(added == 1)
+    }
+
+    /// Removes an admin and their login sessions, unless they are the last admin;
+    /// says whether they were removed. Two admins removing each other at once cannot
+    /// leave nobody: SQLite writes one statement at a time, and on PostgreSQL the count
+    /// locks every admin row, so the second removal counts again after the first.
+    pub async fn delete_admin_unless_last(&self, username: &str) -> Result<bool, DbError> {
+        let sql = match self {
+            Db::Sqlite(_) => "DELETE FROM admins WHERE username = $1 AND (SELECT COUNT(*) FROM admins) > 1",
+            Db::Postgres(_) => {
+                "DELETE FROM admins WHERE username = $1 \
+                 AND (SELECT COUNT(*) FROM (SELECT 1 FROM admins FOR UPDATE) AS locked) > 1"
+            }
+        };
+        let removed =
+            on_pool!(self, pool => sqlx::query(sql).bind(username).execute(pool).await.map(|r| r.rows_affected()))?;
+        if removed == 1 {
+            self.delete_admin_sessions_of(username, None).await?;
+        }
+        Ok(removed == 1)
+    }
+
+    pub async fn set_admin_password(&self, username: &str, password_hash: &str) -> Result<(), DbError> {
+        let sql = "UPDATE admins SET password_hash = $1 WHERE username = $2";
+        on_pool!(self, pool => sqlx::query(sql).bind(password_hash).bind(username).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Ends an admin's login sessions, but the one whose hash is `keep_hash`.
+    pub async fn delete_admin_sessions_of(&self, username: &str, keep_hash: Option<&str>) -> Result<(), DbError> {
+        let sql = "DELETE FROM admin_sessions WHERE username = $1 AND token_hash <> $2";
+        on_pool!(self, pool => sqlx::query(sql).bind(username).bind(keep_hash.unwrap_or("")).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -60,6 +112,13 @@ impl Db {
         let sql = "UPDATE api_keys SET revoked_ms = $1 WHERE source = $2 AND key_hash <> $3 AND revoked_ms IS NULL";
         on_pool!(self, pool => sqlx::query(sql).bind(now_ms).bind(source).bind(keep_hash).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(())
+    }
+
+    /// Revokes one key; says whether an active key of that id existed.
+    pub async fn revoke_api_key(&self, id: i64, now_ms: i64) -> Result<bool, DbError> {
+        let sql = "UPDATE api_keys SET revoked_ms = $1 WHERE id = $2 AND revoked_ms IS NULL";
+        let revoked = on_pool!(self, pool => sqlx::query(sql).bind(now_ms).bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(revoked == 1)
     }
 
     pub async fn touch_api_key(&self, id: i64, now_ms: i64) -> Result<(), DbError> {

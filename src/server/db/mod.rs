@@ -5,7 +5,7 @@ mod credentials;
 mod events;
 mod settings;
 
-pub use credentials::{AdminSessionRow, ApiKeyRow};
+pub use credentials::{AdminRow, AdminSessionRow, ApiKeyRow};
 pub use events::EventRow;
 
 use std::path::Path;

@@ -1,0 +1,64 @@
+//! Server functions of the settings page's admins and keys; each acts as the logged-in
+//! admin and delegates to `server::auth::accounts`.
+
+use leptos::prelude::*;
+
+use crate::model::Access;
+
+#[server(endpoint = "access/get_access")]
+pub async fn get_access() -> Result<Access, ServerFnError> {
+    let admin = crate::app::api::acting_admin().await?;
+    accounts::access(&admin.state, &admin.username).await.map_err(answer)
+}
+
+#[server(endpoint = "access/add_admin")]
+pub async fn add_admin(username: String, password: String) -> Result<(), ServerFnError> {
+    let admin = crate::app::api::acting_admin().await?;
+    accounts::add_admin(&admin.state, username.trim(), &password).await.map_err(answer)
+}
+
+#[server(endpoint = "access/remove_admin")]
+pub async fn remove_admin(username: String) -> Result<(), ServerFnError> {
+    let admin = crate::app::api::acting_admin().await?;
+    accounts::remove_admin(&admin.state, &admin.username, &username).await.map_err(answer)
+}
+
+#[server(endpoint = "access/change_password")]
+pub async fn change_password(current: String, new: String) -> Result<(), ServerFnError> {
+    let admin = crate::app::api::acting_admin().await?;
+    accounts::change_password(&admin.state, &admin.username, &admin.session_token, &current, &new).await.map_err(answer)
+}
+
+/// Returns the new key: the only time anyone sees it.
+#[server(endpoint = "access/create_key")]
+pub async fn create_key(label: String, scope: String) -> Result<String, ServerFnError> {
+    let admin = crate::app::api::acting_admin().await?;
+    accounts::create_key(&admin.state, &label, &scope).await.map_err(answer)
+}
+
+#[server(endpoint = "access/revoke_key")]
+pub async fn revoke_key(id: i64) -> Result<(), ServerFnError> {
+    let admin = crate::app::api::acting_admin().await?;
+    accounts::revoke_key(&admin.state, id).await.map_err(answer)
+}
+
+#[cfg(feature = "ssr")]
+use crate::server::auth::accounts::{self, AccountError};
+
+/// A refusal is the admin's to fix (400, 403, 404 or 409 with its reason); anything
+/// else is the server's (503, nothing changed).
+#[cfg(feature = "ssr")]
+fn answer(error: AccountError) -> ServerFnError {
+    use axum::http::StatusCode;
+    let status = match &error {
+        AccountError::WrongPassword => StatusCode::FORBIDDEN,
+        AccountError::NoSuchAdmin | AccountError::NoSuchKey => StatusCode::NOT_FOUND,
+        AccountError::Exists | AccountError::Yourself | AccountError::LastAdmin => StatusCode::CONFLICT,
+        AccountError::Unavailable(detail) => {
+            tracing::error!(%detail, "an account change could not be stored");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+        _ => StatusCode::BAD_REQUEST,
+    };
+    crate::app::api::refuse(status, error)
+}
