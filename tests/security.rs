@@ -151,6 +151,37 @@ async fn an_address_over_its_request_rate_gets_429_even_for_bad_requests() {
 }
 
 #[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
+    let bad_request = |app: &common::TestApp, forwarded: &'static str| {
+        app.client
+            .post(format!("{}/api/ingest/events", app.base))
+            .bearer_auth(common::INGEST_KEY)
+            .header("content-type", "application/json")
+            .header("x-forwarded-for", forwarded)
+            .body("not json")
+            .send()
+    };
+    let limits = |trusted: &str| LimitsConfig {
+        address_requests_per_second: 1.0,
+        trusted_proxies: chatpulse::server::client_address::TrustedProxies::parse(trusted),
+        ..LimitsConfig::default()
+    };
+    let proxied = spawn_app_with(limited(limits("127.0.0.1"))).await;
+    for client in ["198.51.100.1", "198.51.100.2", "198.51.100.3"] {
+        for _ in 0..2 {
+            assert_eq!(bad_request(&proxied, client).await.unwrap().status().as_u16(), 400, "{client}");
+        }
+    }
+    assert_eq!(bad_request(&proxied, "198.51.100.1").await.unwrap().status().as_u16(), 429);
+    // Without the proxy trusted, the header is the client's own claim: ignored.
+    let direct = spawn_app_with(limited(limits(""))).await;
+    for client in ["198.51.100.1", "198.51.100.2"] {
+        assert_eq!(bad_request(&direct, client).await.unwrap().status().as_u16(), 400);
+    }
+    assert_eq!(bad_request(&direct, "198.51.100.3").await.unwrap().status().as_u16(), 429);
+}
+
+#[tokio::test]
 async fn sockets_per_address_are_capped_and_a_closed_one_frees_its_place() {
     let app = spawn_app_with(limited(LimitsConfig { sockets_per_address: 2, ..LimitsConfig::default() })).await;
     let auth = format!("{{\"token\":\"{}\"}}", common::READ_KEY);

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::server::client_address::TrustedProxies;
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/chatpulse.db";
 
 /// A value that must never reach a log line.
@@ -36,7 +38,7 @@ pub struct Config {
 }
 
 /// How much one client may ask for; a rate of 0 turns that limit off.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct LimitsConfig {
     /// Events per second per ingest key, over HTTP (a burst of two seconds' worth).
     pub key_events_per_second: f64,
@@ -49,6 +51,8 @@ pub struct LimitsConfig {
     /// Origins besides the server's own whose pages may open a `/dashboard` socket with
     /// the admin cookie (`https://admin.example.com`).
     pub allowed_origins: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`127.0.0.1,10.0.0.0/8`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Default for LimitsConfig {
@@ -59,6 +63,7 @@ impl Default for LimitsConfig {
             socket_events_per_second: 100.0,
             sockets_per_address: 100,
             allowed_origins: Vec::new(),
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 }
@@ -80,6 +85,7 @@ impl LimitsConfig {
                     v.split(',').map(|o| o.trim().trim_end_matches('/').to_string()).filter(|o| !o.is_empty()).collect()
                 })
                 .unwrap_or_default(),
+            trusted_proxies: set("CHATPULSE_TRUSTED_PROXIES").map(|v| TrustedProxies::parse(&v)).unwrap_or_default(),
         }
     }
 }

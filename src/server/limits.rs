@@ -4,13 +4,13 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
-use axum::extract::ConnectInfo;
 use axum::http::{header, Extensions, HeaderMap};
 use parking_lot::Mutex;
 
+use crate::server::client_address::TrustedProxies;
 use crate::server::config::LimitsConfig;
 
 /// Every limit of one server, shared by its HTTP handlers and sockets.
@@ -21,6 +21,7 @@ pub struct Limits {
     sockets_per_address: usize,
     open_sockets: Mutex<HashMap<IpAddr, usize>>,
     allowed_origins: Vec<String>,
+    trusted_proxies: TrustedProxies,
 }
 
 impl Limits {
@@ -32,7 +33,13 @@ impl Limits {
             sockets_per_address: config.sockets_per_address,
             open_sockets: Mutex::new(HashMap::new()),
             allowed_origins: config.allowed_origins.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
         }
+    }
+
+    /// The client a request or handshake comes from, seen through trusted proxies.
+    pub fn client_address(&self, extensions: &Extensions, headers: &HeaderMap) -> IpAddr {
+        self.trusted_proxies.client_address(extensions, headers)
     }
 
     /// Counts a socket of `address` in, unless the address has its share open already.
@@ -68,13 +75,6 @@ impl Limits {
         let origin_host = origin.split_once("://").map(|(_, host)| host);
         (own_host.is_some() && origin_host == own_host) || self.allowed_origins.iter().any(|o| o == origin)
     }
-}
-
-/// The client's address, as the connection shows it (a proxy in front shows itself).
-pub fn client_address(extensions: &Extensions) -> IpAddr {
-    extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |ConnectInfo(address)| address.ip())
 }
 
 /// A rate and the burst above it; `per_second == 0` means unlimited.

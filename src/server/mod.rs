@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod charts;
+pub mod client_address;
 pub mod config;
 pub mod dashboard;
 pub mod db;

@@ -13,7 +13,6 @@ use crate::server::auth::sessions::session_token;
 use crate::server::auth::Scope;
 use crate::server::domain::event::{parse_event, Kind};
 use crate::server::domain::time::now_ms;
-use crate::server::limits::client_address;
 use crate::server::live::DASHBOARD_NS;
 use crate::server::session_watch;
 use crate::server::state::AppState;
@@ -104,7 +103,8 @@ async fn dashboard_access(state: &AppState, socket: &SocketRef, token: Option<St
 
 /// Counts an accepted socket against its address's share.
 fn count_in(state: &AppState, socket: &SocketRef) -> Result<(), Refused> {
-    let address = client_address(&socket.req_parts().extensions);
+    let parts = socket.req_parts();
+    let address = state.limits.client_address(&parts.extensions, &parts.headers);
     if state.limits.socket_opened(address) {
         Ok(())
     } else {
@@ -114,7 +114,8 @@ fn count_in(state: &AppState, socket: &SocketRef) -> Result<(), Refused> {
 }
 
 fn count_out_on_disconnect(socket: &SocketRef, state: &AppState) {
-    let address = client_address(&socket.req_parts().extensions);
+    let parts = socket.req_parts();
+    let address = state.limits.client_address(&parts.extensions, &parts.headers);
     let limits = state.limits.clone();
     let sid = socket.id.to_string();
     socket.on_disconnect(move || {

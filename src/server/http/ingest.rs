@@ -13,7 +13,6 @@ use super::access::IngestAccess;
 use super::error::ApiError;
 use crate::server::domain::event::parse_batch;
 use crate::server::domain::time::now_ms;
-use crate::server::limits::client_address;
 use crate::server::state::AppState;
 
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -24,7 +23,7 @@ pub async fn ingest_events(
     request: Request,
 ) -> Result<impl IntoResponse, ApiError> {
     // Counted before the body is read: a flood costs the server as little as possible.
-    let address = client_address(request.extensions());
+    let address = state.limits.client_address(request.extensions(), request.headers());
     state.limits.per_address.take(&address, 1.0, Instant::now()).map_err(ApiError::TooMany)?;
     if !is_json(request.headers().get(header::CONTENT_TYPE)) {
         return Err(ApiError::NotJson);
