@@ -7,11 +7,12 @@ use crate::dashboard_view::DashboardView;
 use crate::model::{Dashboard, Settings, Stats};
 
 /// The `Stats` document of a channel for the last 30 days, as `GET /api/stats` serves it.
-#[server]
+#[server(endpoint = "get_stats")]
 pub async fn get_stats(channel: String) -> Result<Stats, ServerFnError> {
     use crate::server::domain::time::now_ms;
     use crate::server::http::stats::{resolve_query, StatsParams};
     let state = admin_state().await?;
+    settle(&state).await?;
     let now = now_ms();
     let params = StatsParams { channel: Some(channel), ..Default::default() };
     let query = resolve_query(&params, now).map_err(ServerFnError::new)?;
@@ -21,39 +22,35 @@ pub async fn get_stats(channel: String) -> Result<Stats, ServerFnError> {
 /// Everything a dashboard page shows for its view: the figures of its range with the
 /// charts' options in its language, the previous period's totals when it compares, and
 /// the listed sessions' times in the configured time zone.
-#[server(input = Json)]
+#[server(input = Json, endpoint = "get_dashboard")]
 pub async fn get_dashboard(view: DashboardView) -> Result<Dashboard, ServerFnError> {
     let state = admin_state().await?;
+    settle(&state).await?;
     let now = crate::server::domain::time::now_ms();
     Ok((*crate::server::dashboard::dashboard(&state, view, now).await).clone())
 }
 
-#[server]
+#[server(endpoint = "get_settings")]
 pub async fn get_settings() -> Result<Settings, ServerFnError> {
     Ok(admin_state().await?.figures.settings())
 }
 
 /// Validates and stores new settings; every open dashboard hears of it through
 /// `stats_update` once the figures follow them.
-#[server]
+#[server(endpoint = "update_settings")]
 pub async fn update_settings(
     session_gap_minutes: u32,
     min_session_messages: u32,
     online_window_minutes: u32,
     timezone: String,
 ) -> Result<(), ServerFnError> {
-    use crate::server::domain::event::Channel;
     let state = admin_state().await?;
     let settings = Settings { session_gap_minutes, min_session_messages, online_window_minutes, timezone };
     crate::server::domain::settings::validate(&settings).map_err(|problem| refuse(StatusCode::BAD_REQUEST, problem))?;
     let live = state.live.clone();
     state
         .figures
-        .change_settings(settings, move |version| {
-            for channel in Channel::ALL {
-                live.stats_changed(channel, &["settings"], version);
-            }
-        })
+        .change_settings(settings, move |version| live.settings_changed(version))
         .await
         .map_err(|_| ServerFnError::new("the settings could not be saved; try again"))
 }
@@ -78,6 +75,14 @@ pub(crate) async fn acting_admin() -> Result<ActingAdmin, ServerFnError> {
         Ok(None) => Err(refuse(StatusCode::UNAUTHORIZED, "log in first")),
         Err(_) => Err(refuse(StatusCode::SERVICE_UNAVAILABLE, "the server cannot check your session right now")),
     }
+}
+
+/// Applies what other instances stored before a read (see `server::catch_up`).
+#[cfg(feature = "ssr")]
+async fn settle(state: &crate::server::state::AppState) -> Result<(), ServerFnError> {
+    crate::server::catch_up::before_reading(state)
+        .await
+        .map_err(|_| refuse(StatusCode::SERVICE_UNAVAILABLE, "the database is unavailable; showing the last figures"))
 }
 
 /// The app state, once the request is known to come from a logged-in admin.

@@ -133,14 +133,14 @@ pub fn AccessSettings() -> impl IntoView {
             </Transition>
             <Outcome result=outcome_of(remove.value()) ok=Text::AdminRemoved />
             <h3>{t(Text::AddAdmin)}</h3>
-            <ActionForm action=add attr:class="settings" attr:id="add-admin">
+            <ActionForm action=add attr:class="stacked" attr:id="add-admin">
                 <label>{t(Text::Username)} <input type="text" name="username" required autocomplete="off" /></label>
                 <label>{t(Text::NewPassword)} <input type="password" name="password" required minlength="12" autocomplete="new-password" /></label>
                 <button type="submit">{t(Text::AddAdmin)}</button>
             </ActionForm>
             <Outcome result=outcome_of(add.value()) ok=Text::AdminAdded />
             <h3>{t(Text::ChangePassword)}</h3>
-            <ActionForm action=change attr:class="settings" attr:id="change-password">
+            <ActionForm action=change attr:class="stacked" attr:id="change-password">
                 <label>{t(Text::CurrentPassword)} <input type="password" name="current" required autocomplete="current-password" /></label>
                 <label>{t(Text::NewPassword)} <input type="password" name="new" required minlength="12" autocomplete="new-password" /></label>
                 <button type="submit">{t(Text::ChangePassword)}</button>
@@ -177,7 +177,7 @@ pub fn AccessSettings() -> impl IntoView {
             </Transition>
             <Outcome result=outcome_of(revoke.value()) ok=Text::KeyRevoked />
             <h3>{t(Text::CreateKey)}</h3>
-            <ActionForm action=create attr:class="settings" attr:id="create-key">
+            <ActionForm action=create attr:class="stacked" attr:id="create-key">
                 <label>{t(Text::KeyLabel)} <input type="text" name="label" required maxlength="100" /></label>
                 <label>
                     {t(Text::KeyScope)}

@@ -30,6 +30,8 @@ impl fmt::Debug for Secret {
 pub struct Config {
     pub database_url: String,
     pub redis_url: Option<String>,
+    /// The Redis channel prefix: instances that share it serve dashboards together.
+    pub redis_prefix: String,
     pub admin_password: Option<Secret>,
     pub ingest_key: Option<Secret>,
     pub read_key: Option<Secret>,
@@ -102,6 +104,7 @@ impl Config {
         Config {
             database_url: set("CHATPULSE_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
             redis_url: set("CHATPULSE_REDIS_URL"),
+            redis_prefix: set("CHATPULSE_REDIS_PREFIX").unwrap_or_else(|| "chatpulse".to_string()),
             admin_password: set("CHATPULSE_ADMIN_PASSWORD").map(Secret::new),
             ingest_key: set("CHATPULSE_INGEST_KEY").map(Secret::new),
             read_key: set("CHATPULSE_READ_KEY").map(Secret::new),

@@ -1,7 +1,8 @@
 //! `CHATPULSE_DEMO=1`: a simulator that sends realistic widget traffic for both channels
 //! through the real ingest path, so a fresh install shows a live dashboard at once. On an
 //! empty database it first writes 60 days of history, busier in (Istanbul) business
-//! hours and on weekdays, so the charts have something to show.
+//! hours and on weekdays, so the charts have something to show. With several instances
+//! on one database, one of them runs it.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,11 +10,16 @@ use std::time::Duration;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use crate::server::db::Db;
 use crate::server::domain::event::{Channel, Event, Kind, Sender};
 use crate::server::domain::time::now_ms;
+use crate::server::figures::Figures;
 use crate::server::ingest::Ingestor;
+use crate::server::leadership::Leadership;
 
 const TICK: Duration = Duration::from_millis(700);
+/// The advisory lock whose holder runs the simulator.
+const LEAD_LOCK: i64 = 0x6368_6174_0001;
 const MAX_CONVERSATIONS: usize = 8;
 const NAMES: [&str; 10] = ["Ayşe", "Mehmet", "Zeynep", "Emre", "Elif", "Can", "Anna", "John", "Lukas", "Sofia"];
 const PLACES: [(&str, &str); 8] = [
@@ -43,23 +49,35 @@ const HISTORY_DAYS: i64 = 60;
 const BUSY_STEP_MS: f64 = 40_000.0;
 const HISTORY_BATCH: usize = 1000;
 
-pub fn spawn(ingestor: Arc<Ingestor>, with_history: bool) {
+/// Runs the simulator on one instance at a time (the lead passes on if that one dies).
+pub fn spawn(db: Db, ingestor: Arc<Ingestor>, figures: Arc<Figures>) {
     tokio::spawn(async move {
-        let mut rng = StdRng::from_entropy();
-        if with_history {
-            write_history(&ingestor, &mut rng).await;
-        }
-        let mut conversations: Vec<Conversation> = Vec::new();
-        let mut tick = tokio::time::interval(TICK);
-        tracing::info!("demo traffic simulator running");
         loop {
-            tick.tick().await;
-            let events = step(&mut rng, &mut conversations, now_ms());
-            if let Err(error) = ingestor.ingest(events).await {
-                tracing::warn!(%error, "the demo simulator could not ingest; retrying on the next tick");
+            let mut lead = Leadership::acquire(&db, LEAD_LOCK).await;
+            tokio::select! {
+                () = simulate(&ingestor, &figures) => {}
+                () = lead.lost() => tracing::warn!("the demo simulator stops: another instance may take over"),
             }
         }
     });
+}
+
+async fn simulate(ingestor: &Ingestor, figures: &Figures) {
+    let mut rng = StdRng::from_entropy();
+    // History only for an empty database: never mixed into real figures.
+    if figures.version() == 0 {
+        write_history(ingestor, &mut rng).await;
+    }
+    let mut conversations: Vec<Conversation> = Vec::new();
+    let mut tick = tokio::time::interval(TICK);
+    tracing::info!("demo traffic simulator running");
+    loop {
+        tick.tick().await;
+        let events = step(&mut rng, &mut conversations, now_ms());
+        if let Err(error) = ingestor.ingest(events).await {
+            tracing::warn!(%error, "the demo simulator could not ingest; retrying on the next tick");
+        }
+    }
 }
 
 /// The simulation run over the last `HISTORY_DAYS` days on a simulated clock.

@@ -4,6 +4,7 @@
 
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 use bytes::Bytes;
 use parking_lot::RwLock;
@@ -49,6 +50,12 @@ pub struct Figures {
     rebuild_revision: AtomicI64,
     rebuilds_running: AtomicUsize,
     computations: AtomicU64,
+    /// Held by this instance's ingest writer from its insert to its own catch-up, so that
+    /// no other catch-up applies (and leaves unannounced) this instance's commits.
+    commit_gate: tokio::sync::RwLock<()>,
+    /// When the latest completed catch-up began: a reader who asked before that moment
+    /// is served by it and needs no round trip of its own.
+    last_catch_up_began: parking_lot::Mutex<Option<Instant>>,
 }
 
 impl Figures {
@@ -63,6 +70,8 @@ impl Figures {
             rebuild_revision: AtomicI64::new(0),
             rebuilds_running: AtomicUsize::new(0),
             computations: AtomicU64::new(0),
+            commit_gate: tokio::sync::RwLock::new(()),
+            last_catch_up_began: parking_lot::Mutex::new(None),
         })
     }
 
@@ -89,6 +98,28 @@ impl Figures {
     /// instance); returns what changed. Each event is applied, and so reported, once.
     pub async fn catch_up(&self) -> Result<CaughtUp, DbError> {
         let _in_order = self.sync.lock().await;
+        self.apply_new_events().await
+    }
+
+    /// The ingest writer holds this from its insert to its catch-up.
+    pub async fn committing(&self) -> tokio::sync::RwLockWriteGuard<'_, ()> {
+        self.commit_gate.write().await
+    }
+
+    /// A catch-up on behalf of a reader (or the background) who asked at `asked`: it
+    /// waits out a commit of this instance in flight, and returns `None` without a round
+    /// trip when a catch-up that began after `asked` has completed meanwhile.
+    pub async fn catch_up_since(&self, asked: Instant) -> Result<Option<CaughtUp>, DbError> {
+        let _settled = self.commit_gate.read().await;
+        let _in_order = self.sync.lock().await;
+        if self.last_catch_up_began.lock().is_some_and(|began| began >= asked) {
+            return Ok(None);
+        }
+        self.apply_new_events().await.map(Some)
+    }
+
+    async fn apply_new_events(&self) -> Result<CaughtUp, DbError> {
+        let began = Instant::now();
         let mut caught = CaughtUp::default();
         loop {
             let after = self.engine.read().applied_seq();
@@ -99,6 +130,7 @@ impl Figures {
             caught.events.extend(page);
             if !full {
                 caught.version = self.version();
+                *self.last_catch_up_began.lock() = Some(began);
                 return Ok(caught);
             }
         }
@@ -133,6 +165,31 @@ impl Figures {
         on_ready: impl FnOnce(u64) + Send + 'static,
     ) -> Result<(), DbError> {
         let revision = self.db.save_settings(&settings).await?;
+        self.follow_settings(settings, revision, on_ready);
+        Ok(())
+    }
+
+    /// Follows settings another instance stored, if they are newer than these figures'
+    /// (one query); `on_ready` runs when the figures serve them.
+    pub async fn adopt_stored_settings(
+        self: &Arc<Self>,
+        on_ready: impl FnOnce(u64) + Send + 'static,
+    ) -> Result<(), DbError> {
+        let (settings, revision) = self.db.load_settings().await?;
+        let known = self.rebuild_revision.load(Ordering::SeqCst).max(self.engine.read().settings_revision());
+        if revision > known {
+            tracing::info!(revision, "following settings changed on another instance");
+            self.follow_settings(settings, revision, on_ready);
+        }
+        Ok(())
+    }
+
+    fn follow_settings(
+        self: &Arc<Self>,
+        settings: Settings,
+        revision: i64,
+        on_ready: impl FnOnce(u64) + Send + 'static,
+    ) {
         self.rebuild_revision.store(revision, Ordering::SeqCst);
         let in_place = {
             let mut engine = self.engine.write();
@@ -161,7 +218,6 @@ impl Figures {
                 });
             }
         }
-        Ok(())
     }
 
     /// Builds a new engine from the database and swaps it in, unless a newer settings

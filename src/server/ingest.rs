@@ -87,6 +87,9 @@ impl Writer {
     }
 
     async fn commit(&self, group: Vec<Request>) {
+        // Until our own catch-up has applied them, no other catch-up may: whoever
+        // applies events announces them, and ours must reach every instance.
+        let committing = self.figures.committing().await;
         let events: Vec<Event> = group.iter().flat_map(|r| r.events.iter().cloned()).collect();
         let duplicate = match self.db.insert_events(&events, now_ms()).await {
             Ok(duplicate) => duplicate,
@@ -106,6 +109,7 @@ impl Writer {
                 None
             }
         };
+        drop(committing);
         let mut flags = duplicate.iter().copied();
         for request in group {
             let mine: Vec<bool> = flags.by_ref().take(request.events.len()).collect();

@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 use serde::Serialize;
-use socketioxide::SocketIo;
 
 use crate::server::domain::event::{Channel, Event, Kind};
 use crate::server::domain::time::{format_ms, now_ms};
 use crate::server::engine::MilestoneKind;
+use crate::server::fanout::Fanout;
 use crate::server::figures::CaughtUp;
 
 pub const DASHBOARD_NS: &str = "/dashboard";
@@ -58,13 +58,13 @@ struct Pending {
 }
 
 pub struct Live {
-    io: SocketIo,
+    fanout: Fanout,
     pending: [Mutex<Pending>; 2],
 }
 
 impl Live {
-    pub fn new(io: SocketIo) -> Arc<Live> {
-        Arc::new(Live { io, pending: Default::default() })
+    pub fn new(fanout: Fanout) -> Arc<Live> {
+        Arc::new(Live { fanout, pending: Default::default() })
     }
 
     /// Announces that figures of `channel` changed up to `version`. The first change
@@ -97,6 +97,21 @@ impl Live {
             };
             live.emit_stats(channel, update).await;
         });
+    }
+
+    /// The figures follow new settings: every channel's figures may have changed.
+    pub fn settings_changed(self: &Arc<Self>, version: u64) {
+        for channel in Channel::ALL {
+            self.stats_changed(channel, &["settings"], version);
+        }
+    }
+
+    /// The database stopped or started answering: dashboards should refetch.
+    pub fn database_changed(self: &Arc<Self>, answers: bool, version: u64) {
+        tracing::info!(answers, "the database availability changed; telling the dashboards");
+        for channel in Channel::ALL {
+            self.stats_changed(channel, &["database"], version);
+        }
     }
 
     fn spawn_emit(self: &Arc<Self>, channel: Channel, update: (Vec<&'static str>, u64)) {
@@ -158,12 +173,7 @@ impl Live {
     }
 
     async fn emit<T: Serialize + ?Sized>(&self, event: &'static str, payload: &T) {
-        let Some(dashboards) = self.io.of(DASHBOARD_NS) else {
-            return;
-        };
-        if let Err(error) = dashboards.emit(event, payload).await {
-            tracing::warn!(%error, event, "a live update could not be sent to every dashboard");
-        }
+        self.fanout.emit(DASHBOARD_NS, event, payload).await;
     }
 }
 

@@ -1,6 +1,7 @@
 //! The server half: everything here is compiled only with the `ssr` feature.
 
 pub mod auth;
+pub mod catch_up;
 pub mod charts;
 pub mod client_address;
 pub mod config;
@@ -9,9 +10,11 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod engine;
+pub mod fanout;
 pub mod figures;
 pub mod http;
 pub mod ingest;
+pub mod leadership;
 pub mod limits;
 pub mod live;
 pub mod session_watch;

@@ -8,6 +8,7 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
+use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 
 use crate::server::live::DASHBOARD_NS;
@@ -24,11 +25,11 @@ pub struct SocketSession(pub String);
 #[derive(Clone, Copy)]
 pub struct SocketKey(pub i64);
 
-pub fn remember(socket: &SocketRef, token: &str) {
+pub fn remember<A: Adapter>(socket: &SocketRef<A>, token: &str) {
     socket.extensions.insert(SocketSession(token.to_string()));
 }
 
-pub fn remember_key(socket: &SocketRef, key_id: i64) {
+pub fn remember_key<A: Adapter>(socket: &SocketRef<A>, key_id: i64) {
     socket.extensions.insert(SocketKey(key_id));
 }
 
@@ -41,21 +42,18 @@ pub async fn sweep(state: &AppState) {
 fn end_revoked_key_sockets(state: &AppState) {
     let active: HashSet<i64> = state.keyring.active_ids();
     for namespace in [DASHBOARD_NS, INGEST_NS] {
-        let Some(sockets) = state.io.of(namespace) else { continue };
-        for socket in sockets.sockets() {
-            if socket.extensions.get::<SocketKey>().is_some_and(|SocketKey(id)| !active.contains(&id)) {
-                let _ = socket.emit("key_revoked", &());
-                let _ = socket.disconnect();
+        for socket in state.fanout.local_sockets(namespace) {
+            if socket.extension::<SocketKey>().is_some_and(|SocketKey(id)| !active.contains(&id)) {
+                socket.end("key_revoked");
             }
         }
     }
 }
 
 async fn end_expired_session_sockets(state: &AppState) {
-    let Some(dashboards) = state.io.of(DASHBOARD_NS) else { return };
     let mut alive: HashMap<String, bool> = HashMap::new();
-    for socket in dashboards.sockets() {
-        let Some(SocketSession(token)) = socket.extensions.get::<SocketSession>() else { continue };
+    for socket in state.fanout.local_sockets(DASHBOARD_NS) {
+        let Some(SocketSession(token)) = socket.extension::<SocketSession>() else { continue };
         let still = match alive.get(&token) {
             Some(known) => *known,
             None => {
@@ -66,8 +64,7 @@ async fn end_expired_session_sockets(state: &AppState) {
             }
         };
         if !still {
-            let _ = socket.emit("session_expired", &());
-            let _ = socket.disconnect();
+            socket.end("session_expired");
         }
     }
 }

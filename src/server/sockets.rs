@@ -4,9 +4,11 @@ use std::time::Instant;
 
 use serde::Deserialize;
 use serde_json::{json, Value};
+use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, SocketRef, TryData};
 use socketioxide::handler::ConnectHandler;
 use socketioxide::SocketIo;
+use socketioxide_core::adapter::DefinedAdapter;
 
 use crate::server::auth::keyring::KeyError;
 use crate::server::auth::sessions::session_token;
@@ -39,10 +41,12 @@ enum Refused {
     Unavailable,
 }
 
-pub fn register(io: &SocketIo, state: AppState) {
+/// Registers both namespaces; with a remote adapter each answer is a future that
+/// completes once the namespace is subscribed across instances.
+pub fn register<A: Adapter + DefinedAdapter>(io: &SocketIo<A>, state: AppState) -> [A::InitRes; 2] {
     let ingest_auth = {
         let state = state.clone();
-        move |socket: SocketRef, TryData(auth): TryData<Handshake>| {
+        move |socket: SocketRef<A>, TryData(auth): TryData<Handshake>| {
             let state = state.clone();
             async move {
                 let token = auth.ok().and_then(|a| a.token);
@@ -53,11 +57,12 @@ pub fn register(io: &SocketIo, state: AppState) {
         }
     };
     let ingest_state = state.clone();
-    io.ns(INGEST_NS, (move |socket: SocketRef| on_ingest_connect(socket, ingest_state.clone())).with(ingest_auth));
+    let ingest = io
+        .ns(INGEST_NS, (move |socket: SocketRef<A>| on_ingest_connect(socket, ingest_state.clone())).with(ingest_auth));
 
     let dashboard_auth = {
         let state = state.clone();
-        move |socket: SocketRef, TryData(auth): TryData<Handshake>| {
+        move |socket: SocketRef<A>, TryData(auth): TryData<Handshake>| {
             let state = state.clone();
             async move {
                 dashboard_access(&state, &socket, auth.ok().and_then(|a| a.token)).await?;
@@ -65,16 +70,21 @@ pub fn register(io: &SocketIo, state: AppState) {
             }
         }
     };
-    let on_dashboard_connect = move |socket: SocketRef| {
+    let on_dashboard_connect = move |socket: SocketRef<A>| {
         let state = state.clone();
         async move { count_out_on_disconnect(&socket, &state) }
     };
-    io.ns(DASHBOARD_NS, on_dashboard_connect.with(dashboard_auth));
+    let dashboard = io.ns(DASHBOARD_NS, on_dashboard_connect.with(dashboard_auth));
+    [ingest, dashboard]
 }
 
 /// A read key, or the admin cookie from a page of our own origin (a page elsewhere
 /// would otherwise ride on the admin's cookie: CORS does not cover WebSockets).
-async fn dashboard_access(state: &AppState, socket: &SocketRef, token: Option<String>) -> Result<(), Refused> {
+async fn dashboard_access<A: Adapter>(
+    state: &AppState,
+    socket: &SocketRef<A>,
+    token: Option<String>,
+) -> Result<(), Refused> {
     if let Some(token) = token {
         let key_id = state.keyring.check(Some(&token), Scope::Read)?;
         session_watch::remember_key(socket, key_id);
@@ -102,7 +112,7 @@ async fn dashboard_access(state: &AppState, socket: &SocketRef, token: Option<St
 }
 
 /// Counts an accepted socket against its address's share.
-fn count_in(state: &AppState, socket: &SocketRef) -> Result<(), Refused> {
+fn count_in<A: Adapter>(state: &AppState, socket: &SocketRef<A>) -> Result<(), Refused> {
     let parts = socket.req_parts();
     let address = state.limits.client_address(&parts.extensions, &parts.headers);
     if state.limits.socket_opened(address) {
@@ -113,7 +123,7 @@ fn count_in(state: &AppState, socket: &SocketRef) -> Result<(), Refused> {
     }
 }
 
-fn count_out_on_disconnect(socket: &SocketRef, state: &AppState) {
+fn count_out_on_disconnect<A: Adapter>(socket: &SocketRef<A>, state: &AppState) {
     let parts = socket.req_parts();
     let address = state.limits.client_address(&parts.extensions, &parts.headers);
     let limits = state.limits.clone();
@@ -127,13 +137,13 @@ fn count_out_on_disconnect(socket: &SocketRef, state: &AppState) {
     });
 }
 
-async fn on_ingest_connect(socket: SocketRef, state: AppState) {
+async fn on_ingest_connect<A: Adapter>(socket: SocketRef<A>, state: AppState) {
     count_out_on_disconnect(&socket, &state);
     let sid = socket.id.to_string();
     for kind in Kind::ALL {
         let state = state.clone();
         let sid = sid.clone();
-        socket.on(kind.as_str(), move |TryData(data): TryData<Value>, ack: AckSender| {
+        socket.on(kind.as_str(), move |TryData(data): TryData<Value>, ack: AckSender<A>| {
             let state = state.clone();
             async move {
                 let answer = match state.limits.per_socket.take(&sid, 1.0, Instant::now()) {

@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
@@ -12,8 +11,6 @@ use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use socketioxide::layer::SocketIoLayer;
-use socketioxide::SocketIo;
 use tokio::net::TcpListener;
 
 use crate::app::{shell, App};
@@ -21,6 +18,7 @@ use crate::server::auth::bootstrap::{ensure_credentials, Generated};
 use crate::server::auth::{AdminSessions, Keyring};
 use crate::server::config::Config;
 use crate::server::db::Db;
+use crate::server::fanout::{Fanout, FanoutLayer};
 use crate::server::figures::Figures;
 use crate::server::http::access::admin_of;
 use crate::server::http::api_routes;
@@ -30,11 +28,7 @@ use crate::server::ingest::Ingestor;
 use crate::server::limits::Limits;
 use crate::server::live::Live;
 use crate::server::state::AppState;
-use crate::server::{demo, session_watch, sockets};
-
-/// How often the figures look for events committed by anything else (another
-/// instance, a commit whose catch-up failed).
-const CATCH_UP_EVERY: Duration = Duration::from_secs(1);
+use crate::server::{catch_up, demo, session_watch, sockets};
 
 pub async fn run() -> ExitCode {
     init_tracing();
@@ -93,7 +87,7 @@ fn leptos_options() -> Result<LeptosOptions, String> {
 }
 
 /// Opens the database, migrates it, loads the figures and registers the sockets.
-pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Result<(AppState, SocketIoLayer), String> {
+pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Result<(AppState, FanoutLayer), String> {
     let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
     let generated = ensure_credentials(&db, config).await.map_err(|e| e.to_string())?;
@@ -102,8 +96,8 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     let figures = Arc::new(Figures::load(db.clone()).await.map_err(|e| e.to_string())?);
     tracing::info!(version = figures.version(), elapsed_ms = started.elapsed().as_millis() as u64, "figures loaded");
     let keyring = Keyring::load(db.clone()).await.map_err(|e| e.to_string())?;
-    let (layer, io) = SocketIo::builder().max_payload(64 * 1024).build_layer();
-    let live = Live::new(io.clone());
+    let (fanout, layer) = Fanout::connect(config.redis_url.as_deref(), &config.redis_prefix).await?;
+    let live = Live::new(fanout.clone());
     let ingestor = Arc::new(Ingestor::start(db.clone(), figures.clone(), live.clone()));
     let state = AppState {
         leptos_options,
@@ -113,17 +107,25 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
         ingestor,
         live,
         keyring,
-        io: io.clone(),
+        fanout: fanout.clone(),
         limits: Arc::new(Limits::new(&config.limits)),
         dashboards: Arc::default(),
-        redis_enabled: false,
     };
-    sockets::register(&io, state.clone());
-    spawn_catch_up(state.figures.clone(), state.live.clone());
+    match &fanout {
+        Fanout::Local(io) => {
+            sockets::register(io, state.clone());
+        }
+        Fanout::Redis { io, .. } => {
+            for subscribed in sockets::register(io, state.clone()) {
+                subscribed.await.map_err(|e| format!("the Socket.IO namespaces could not subscribe in Redis: {e}"))?;
+            }
+        }
+    }
+    fanout.spawn_watch();
+    catch_up::spawn(state.clone());
     session_watch::spawn(state.clone());
     if config.demo {
-        // History only for an empty database: never mixed into real figures.
-        demo::spawn(state.ingestor.clone(), state.figures.version() == 0);
+        demo::spawn(state.db.clone(), state.ingestor.clone(), state.figures.clone());
     }
     Ok((state, layer))
 }
@@ -140,27 +142,12 @@ fn announce(generated: &Generated) {
     }
 }
 
-/// Applies what other instances (or a commit whose own catch-up failed) stored, and
-/// tells this instance's dashboards.
-fn spawn_catch_up(figures: Arc<Figures>, live: Arc<Live>) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(CATCH_UP_EVERY);
-        loop {
-            tick.tick().await;
-            match figures.catch_up().await {
-                Ok(caught) => live.figures_advanced(&caught).await,
-                Err(error) => tracing::warn!(%error, "background catch-up failed"),
-            }
-        }
-    });
-}
-
 /// The whole router: pages, server functions, API, static files, sockets.
-pub fn app(state: AppState, socket_layer: SocketIoLayer) -> Router {
+pub fn app(state: AppState, socket_layer: FanoutLayer) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
-    Router::new()
+    let router = Router::new()
         .leptos_routes_with_context(
             &state,
             routes,
@@ -169,10 +156,8 @@ pub fn app(state: AppState, socket_layer: SocketIoLayer) -> Router {
         )
         .merge(api_routes())
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(middleware::from_fn_with_state(state.clone(), require_admin))
-        .layer(socket_layer)
-        .layer(middleware::from_fn(security_headers))
-        .with_state(state)
+        .layer(middleware::from_fn_with_state(state.clone(), require_admin));
+    socket_layer.apply(router).layer(middleware::from_fn(security_headers)).with_state(state)
 }
 
 /// Paths anyone may request; each API path checks its own key or session.

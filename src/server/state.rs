@@ -4,12 +4,12 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use socketioxide::SocketIo;
 
 use crate::dashboard_view::DashboardView;
 use crate::model::Dashboard;
 use crate::server::auth::{AdminSessions, Keyring};
 use crate::server::db::Db;
+use crate::server::fanout::Fanout;
 use crate::server::figures::Figures;
 use crate::server::ingest::Ingestor;
 use crate::server::limits::Limits;
@@ -25,9 +25,8 @@ pub struct AppState {
     pub live: Arc<Live>,
     pub keyring: Arc<Keyring>,
     pub admin_sessions: AdminSessions,
-    pub io: SocketIo,
+    pub fanout: Fanout,
     pub limits: Arc<Limits>,
     /// Dashboard answers shared by every page showing the same view.
     pub dashboards: Arc<SharedCache<DashboardView, Dashboard>>,
-    pub redis_enabled: bool,
 }

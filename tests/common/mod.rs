@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod cluster;
 pub mod reference;
 pub mod sio;
 
@@ -67,6 +68,7 @@ pub fn test_config(database_url: &str) -> Config {
     Config {
         database_url: database_url.to_string(),
         redis_url: None,
+        redis_prefix: "chatpulse".into(),
         admin_password: Some(Secret::new(ADMIN_PASSWORD)),
         ingest_key: Some(Secret::new(INGEST_KEY)),
         read_key: Some(Secret::new(READ_KEY)),

@@ -834,6 +834,49 @@ describe("the dashboard's features in a browser", { concurrency: false }, () => 
     }
   });
 
+  test("settings: a key created on the page is shown once, works, and stops working when revoked; an admin added there can log in", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const label = "access";
+    const { context, page } = await open(label, "/settings");
+    const readWith = (key) => fetch(`${server.baseUrl}/api/stats`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+    try {
+      await page.fill("#create-key input[name=label]", "e2e <b>reporting</b>");
+      await page.selectOption("#create-key select[name=scope]", "read");
+      await page.click("#create-key button[type=submit]");
+      const shown = await explained(label, "creating a key showed no key", () => page.waitForSelector("[data-new-key]", { timeout: UPDATE_MS }));
+      const key = (await shown.textContent()).trim();
+      assert.match(key, /^cpr_[0-9a-f]{64}$/);
+      assert.equal(await readWith(key), 200);
+      // The list shows it (label as text), never the key itself, and not after a reload.
+      const row = page.locator("tr[data-key-status=active]", { hasText: "e2e <b>reporting</b>" });
+      await row.waitFor({ timeout: UPDATE_MS });
+      assert.equal(await page.locator("#keys b").count(), 0, "the label was rendered as HTML");
+      await page.reload();
+      await waitLive(page, label);
+      assert.ok(!(await page.content()).includes(key), "the key is still on the page after a reload");
+      assert.equal(await page.locator("[data-new-key]").count(), 0);
+
+      await page.locator("tr[data-key-status=active]", { hasText: "e2e <b>reporting</b>" }).getByRole("button").click();
+      await page.locator("tr[data-key-status=revoked]", { hasText: "e2e <b>reporting</b>" }).waitFor({ timeout: UPDATE_MS });
+      assert.equal(await readWith(key), 401);
+
+      await page.fill("#add-admin input[name=username]", "e2e-ops");
+      await page.fill("#add-admin input[name=password]", "a long e2e passphrase");
+      await page.click("#add-admin button[type=submit]");
+      await page.locator("tr[data-admin=e2e-ops]").waitFor({ timeout: UPDATE_MS });
+      const login = await fetch(`${server.baseUrl}/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "username=e2e-ops&password=a+long+e2e+passphrase&next=%2F",
+      });
+      assert.equal(login.status, 303);
+      assert.match(login.headers.get("set-cookie") ?? "", /chatpulse_session=/);
+      assertNoProblems(label);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("language and theme switch at once, stick across a reload, and the charts redraw dark", { timeout: TEST_TIMEOUT_MS }, async () => {
     // Over a thousand messages, so that the thousands separator shows.
     const now = Date.now();

@@ -1,4 +1,4 @@
-//! `GET /healthz`: ready when the database answers.
+//! `GET /healthz`: ready when the database answers; names the state of Redis.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -15,8 +15,15 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>)
             "unavailable"
         }
     };
-    let redis = if state.redis_enabled { "ok" } else { "off" };
+    // Without Redis an instance still serves its own dashboards (live updates from
+    // other instances reach them through the database within a second): it stays in
+    // the load balancer's pool and says it is degraded.
+    let redis = state.fanout.redis_status();
     let status = if database == "ok" { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    let overall = if status == StatusCode::OK { "ok" } else { "unavailable" };
+    let overall = match (database, redis) {
+        ("ok", "unavailable") => "degraded",
+        ("ok", _) => "ok",
+        _ => "unavailable",
+    };
     (status, Json(json!({"status": overall, "database": database, "redis": redis})))
 }

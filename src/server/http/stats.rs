@@ -74,6 +74,7 @@ pub async fn get_stats(
 ) -> Result<Response, ApiError> {
     let now = now_ms();
     let query = resolve_query(&params, now).map_err(ApiError::BadRequest)?;
+    crate::server::catch_up::before_reading(&state).await?;
     let snapshot = state.figures.stats(query, now).await;
     Ok(([(header::CONTENT_TYPE, "application/json")], snapshot.json()).into_response())
 }
@@ -86,6 +87,7 @@ pub async fn get_sessions_csv(
     params.page = None;
     params.per_page = None;
     let query = resolve_query(&params, now_ms()).map_err(ApiError::BadRequest)?;
+    crate::server::catch_up::before_reading(&state).await?;
     let rows = state.figures.all_session_rows(query);
     let chunks = std::iter::once(Ok::<_, std::convert::Infallible>(CSV_HEADER.to_string()))
         .chain(rows.chunks(1000).map(|chunk| Ok(chunk.iter().map(csv_line).collect::<String>())))

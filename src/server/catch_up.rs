@@ -1,0 +1,62 @@
+//! Keeps this instance's figures in step with the database: events and settings that
+//! other instances (or a failed catch-up of our own) stored.
+//!
+//! Who announces what: an instance announces the events it committed itself, through
+//! the fan-out, to every dashboard. Events applied here from elsewhere are announced
+//! here only when the fan-out does not reach every instance (no Redis, or Redis down):
+//! then this instance's dashboards would otherwise not hear of them.
+
+use std::time::{Duration, Instant};
+
+use crate::server::db::DbError;
+use crate::server::state::AppState;
+
+/// How often the figures look for what was stored elsewhere.
+const EVERY: Duration = Duration::from_secs(1);
+
+/// Before answering a reader: with a database other instances may write to, applies
+/// what they committed, so that a dashboard which heard `stats_update` from another
+/// instance sees that event here. Concurrent readers share one round trip.
+pub async fn before_reading(state: &AppState) -> Result<(), DbError> {
+    if state.db.is_postgres() {
+        apply_and_announce(state, Instant::now()).await?;
+    }
+    Ok(())
+}
+
+async fn apply_and_announce(state: &AppState, asked: Instant) -> Result<(), DbError> {
+    if let Some(caught) = state.figures.catch_up_since(asked).await? {
+        if !state.fanout.reaches_every_instance() {
+            state.live.figures_advanced(&caught).await;
+        }
+    }
+    Ok(())
+}
+
+pub fn spawn(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(EVERY);
+        let mut database_answered = true;
+        loop {
+            tick.tick().await;
+            let answered = match apply_and_announce(&state, Instant::now()).await {
+                Ok(()) => true,
+                Err(error) => {
+                    tracing::warn!(%error, "background catch-up failed");
+                    false
+                }
+            };
+            if answered != database_answered {
+                // Open dashboards refetch: while the database is away that fails and
+                // they say their figures are stale; once it is back they are current.
+                database_answered = answered;
+                state.live.database_changed(answered, state.figures.version());
+            }
+            let live = state.live.clone();
+            if let Err(error) = state.figures.adopt_stored_settings(move |version| live.settings_changed(version)).await
+            {
+                tracing::warn!(%error, "could not check for settings changed elsewhere");
+            }
+        }
+    });
+}
