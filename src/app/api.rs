@@ -24,10 +24,13 @@ pub async fn get_stats(channel: String) -> Result<Stats, ServerFnError> {
 /// the listed sessions' times in the configured time zone.
 #[server(input = Json, endpoint = "get_dashboard")]
 pub async fn get_dashboard(view: DashboardView) -> Result<Dashboard, ServerFnError> {
+    let started = std::time::Instant::now();
     let state = admin_state().await?;
     settle(&state).await?;
     let now = crate::server::domain::time::now_ms();
-    Ok((*crate::server::dashboard::dashboard(&state, view, now).await).clone())
+    let dashboard = (*crate::server::dashboard::dashboard(&state, view, now).await).clone();
+    state.metrics.stats_answered("dashboard", started.elapsed());
+    Ok(dashboard)
 }
 
 #[server(endpoint = "get_settings")]

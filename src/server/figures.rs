@@ -32,6 +32,13 @@ impl Snapshot {
     }
 }
 
+/// Where rebuilding the figures stands, for `/metrics`.
+pub struct RebuildProgress {
+    pub running: usize,
+    pub events_loaded: u64,
+    pub last_seconds: f64,
+}
+
 /// What one catch-up applied: the events, the milestones among them, the version after.
 #[derive(Debug, Default)]
 pub struct CaughtUp {
@@ -49,6 +56,9 @@ pub struct Figures {
     /// The settings revision the newest requested rebuild will serve.
     rebuild_revision: AtomicI64,
     rebuilds_running: AtomicUsize,
+    /// Events the current (or last) rebuild has read, and how long the last one took.
+    rebuild_loaded: Arc<AtomicU64>,
+    rebuild_last_ms: AtomicU64,
     computations: AtomicU64,
     /// Held by this instance's ingest writer from its insert to its own catch-up, so that
     /// no other catch-up applies (and leaves unannounced) this instance's commits.
@@ -61,7 +71,8 @@ pub struct Figures {
 impl Figures {
     /// Reads every stored event into a fresh engine with the stored settings.
     pub async fn load(db: Db) -> Result<Figures, DbError> {
-        let engine = build_engine(&db).await?;
+        let loaded = Arc::new(AtomicU64::new(0));
+        let engine = build_engine(&db, &loaded).await?;
         Ok(Figures {
             db,
             engine: RwLock::new(engine),
@@ -69,6 +80,8 @@ impl Figures {
             cache: SharedCache::default(),
             rebuild_revision: AtomicI64::new(0),
             rebuilds_running: AtomicUsize::new(0),
+            rebuild_loaded: loaded,
+            rebuild_last_ms: AtomicU64::new(0),
             computations: AtomicU64::new(0),
             commit_gate: tokio::sync::RwLock::new(()),
             last_catch_up_began: parking_lot::Mutex::new(None),
@@ -87,6 +100,14 @@ impl Figures {
     pub fn resolve_view(&self, view: &DashboardView, now_ms: i64) -> ResolvedView {
         let engine = self.engine.read();
         resolve(view, engine.tz(), now_ms, engine.earliest())
+    }
+
+    pub fn rebuild_progress(&self) -> RebuildProgress {
+        RebuildProgress {
+            running: self.rebuilds_running.load(Ordering::SeqCst),
+            events_loaded: self.rebuild_loaded.load(Ordering::Relaxed),
+            last_seconds: self.rebuild_last_ms.load(Ordering::Relaxed) as f64 / 1000.0,
+        }
     }
 
     /// How many documents were computed (not served from the snapshot cache).
@@ -224,7 +245,8 @@ impl Figures {
     /// change has been requested meanwhile.
     async fn rebuild(&self, revision: i64) -> Result<Option<u64>, DbError> {
         let started = std::time::Instant::now();
-        let mut fresh = build_engine(&self.db).await?;
+        self.rebuild_loaded.store(0, Ordering::Relaxed);
+        let mut fresh = build_engine(&self.db, &self.rebuild_loaded).await?;
         let _in_order = self.sync.lock().await;
         if self.rebuild_revision.load(Ordering::SeqCst) != revision || fresh.settings_revision() != revision {
             return Ok(None);
@@ -238,12 +260,13 @@ impl Figures {
         }
         let version = fresh.version();
         *self.engine.write() = fresh;
+        self.rebuild_last_ms.store(started.elapsed().as_millis() as u64, Ordering::Relaxed);
         tracing::info!(revision, elapsed_ms = started.elapsed().as_millis() as u64, "figures rebuilt");
         Ok(Some(version))
     }
 }
 
-async fn build_engine(db: &Db) -> Result<Engine, DbError> {
+async fn build_engine(db: &Db, loaded: &AtomicU64) -> Result<Engine, DbError> {
     let (settings, revision) = db.load_settings().await?;
     let mut loader = Engine::bulk_loader(settings, revision);
     let mut after = 0;
@@ -251,6 +274,7 @@ async fn build_engine(db: &Db) -> Result<Engine, DbError> {
         let page = db.events_after(after, CATCH_UP_PAGE * 5).await?;
         let Some(last) = page.last() else { break };
         after = last.seq;
+        loaded.fetch_add(page.len() as u64, Ordering::Relaxed);
         loader.record(page);
     }
     Ok(loader.finish())

@@ -14,6 +14,7 @@ use crate::server::domain::event::Event;
 use crate::server::domain::time::now_ms;
 use crate::server::figures::Figures;
 use crate::server::live::Live;
+use crate::server::metrics::Metrics;
 
 /// Requests waiting for the writer before senders are slowed down.
 const QUEUE: usize = 4096;
@@ -41,14 +42,15 @@ pub enum IngestError {
 
 pub struct Ingestor {
     queue: mpsc::Sender<Request>,
+    metrics: Arc<Metrics>,
 }
 
 impl Ingestor {
     /// Starts the writer task; it runs while the `Ingestor` lives.
-    pub fn start(db: Db, figures: Arc<Figures>, live: Arc<Live>) -> Self {
+    pub fn start(db: Db, figures: Arc<Figures>, live: Arc<Live>, metrics: Arc<Metrics>) -> Self {
         let (queue, requests) = mpsc::channel(QUEUE);
         tokio::spawn(Writer { db, figures, live }.run(requests));
-        Ingestor { queue }
+        Ingestor { queue, metrics }
     }
 
     /// Stores valid events all-or-nothing. `Ok` only once they are committed and
@@ -58,6 +60,7 @@ impl Ingestor {
         self.queue.send(Request { events, reply }).await.map_err(|_| IngestError::Stopped)?;
         let duplicate = answer.await.map_err(|_| IngestError::Stopped)?.map_err(IngestError::Database)?;
         let duplicates = duplicate.iter().filter(|d| **d).count();
+        self.metrics.events_stored(duplicate.len() - duplicates, duplicates);
         Ok(Outcome { accepted: duplicate.len() - duplicates, duplicates })
     }
 }

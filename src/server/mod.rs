@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod leadership;
 pub mod limits;
 pub mod live;
+pub mod metrics;
 pub mod session_watch;
 pub mod shared_cache;
 pub mod sockets;

@@ -16,6 +16,7 @@ use crate::server::auth::Scope;
 use crate::server::domain::event::{parse_event, Kind};
 use crate::server::domain::time::now_ms;
 use crate::server::live::DASHBOARD_NS;
+use crate::server::metrics::Door;
 use crate::server::session_watch;
 use crate::server::state::AppState;
 
@@ -149,6 +150,7 @@ async fn on_ingest_connect<A: Adapter>(socket: SocketRef<A>, state: AppState) {
                 let answer = match state.limits.per_socket.take(&sid, 1.0, Instant::now()) {
                     Ok(()) => ingest_one(&state, kind, data.unwrap_or(Value::Null)).await,
                     Err(wait) => {
+                        state.metrics.ingest_refused(Door::Socket, 429);
                         let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
                         json!({"ok": false, "error": format!("too many events on this socket; nothing was stored, retry in {seconds} s"),
                                "retry_after": seconds, "problems": []})
@@ -166,6 +168,7 @@ async fn ingest_one(state: &AppState, kind: Kind, data: Value) -> Value {
     let event = match parse_event(0, &data, Some(kind), now_ms()) {
         Ok(event) => event,
         Err(problems) => {
+            state.metrics.ingest_refused(Door::Socket, 400);
             return json!({"ok": false, "error": format!("{} problem(s) found; nothing was stored", problems.len()),
                           "problems": problems});
         }
@@ -173,6 +176,7 @@ async fn ingest_one(state: &AppState, kind: Kind, data: Value) -> Value {
     match state.ingestor.ingest(vec![event]).await {
         Ok(outcome) => json!({"ok": true, "duplicate": outcome.duplicates > 0}),
         Err(error) => {
+            state.metrics.ingest_refused(Door::Socket, 503);
             tracing::error!(%error, "an ingest over Socket.IO could not be stored");
             json!({"ok": false, "error": "the database is unavailable; nothing was stored, retry later", "problems": []})
         }

@@ -27,6 +27,7 @@ use crate::server::http::login::urlencode;
 use crate::server::ingest::Ingestor;
 use crate::server::limits::Limits;
 use crate::server::live::Live;
+use crate::server::metrics::Metrics;
 use crate::server::state::AppState;
 use crate::server::{catch_up, demo, session_watch, sockets};
 
@@ -73,10 +74,17 @@ pub async fn run() -> ExitCode {
     }
 }
 
+/// Human-readable lines by default; one JSON object per line with
+/// `CHATPULSE_LOG_FORMAT=json`, for log collectors.
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "info,sqlx=warn,socketioxide=warn,engineioxide=warn".into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = if std::env::var("CHATPULSE_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        builder.json().flatten_event(true).try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 /// `Leptos.toml` when it is in the working folder, with `LEPTOS_*` variables on top;
@@ -98,7 +106,8 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     let keyring = Keyring::load(db.clone()).await.map_err(|e| e.to_string())?;
     let (fanout, layer) = Fanout::connect(config.redis_url.as_deref(), &config.redis_prefix).await?;
     let live = Live::new(fanout.clone());
-    let ingestor = Arc::new(Ingestor::start(db.clone(), figures.clone(), live.clone()));
+    let metrics = Arc::new(Metrics::default());
+    let ingestor = Arc::new(Ingestor::start(db.clone(), figures.clone(), live.clone(), metrics.clone()));
     let state = AppState {
         leptos_options,
         admin_sessions: AdminSessions::new(db.clone()),
@@ -109,6 +118,7 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
         keyring,
         fanout: fanout.clone(),
         limits: Arc::new(Limits::new(&config.limits)),
+        metrics,
         dashboards: Arc::default(),
     };
     match &fanout {
@@ -154,7 +164,7 @@ pub fn app(state: AppState, socket_layer: FanoutLayer) -> Router {
             move || provide_context(context_state.clone()),
             move || shell(shell_options.clone()),
         )
-        .merge(api_routes())
+        .merge(api_routes(&state))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), require_admin));
     socket_layer.apply(router).layer(middleware::from_fn(security_headers)).with_state(state)
@@ -162,10 +172,11 @@ pub fn app(state: AppState, socket_layer: FanoutLayer) -> Router {
 
 /// Paths anyone may request; each API path checks its own key or session.
 fn is_public(path: &str) -> bool {
-    const EXACT: [&str; 7] = [
+    const EXACT: [&str; 8] = [
         "/login",
         "/logout",
         "/healthz",
+        "/metrics",
         "/api/ingest/events",
         "/api/stats",
         "/api/stats/sessions.csv",

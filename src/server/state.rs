@@ -14,6 +14,7 @@ use crate::server::figures::Figures;
 use crate::server::ingest::Ingestor;
 use crate::server::limits::Limits;
 use crate::server::live::Live;
+use crate::server::metrics::Metrics;
 use crate::server::shared_cache::SharedCache;
 
 #[derive(Clone, FromRef)]
@@ -27,6 +28,7 @@ pub struct AppState {
     pub admin_sessions: AdminSessions,
     pub fanout: Fanout,
     pub limits: Arc<Limits>,
+    pub metrics: Arc<Metrics>,
     /// Dashboard answers shared by every page showing the same view.
     pub dashboards: Arc<SharedCache<DashboardView, Dashboard>>,
 }

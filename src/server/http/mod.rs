@@ -1,4 +1,4 @@
-//! The HTTP doors of the contract: ingest, stats, CSV export, health, login.
+//! The HTTP doors of the contract: ingest, stats, CSV export, health, metrics, login.
 
 pub mod access;
 pub mod error;
@@ -8,14 +8,18 @@ pub mod ingest;
 pub mod login;
 pub mod stats;
 
+use axum::middleware;
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::server::metrics;
 use crate::server::state::AppState;
 
-pub fn api_routes() -> Router<AppState> {
+pub fn api_routes(state: &AppState) -> Router<AppState> {
+    let count_refusals = middleware::from_fn_with_state(state.clone(), metrics::count_http_ingest);
     Router::new()
-        .route("/api/ingest/events", post(ingest::ingest_events))
+        .route("/api/ingest/events", post(ingest::ingest_events).route_layer(count_refusals))
+        .route("/metrics", get(metrics::metrics))
         .route("/api/stats", get(stats::get_stats))
         .route("/api/stats/sessions.csv", get(stats::get_sessions_csv))
         .route("/healthz", get(health::healthz))

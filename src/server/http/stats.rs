@@ -72,10 +72,12 @@ pub async fn get_stats(
     _access: ReadAccess,
     Query(params): Query<StatsParams>,
 ) -> Result<Response, ApiError> {
+    let started = std::time::Instant::now();
     let now = now_ms();
     let query = resolve_query(&params, now).map_err(ApiError::BadRequest)?;
     crate::server::catch_up::before_reading(&state).await?;
     let snapshot = state.figures.stats(query, now).await;
+    state.metrics.stats_answered("api", started.elapsed());
     Ok(([(header::CONTENT_TYPE, "application/json")], snapshot.json()).into_response())
 }
 
