@@ -4,6 +4,7 @@
 //! cargo bench --features ssr --bench chatpulse -- ingest
 //! cargo bench --features ssr --bench chatpulse -- stats [--backend sqlite|postgres] [--messages 1000000]
 //! cargo bench --features ssr --bench chatpulse -- fanout [--sockets 1000] [--rounds 60]
+//! cargo bench --features ssr --bench chatpulse -- cluster [--sockets 10000] [--rounds 30] [--refetchers 100]
 //! ```
 //! The server runs as a child process (this binary, re-run with CHATPULSE_BENCH_SERVE=1)
 //! so that its memory and CPU are its own; this process only generates load.
@@ -38,13 +39,19 @@ fn main() {
                 let rounds: usize = option("--rounds", "60").parse().unwrap();
                 support::fanout::run(sockets, rounds).await
             }
+            "cluster" => {
+                let sockets: usize = option("--sockets", "10000").parse().unwrap();
+                let rounds: usize = option("--rounds", "30").parse().unwrap();
+                let refetchers: usize = option("--refetchers", "100").parse().unwrap();
+                support::cluster::run(sockets, rounds, refetchers).await
+            }
             "all" => {
                 support::ingest::run().await;
                 support::fanout::run(1000, 60).await;
                 support::stats::run("sqlite", 1_000_000).await;
                 support::stats::run("postgres", 1_000_000).await;
             }
-            other => eprintln!("unknown benchmark {other}: use ingest, stats, fanout or all"),
+            other => eprintln!("unknown benchmark {other}: use ingest, stats, fanout, cluster or all"),
         }
     });
 }

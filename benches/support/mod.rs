@@ -1,5 +1,6 @@
 //! Shared pieces of the benchmarks.
 
+pub mod cluster;
 pub mod fanout;
 pub mod ingest;
 pub mod load;

@@ -28,8 +28,14 @@ fn free_port() -> u16 {
 
 impl Server {
     pub async fn start(database_url: &str) -> Server {
+        Server::start_with(database_url, &[]).await
+    }
+
+    /// With more environment (`CHATPULSE_REDIS_URL` …).
+    pub async fn start_with(database_url: &str, env: &[(&str, String)]) -> Server {
         let port = free_port();
         let child = Command::new(std::env::current_exe().unwrap())
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .env("CHATPULSE_BENCH_SERVE", "1")
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("LEPTOS_OUTPUT_NAME", "chatpulse")
@@ -62,6 +68,15 @@ impl Server {
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// CPU time the server process has used (user + system), in seconds.
+    pub fn cpu_seconds(&self) -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap();
+        // Fields after the command name (in parentheses): utime and stime are 14 and 15.
+        let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
+        let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+        ticks / 100.0
     }
 
     /// Resident memory of the server process, in KiB.
