@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo bench --features ssr --bench chatpulse -- ingest
-//! cargo bench --features ssr --bench chatpulse -- stats [--backend sqlite|postgres] [--messages 1000000]
+//! cargo bench --features ssr --bench chatpulse -- stats [--backend sqlite|postgres] [--messages 1000000] [--baseline-runs 3]
 //! cargo bench --features ssr --bench chatpulse -- fanout [--sockets 1000] [--rounds 60]
 //! cargo bench --features ssr --bench chatpulse -- cluster [--sockets 10000] [--rounds 30] [--refetchers 100]
 //! ```
@@ -32,7 +32,8 @@ fn main() {
             "ingest" => support::ingest::run().await,
             "stats" => {
                 let messages: usize = option("--messages", "1000000").parse().unwrap();
-                support::stats::run(&option("--backend", "sqlite"), messages).await
+                let baseline_runs: usize = option("--baseline-runs", "3").parse().unwrap();
+                support::stats::run(&option("--backend", "sqlite"), messages, baseline_runs).await
             }
             "fanout" => {
                 let sockets: usize = option("--sockets", "1000").parse().unwrap();
@@ -48,8 +49,8 @@ fn main() {
             "all" => {
                 support::ingest::run().await;
                 support::fanout::run(1000, 60).await;
-                support::stats::run("sqlite", 1_000_000).await;
-                support::stats::run("postgres", 1_000_000).await;
+                support::stats::run("sqlite", 1_000_000, 3).await;
+                support::stats::run("postgres", 1_000_000, 3).await;
             }
             other => eprintln!("unknown benchmark {other}: use ingest, stats, fanout, cluster or all"),
         }

@@ -16,9 +16,10 @@ use super::server::{postgres_url, sqlite_url, Server, READ_KEY};
 const LOAD_BATCH: usize = 1000;
 const HIT_REQUESTS: usize = 500;
 const MISS_REQUESTS: usize = 200;
-const BASELINE_RUNS: usize = 3;
+/// Reads timed while a rebuild runs.
+const READS_DURING_REBUILD: usize = 400;
 
-pub async fn run(backend: &str, messages: usize) {
+pub async fn run(backend: &str, messages: usize, baseline_runs: usize) {
     let url = match backend {
         "postgres" => postgres_url("chatpulse_bench_stats").await,
         _ => sqlite_url("bench-stats"),
@@ -55,6 +56,8 @@ pub async fn run(backend: &str, messages: usize) {
         assert_eq!(post_events(&client, &server.base, &event).await, 202);
         misses.push(get(client.clone(), url_all.clone()).await);
     }
+    let rebuild = measure_rebuild(&server, &client).await;
+    let rss_mib = server.rss_kib() / 1024;
     drop(server);
 
     let db = Db::connect(&url).await.unwrap();
@@ -68,7 +71,7 @@ pub async fn run(backend: &str, messages: usize) {
         rows: Default::default(),
     };
     let mut baseline = Vec::new();
-    for _ in 0..BASELINE_RUNS {
+    for _ in 0..baseline_runs {
         let started = Instant::now();
         let events = db.all_events().await.unwrap();
         let stats = Engine::build(Settings::default(), 0, events).stats(&query, now);
@@ -77,9 +80,67 @@ pub async fn run(backend: &str, messages: usize) {
     }
     let (hit50, hit99, _) = percentiles(hits);
     let (miss50, miss99, miss_max) = percentiles(misses);
-    let (base50, _, _) = percentiles(baseline);
+    let base50 = if baseline.is_empty() { f64::NAN } else { percentiles(baseline).0 };
     println!("GET /api/stats on {backend} at {stored} messages, cached version: p50 {hit50:.2} ms, p99 {hit99:.2} ms");
     println!("GET /api/stats on {backend} at {stored} messages, new version each time: p50 {miss50:.2} ms, p99 {miss99:.2} ms, max {miss_max:.2} ms (target p99 <= 50 ms)");
-    println!("baseline (read every raw message and compute per request) on {backend}: p50 {base50:.0} ms over {BASELINE_RUNS} runs");
+    println!("baseline (read every raw message and compute per request) on {backend}: p50 {base50:.0} ms over {baseline_runs} runs");
     println!("ratio baseline p50 / chatpulse p99 (new version): {:.0}x (expect >= 40x)", base50 / miss99);
+    println!(
+        "rebuild of the figures from scratch at {stored} messages (a session-gap change): {:.1} s (target <= 90 s); \
+         {} reads served meanwhile, p50 {:.2} ms, p99 {:.2} ms; server RSS {rss_mib} MiB",
+        rebuild.seconds, rebuild.reads, rebuild.read_p50, rebuild.read_p99
+    );
+}
+
+struct Rebuild {
+    seconds: f64,
+    reads: usize,
+    read_p50: f64,
+    read_p99: f64,
+}
+
+async fn metric(client: &reqwest::Client, base: &str, name: &str) -> f64 {
+    let text = client.get(format!("{base}/metrics")).bearer_auth(READ_KEY).send().await.unwrap().text().await.unwrap();
+    text.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok()).unwrap_or(f64::NAN)
+}
+
+/// Changes the session gap (the sessions must be rebuilt from every event) and times
+/// the rebuild, reading `/api/stats` all the while.
+async fn measure_rebuild(server: &Server, client: &reqwest::Client) -> Rebuild {
+    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let login = no_redirects
+        .post(format!("{}/login", server.base))
+        .form(&[("username", "admin"), ("password", "bench-admin-password"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let started = Instant::now();
+    let saved = client
+        .post(format!("{}/api/update_settings", server.base))
+        .header("cookie", cookie)
+        .form(&[("session_gap_minutes", "31"), ("min_session_messages", "2"), ("online_window_minutes", "5"), ("timezone", "UTC")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status().as_u16(), 200);
+    let mut reads = Vec::new();
+    loop {
+        let read_started = Instant::now();
+        let response = client.get(format!("{}/api/stats", server.base)).bearer_auth(READ_KEY).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        response.bytes().await.unwrap();
+        reads.push(read_started.elapsed().as_secs_f64() * 1000.0);
+        if reads.len() % 20 == 0 && metric(client, &server.base, "chatpulse_rebuilds_running").await == 0.0 {
+            break;
+        }
+        if reads.len() >= READS_DURING_REBUILD {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+    let seconds = metric(client, &server.base, "chatpulse_rebuild_last_seconds").await;
+    eprintln!("rebuild observed done after {:.1} s", started.elapsed().as_secs_f64());
+    let count = reads.len();
+    let (read_p50, read_p99, _) = percentiles(reads);
+    Rebuild { seconds, reads: count, read_p50, read_p99 }
 }
