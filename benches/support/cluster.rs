@@ -57,7 +57,15 @@ pub async fn run(sockets: usize, rounds: usize, refetchers: usize) {
 async fn computations(client: &reqwest::Client, servers: &[Server]) -> f64 {
     let mut total = 0.0;
     for server in servers {
-        let text = client.get(format!("{}/metrics", server.base)).bearer_auth(READ_KEY).send().await.unwrap().text().await.unwrap();
+        let text = client
+            .get(format!("{}/metrics", server.base))
+            .bearer_auth(READ_KEY)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         total += text
             .lines()
             .find_map(|l| l.strip_prefix("chatpulse_stats_computations_total "))
@@ -85,7 +93,8 @@ async fn measure(servers: &[Server], sockets: usize, rounds: usize, refetchers: 
 
     let (mut per_socket, mut last_socket) = (Vec::with_capacity(sockets * rounds), Vec::with_capacity(rounds));
     for round in 0..rounds {
-        let body = json!({"type": "message", "channel": "web", "user_id": format!("cluster-{round}"), "sender": "user"});
+        let body =
+            json!({"type": "message", "channel": "web", "user_id": format!("cluster-{round}"), "sender": "user"});
         let sent = Instant::now();
         // Alternate the instance that takes the event.
         assert_eq!(post_events(&client, &servers[round % servers.len()].base, &body).await, 202);

@@ -119,7 +119,12 @@ async fn measure_rebuild(server: &Server, client: &reqwest::Client) -> Rebuild {
     let saved = client
         .post(format!("{}/api/update_settings", server.base))
         .header("cookie", cookie)
-        .form(&[("session_gap_minutes", "31"), ("min_session_messages", "2"), ("online_window_minutes", "5"), ("timezone", "UTC")])
+        .form(&[
+            ("session_gap_minutes", "31"),
+            ("min_session_messages", "2"),
+            ("online_window_minutes", "5"),
+            ("timezone", "UTC"),
+        ])
         .send()
         .await
         .unwrap();
