@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo bench --features ssr --bench chatpulse -- ingest
-//! cargo bench --features ssr --bench chatpulse -- stats [--backend sqlite|postgres] [--messages 1000000] [--baseline-runs 3]
+//! cargo bench --features ssr --bench chatpulse -- stats [--backend sqlite|postgres] [--messages 1000000] [--baseline-runs 3] [--preloaded]
 //! cargo bench --features ssr --bench chatpulse -- fanout [--sockets 1000] [--rounds 60]
 //! cargo bench --features ssr --bench chatpulse -- cluster [--sockets 10000] [--rounds 30] [--refetchers 100]
 //! ```
@@ -33,7 +33,8 @@ fn main() {
             "stats" => {
                 let messages: usize = option("--messages", "1000000").parse().unwrap();
                 let baseline_runs: usize = option("--baseline-runs", "3").parse().unwrap();
-                support::stats::run(&option("--backend", "sqlite"), messages, baseline_runs).await
+                let preloaded = args.iter().any(|a| a == "--preloaded");
+                support::stats::run(&option("--backend", "sqlite"), messages, baseline_runs, preloaded).await
             }
             "fanout" => {
                 let sockets: usize = option("--sockets", "1000").parse().unwrap();
@@ -49,8 +50,8 @@ fn main() {
             "all" => {
                 support::ingest::run().await;
                 support::fanout::run(1000, 60).await;
-                support::stats::run("sqlite", 1_000_000, 3).await;
-                support::stats::run("postgres", 1_000_000, 3).await;
+                support::stats::run("sqlite", 1_000_000, 3, false).await;
+                support::stats::run("postgres", 1_000_000, 3, false).await;
             }
             other => eprintln!("unknown benchmark {other}: use ingest, stats, fanout, cluster or all"),
         }

@@ -106,10 +106,18 @@ pub fn sqlite_url(name: &str) -> String {
     format!("sqlite://{}/{name}.db", dir.display())
 }
 
+fn pg_admin_url() -> String {
+    std::env::var("CHATPULSE_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// The URL of database `name` as an earlier run left it.
+pub fn existing_postgres_url(name: &str) -> String {
+    format!("{}/{name}", pg_admin_url().rsplit_once('/').unwrap().0)
+}
+
 pub async fn postgres_url(name: &str) -> String {
     use sqlx::Executor;
-    let admin =
-        std::env::var("CHATPULSE_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let admin = pg_admin_url();
     let pool = sqlx::PgPool::connect(&admin).await.expect("PostgreSQL for the bench");
     pool.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await.unwrap();
     pool.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::load::{post_events, Traffic};
 use super::percentiles;
-use super::server::{postgres_url, sqlite_url, Server, READ_KEY};
+use super::server::{existing_postgres_url, postgres_url, sqlite_url, Server, READ_KEY};
 
 const LOAD_BATCH: usize = 1000;
 const HIT_REQUESTS: usize = 500;
@@ -19,9 +19,12 @@ const MISS_REQUESTS: usize = 200;
 /// Reads timed while a rebuild runs.
 const READS_DURING_REBUILD: usize = 400;
 
-pub async fn run(backend: &str, messages: usize, baseline_runs: usize) {
-    let url = match backend {
-        "postgres" => postgres_url("chatpulse_bench_stats").await,
+/// `preloaded`: reuse the database a previous run of the same backend loaded (PostgreSQL
+/// only), instead of loading `messages` afresh.
+pub async fn run(backend: &str, messages: usize, baseline_runs: usize, preloaded: bool) {
+    let url = match (backend, preloaded) {
+        ("postgres", true) => existing_postgres_url("chatpulse_bench_stats"),
+        ("postgres", false) => postgres_url("chatpulse_bench_stats").await,
         _ => sqlite_url("bench-stats"),
     };
     let server = Server::start(&url).await;
@@ -29,7 +32,7 @@ pub async fn run(backend: &str, messages: usize, baseline_runs: usize) {
     let end = chrono::Utc::now().timestamp_millis();
     let mut traffic = Traffic::new(5, end, 365);
     let started = Instant::now();
-    let mut stored = 0;
+    let mut stored = if preloaded { messages } else { 0 };
     while stored < messages {
         let batch = traffic.batch(LOAD_BATCH);
         stored += batch.iter().filter(|e| e["type"] == "message").count();
@@ -115,12 +118,23 @@ async fn measure_rebuild(server: &Server, client: &reqwest::Client) -> Rebuild {
         .await
         .unwrap();
     let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let current: Value = client
+        .get(format!("{}/api/stats", server.base))
+        .bearer_auth(READ_KEY)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // A different gap each run, so that the sessions really are rebuilt.
+    let gap = if current["settings"]["session_gap_minutes"] == 31 { "30" } else { "31" };
     let started = Instant::now();
     let saved = client
         .post(format!("{}/api/update_settings", server.base))
         .header("cookie", cookie)
         .form(&[
-            ("session_gap_minutes", "31"),
+            ("session_gap_minutes", gap),
             ("min_session_messages", "2"),
             ("online_window_minutes", "5"),
             ("timezone", "UTC"),

@@ -77,47 +77,65 @@ struct Candidate<'a> {
     session: &'a Session,
 }
 
+/// Below this many stored sessions one thread scans a range.
+const PARALLEL_FROM_SESSIONS: usize = 300_000;
+const DAY_MS: i64 = 86_400_000;
+
+/// What a pass over the sessions of (part of) a range adds up.
+#[derive(Default)]
+struct SessionScan<'a> {
+    sessions: u64,
+    human_sessions: u64,
+    channel_sessions: [u64; 2],
+    messages: u64,
+    duration_ms: i64,
+    distribution: Vec<u64>,
+    daily_sessions: Vec<u64>,
+    /// Each user seen, with the country of their latest session that names one.
+    users: HashMap<u32, Option<[u8; 2]>>,
+    candidates: Vec<Candidate<'a>>,
+}
+
+impl<'a> SessionScan<'a> {
+    /// This scan and one of the stretch right after it, as one scan of both.
+    fn followed_by(mut self, later: SessionScan<'a>) -> SessionScan<'a> {
+        self.sessions += later.sessions;
+        self.human_sessions += later.human_sessions;
+        for (mine, theirs) in self.channel_sessions.iter_mut().zip(later.channel_sessions) {
+            *mine += theirs;
+        }
+        self.messages += later.messages;
+        self.duration_ms += later.duration_ms;
+        for (mine, theirs) in self.distribution.iter_mut().zip(later.distribution) {
+            *mine += theirs;
+        }
+        for (mine, theirs) in self.daily_sessions.iter_mut().zip(later.daily_sessions) {
+            *mine += theirs;
+        }
+        for (user, country) in later.users {
+            let known = self.users.entry(user).or_insert(None);
+            if country.is_some() {
+                *known = country;
+            }
+        }
+        self.candidates.extend(later.candidates);
+        self
+    }
+}
+
 impl Engine {
     pub fn stats(&self, q: &StatsQuery, now: i64) -> Stats {
         let tz = self.tz;
         let days = self.day_boundaries(q.from, q.to);
         let labels = distribution_labels(self.settings.min_session_messages);
 
-        let mut totals = Totals::default();
-        let mut daily_sessions = vec![0u64; days.0.len().saturating_sub(1)];
-        let mut daily_messages = daily_sessions.clone();
-        let mut channels = [(0u64, 0u64); 2];
-        let mut distribution = vec![0u64; labels.len()];
-        let mut users: HashMap<u32, Option<[u8; 2]>> = HashMap::new();
-        let mut candidates: Vec<Candidate> = Vec::new();
-        let (mut messages_of_sessions, mut duration_ms) = (0u64, 0i64);
-
-        for (&key, &user) in self.sessions.range((q.from, i64::MIN)..(q.to, i64::MIN)) {
-            let state = &self.users[user as usize];
-            if !includes(q.channel, state.channel) {
-                continue;
-            }
-            let session = self.session_at(user, key);
-            totals.sessions += 1;
-            totals.human_sessions += session.human as u64;
-            channels[state.channel as usize].0 += 1;
-            messages_of_sessions += session.len as u64;
-            duration_ms += session.duration_ms();
-            if let Some(i) = labels.iter().position(|(_, upper)| session.len <= *upper) {
-                distribution[i] += 1;
-            }
-            if let Some(day) = days.index_of(session.start) {
-                daily_sessions[day] += 1;
-            }
-            // Sessions come in start order, so the last one that names a country wins.
-            let country = users.entry(user).or_insert(None);
-            if session.country.is_some() {
-                *country = session.country;
-            }
-            if self.listed(&q.rows.filter, state.channel, session) {
-                candidates.push(Candidate { user, session });
-            }
-        }
+        let scan = self.scan_sessions_in(q, &days, &labels);
+        let mut totals = Totals { sessions: scan.sessions, human_sessions: scan.human_sessions, ..Totals::default() };
+        let (daily_sessions, distribution, users, candidates) =
+            (scan.daily_sessions, scan.distribution, scan.users, scan.candidates);
+        let mut daily_messages = vec![0u64; daily_sessions.len()];
+        let mut channels = [(scan.channel_sessions[0], 0u64), (scan.channel_sessions[1], 0u64)];
+        let (messages_of_sessions, duration_ms) = (scan.messages, scan.duration_ms);
 
         let mut heatmap = vec![vec![0u64; 24]; 7];
         self.messages.visit(q.from, q.to, |slot_start, counts| {
@@ -188,6 +206,61 @@ impl Engine {
                 .collect(),
             sessions_page: self.sessions_page(q, candidates),
         }
+    }
+
+    /// The sessions that started in the range, added up; with many sessions stored, in
+    /// two halves of the range on two threads (the pass is what a new version costs).
+    fn scan_sessions_in<'a>(&'a self, q: &StatsQuery, days: &Boundaries, labels: &[(&str, usize)]) -> SessionScan<'a> {
+        if self.sessions.len() < PARALLEL_FROM_SESSIONS || q.to - q.from < 2 * DAY_MS {
+            return self.scan_sessions(q, (q.from, q.to), days, labels);
+        }
+        let middle = q.from + (q.to - q.from) / 2;
+        std::thread::scope(|scope| {
+            let later = scope.spawn(|| self.scan_sessions(q, (middle, q.to), days, labels));
+            let earlier = self.scan_sessions(q, (q.from, middle), days, labels);
+            earlier.followed_by(later.join().expect("a session scan does not panic"))
+        })
+    }
+
+    fn scan_sessions<'a>(
+        &'a self,
+        q: &StatsQuery,
+        (from, to): (i64, i64),
+        days: &Boundaries,
+        labels: &[(&str, usize)],
+    ) -> SessionScan<'a> {
+        let mut scan = SessionScan {
+            daily_sessions: vec![0; days.0.len().saturating_sub(1)],
+            distribution: vec![0; labels.len()],
+            ..SessionScan::default()
+        };
+        for (&key, &user) in self.sessions.range((from, i64::MIN)..(to, i64::MIN)) {
+            let state = &self.users[user as usize];
+            if !includes(q.channel, state.channel) {
+                continue;
+            }
+            let session = self.session_at(user, key);
+            scan.sessions += 1;
+            scan.human_sessions += session.human as u64;
+            scan.channel_sessions[state.channel as usize] += 1;
+            scan.messages += session.len as u64;
+            scan.duration_ms += session.duration_ms();
+            if let Some(i) = labels.iter().position(|(_, upper)| session.len <= *upper) {
+                scan.distribution[i] += 1;
+            }
+            if let Some(day) = days.index_of(session.start) {
+                scan.daily_sessions[day] += 1;
+            }
+            // Sessions come in start order, so the last one that names a country wins.
+            let country = scan.users.entry(user).or_insert(None);
+            if session.country.is_some() {
+                *country = session.country;
+            }
+            if self.listed(&q.rows.filter, state.channel, session) {
+                scan.candidates.push(Candidate { user, session });
+            }
+        }
+        scan
     }
 
     /// Local midnights from the day of `from` through the day after the one holding
@@ -325,4 +398,70 @@ fn countries(users: &HashMap<u32, Option<[u8; 2]>>) -> Vec<CountryCount> {
             CountryCount { country: "unknown".into(), users: unknown },
         ])
         .collect()
+}
+
+#[cfg(test)]
+mod scan_tests {
+    use super::*;
+    use crate::model::Settings;
+    use crate::server::domain::event::{Event, Kind, Sender};
+    use crate::server::engine::StoredEvent;
+
+    /// Users with sessions spread over ten days, some naming a country, some not.
+    fn events() -> Vec<StoredEvent> {
+        let start = 1_767_225_600_000; // 2026-01-01
+        (0..4000)
+            .map(|i: i64| StoredEvent {
+                seq: i + 1,
+                event: Event {
+                    id: None,
+                    kind: Kind::Message,
+                    channel: if i % 3 == 0 { Channel::Premium } else { Channel::Web },
+                    user_id: format!("u{}", (i / 3) % 37),
+                    at_ms: start + i * 217_000,
+                    sender: Some(if i % 2 == 0 { Sender::User } else { Sender::Bot }),
+                    human_mode: i % 11 == 0,
+                    user_name: None,
+                    country: (i % 5 == 0).then(|| if i % 7 == 0 { "TR".to_string() } else { "DE".to_string() }),
+                    city: None,
+                },
+            })
+            .collect()
+    }
+
+    /// Everything a scan found, order-free, as text to compare.
+    fn summary(scan: &SessionScan) -> String {
+        let mut users: Vec<_> = scan.users.iter().map(|(u, c)| (*u, *c)).collect();
+        users.sort();
+        let mut candidates: Vec<_> = scan.candidates.iter().map(|c| (c.user, c.session.start)).collect();
+        candidates.sort();
+        format!(
+            "{:?}",
+            (
+                (scan.sessions, scan.human_sessions, scan.channel_sessions, scan.messages, scan.duration_ms),
+                (&scan.distribution, &scan.daily_sessions),
+                (users, candidates),
+            )
+        )
+    }
+
+    #[test]
+    fn two_halves_add_up_to_one_pass_over_the_whole_range() {
+        let engine = Engine::build(Settings::default(), 0, events());
+        let (from, to) = (1_767_225_600_000, 1_767_225_600_000 + 11 * DAY_MS);
+        let q = StatsQuery { channel: ChannelFilter::All, from, to, page: 1, per_page: 25, rows: RowQuery::default() };
+        let days = engine.day_boundaries(from, to);
+        let labels = distribution_labels(2);
+        let whole = engine.scan_sessions(&q, (from, to), &days, &labels);
+        assert!(whole.sessions > 100 && whole.users.values().any(Option::is_some), "a meaningful sample");
+        for middle in [from + DAY_MS, from + 5 * DAY_MS + 12_345, to - 1] {
+            let halves = engine.scan_sessions(&q, (from, middle), &days, &labels).followed_by(engine.scan_sessions(
+                &q,
+                (middle, to),
+                &days,
+                &labels,
+            ));
+            assert_eq!(summary(&halves), summary(&whole), "split at {middle}");
+        }
+    }
 }
