@@ -43,6 +43,24 @@ pub fn pg_admin_url() -> String {
     std::env::var("CHATPULSE_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
+static CLEANED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Drops the test databases (`cp_<pid>_…`) of test processes that are no longer running,
+/// so that runs on a long-lived PostgreSQL do not pile them up.
+async fn drop_databases_of_finished_runs(pool: &sqlx::PgPool) {
+    use sqlx::Executor;
+    let names: Vec<String> = sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'cp\\_%'")
+        .fetch_all(pool)
+        .await
+        .unwrap_or_default();
+    for name in names {
+        let Some(pid) = name.split('_').nth(1).and_then(|p| p.parse::<u32>().ok()) else { continue };
+        if pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = pool.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+        }
+    }
+}
+
 /// A database URL for a brand-new, empty database of `backend`.
 pub async fn fresh_database(backend: Backend) -> String {
     let name = unique_name();
@@ -56,6 +74,9 @@ pub async fn fresh_database(backend: Backend) -> String {
             use sqlx::Executor;
             let admin = pg_admin_url();
             let pool = sqlx::PgPool::connect(&admin).await.expect("PostgreSQL at CHATPULSE_TEST_PG_URL");
+            if !CLEANED.swap(true, Ordering::SeqCst) {
+                drop_databases_of_finished_runs(&pool).await;
+            }
             pool.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
             pool.close().await;
             let base = admin.rsplit_once('/').unwrap().0;
