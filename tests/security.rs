@@ -251,3 +251,47 @@ async fn logging_out_ends_the_dashboard_sockets_of_that_session_at_once() {
     let heard = sio::next_text(&mut kept).await;
     assert!(heard.starts_with("42/dashboard,[\""), "{heard}");
 }
+
+#[tokio::test]
+async fn every_door_refuses_an_expired_session_and_sockets_refuse_wrong_keys() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let cookie = app.login().await;
+    let page = app.client.get(format!("{}/", app.base)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200, "the session works before it expires");
+    // The session's time is up (as if seven days had passed).
+    let pool = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
+    sqlx::query("UPDATE admin_sessions SET expires_ms = 1").execute(&pool).await.unwrap();
+    pool.close().await;
+
+    let get = |path: &str, accept: &str| {
+        app.client.get(format!("{}{path}", app.base)).header("cookie", &cookie).header("accept", accept).send()
+    };
+    let page = get("/web?range=7d", "text/html").await.unwrap();
+    assert_eq!(page.status().as_u16(), 303);
+    assert_eq!(page.headers()["location"], "/login?next=/web%3Frange%3D7d");
+    for path in ["/api/stats", "/api/stats/sessions.csv", "/metrics"] {
+        assert_eq!(get(path, "*/*").await.unwrap().status().as_u16(), 401, "{path}");
+    }
+    let server_fn =
+        app.client.post(format!("{}/api/get_settings", app.base)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(server_fn.status().as_u16(), 401);
+    let refused = sio::connect(&app.base, "/dashboard", "{}", &[("cookie", &cookie)]).await.unwrap_err();
+    assert!(refused.contains("log in"), "{refused}");
+
+    // Socket doors: no key, a wrong key, a key of the other scope.
+    let token = |key: &str| format!("{{\"token\":\"{key}\"}}");
+    for (namespace, auth, words) in [
+        ("/ingest", "{}".to_string(), "required"),
+        ("/ingest", token("nope"), "not valid"),
+        ("/ingest", token(common::READ_KEY), "ingest scope"),
+        ("/dashboard", token("nope"), "not valid"),
+        ("/dashboard", token(common::INGEST_KEY), "read scope"),
+    ] {
+        let refused = sio::connect(&app.base, namespace, &auth, &[]).await.unwrap_err();
+        assert!(
+            refused.starts_with(&format!("44{namespace},")) && refused.contains(words),
+            "{namespace} {auth}: {refused}"
+        );
+    }
+    assert_eq!(app.stats("").await["version"], 0, "nothing changed");
+}
