@@ -57,20 +57,7 @@ pub async fn run(sockets: usize, rounds: usize, refetchers: usize) {
 async fn computations(client: &reqwest::Client, servers: &[Server]) -> f64 {
     let mut total = 0.0;
     for server in servers {
-        let text = client
-            .get(format!("{}/metrics", server.base))
-            .bearer_auth(READ_KEY)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        total += text
-            .lines()
-            .find_map(|l| l.strip_prefix("chatpulse_stats_computations_total "))
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0);
+        total += server.metric(client, "chatpulse_stats_computations_total").await;
     }
     total
 }

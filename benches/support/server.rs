@@ -70,6 +70,13 @@ impl Server {
         self.child.id()
     }
 
+    /// One sample of the server's `/metrics`, by its whole series name (NaN if absent).
+    pub async fn metric(&self, client: &reqwest::Client, series: &str) -> f64 {
+        let url = format!("{}/metrics", self.base);
+        let text = client.get(url).bearer_auth(READ_KEY).send().await.unwrap().text().await.unwrap();
+        text.lines().find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok()).unwrap_or(f64::NAN)
+    }
+
     /// CPU time the server process has used (user + system), in seconds.
     pub fn cpu_seconds(&self) -> f64 {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap();

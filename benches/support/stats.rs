@@ -102,11 +102,6 @@ struct Rebuild {
     read_p99: f64,
 }
 
-async fn metric(client: &reqwest::Client, base: &str, name: &str) -> f64 {
-    let text = client.get(format!("{base}/metrics")).bearer_auth(READ_KEY).send().await.unwrap().text().await.unwrap();
-    text.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok()).unwrap_or(f64::NAN)
-}
-
 /// Changes the session gap (the sessions must be rebuilt from every event) and times
 /// the rebuild, reading `/api/stats` all the while.
 async fn measure_rebuild(server: &Server, client: &reqwest::Client) -> Rebuild {
@@ -150,14 +145,14 @@ async fn measure_rebuild(server: &Server, client: &reqwest::Client) -> Rebuild {
         assert_eq!(response.status().as_u16(), 200);
         response.bytes().await.unwrap();
         reads.push(read_started.elapsed().as_secs_f64() * 1000.0);
-        if reads.len() % 20 == 0 && metric(client, &server.base, "chatpulse_rebuilds_running").await == 0.0 {
+        if reads.len() % 20 == 0 && server.metric(client, "chatpulse_rebuilds_running").await == 0.0 {
             break;
         }
         if reads.len() >= READS_DURING_REBUILD {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
     }
-    let seconds = metric(client, &server.base, "chatpulse_rebuild_last_seconds").await;
+    let seconds = server.metric(client, "chatpulse_rebuild_last_seconds").await;
     eprintln!("rebuild observed done after {:.1} s", started.elapsed().as_secs_f64());
     let count = reads.len();
     let (read_p50, read_p99, _) = percentiles(reads);

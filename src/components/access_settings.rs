@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::app::access_api::{get_access, AddAdmin, ChangePassword, CreateKey, RemoveAdmin, RevokeKey};
 use crate::app::prefs::use_prefs;
 use crate::i18n::Text;
-use crate::model::{AdminAccount, ApiKeyListing};
+use crate::model::{Access, AdminAccount, ApiKeyListing};
 
 /// What the last submission of a form came to: its success words, or the server's refusal.
 #[component]
@@ -93,6 +93,42 @@ fn KeyRow(key: ApiKeyListing, revoke: ServerAction<RevokeKey>) -> impl IntoView 
     }
 }
 
+/// A table of the admins or the keys: its column `headers` (and one for the row's
+/// button), `rows` once the list has loaded.
+fn access_table(
+    access: Resource<Result<Access, ServerFnError>>,
+    headers: &'static [Text],
+    rows: impl Fn(Access) -> AnyView + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let prefs = use_prefs();
+    let loading = move || view! { <div class="placeholder" aria-busy="true">{move || prefs.t(Text::Loading)}</div> };
+    view! {
+        <Transition fallback=loading>
+            {move || {
+                access
+                    .get()
+                    .map(|result| match result {
+                        Ok(access) => {
+                            view! {
+                                <table class="compact">
+                                    <thead>
+                                        <tr>
+                                            {headers.iter().map(|h| view! { <th>{move || prefs.t(*h)}</th> }).collect_view()}
+                                            <th></th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>{rows(access)}</tbody>
+                                </table>
+                            }
+                                .into_any()
+                        }
+                        Err(_) => view! { <p class="error">{move || prefs.t(Text::AccessLoadFailed)}</p> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
 #[component]
 pub fn AccessSettings() -> impl IntoView {
     let prefs = use_prefs();
@@ -106,31 +142,14 @@ pub fn AccessSettings() -> impl IntoView {
         move || (add.version().get(), remove.version().get(), create.version().get(), revoke.version().get()),
         |_| get_access(),
     );
-    let loading = move || view! { <div class="placeholder" aria-busy="true">{move || prefs.t(Text::Loading)}</div> };
-    let failed = move || view! { <p class="error">{move || prefs.t(Text::AccessLoadFailed)}</p> };
     view! {
         <section class="panel settings-section" id="admins">
             <h2>{t(Text::AdminsSection)}</h2>
-            <Transition fallback=loading>
-                {move || {
-                    access
-                        .get()
-                        .map(|result| match result {
-                            Ok(access) => {
-                                view! {
-                                    <table class="compact">
-                                        <thead><tr><th>{t(Text::Username)}</th><th>{t(Text::Created)}</th><th></th></tr></thead>
-                                        <tbody>
-                                            {access.admins.into_iter().map(|admin| view! { <AdminRow admin remove /> }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                }
-                                    .into_any()
-                            }
-                            Err(_) => failed().into_any(),
-                        })
-                }}
-            </Transition>
+            {access_table(
+                access,
+                &[Text::Username, Text::Created],
+                move |access| access.admins.into_iter().map(|admin| view! { <AdminRow admin remove /> }).collect_view().into_any(),
+            )}
             <Outcome result=outcome_of(remove.value()) ok=Text::AdminRemoved />
             <h3>{t(Text::AddAdmin)}</h3>
             <ActionForm action=add attr:class="stacked" attr:id="add-admin">
@@ -149,32 +168,11 @@ pub fn AccessSettings() -> impl IntoView {
         </section>
         <section class="panel settings-section" id="keys">
             <h2>{t(Text::KeysSection)}</h2>
-            <Transition fallback=loading>
-                {move || {
-                    access
-                        .get()
-                        .map(|result| match result {
-                            Ok(access) => {
-                                view! {
-                                    <table class="compact">
-                                        <thead>
-                                            <tr>
-                                                <th>{t(Text::KeyLabel)}</th>
-                                                <th>{t(Text::KeyScope)}</th>
-                                                <th>{t(Text::Created)}</th>
-                                                <th>{t(Text::LastUsed)}</th>
-                                                <th></th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>{access.keys.into_iter().rev().map(|key| view! { <KeyRow key revoke /> }).collect_view()}</tbody>
-                                    </table>
-                                }
-                                    .into_any()
-                            }
-                            Err(_) => failed().into_any(),
-                        })
-                }}
-            </Transition>
+            {access_table(
+                access,
+                &[Text::KeyLabel, Text::KeyScope, Text::Created, Text::LastUsed],
+                move |access| access.keys.into_iter().rev().map(|key| view! { <KeyRow key revoke /> }).collect_view().into_any(),
+            )}
             <Outcome result=outcome_of(revoke.value()) ok=Text::KeyRevoked />
             <h3>{t(Text::CreateKey)}</h3>
             <ActionForm action=create attr:class="stacked" attr:id="create-key">
