@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{sio, spawn_app, Backend, TestApp, ADMIN_PASSWORD};
+use common::{eventually, log_in, sio, spawn_app, Backend, TestApp, ADMIN_PASSWORD};
 use serde_json::{json, Value};
 
 /// Calls one of the settings page's access server functions as a logged-in admin.
@@ -29,15 +29,7 @@ async fn access(app: &TestApp, cookie: &str) -> Value {
 }
 
 async fn login_as(app: &TestApp, username: &str, password: &str) -> Option<String> {
-    let response = app
-        .client
-        .post(format!("{}/login", app.base))
-        .form(&[("username", username), ("password", password), ("next", "/")])
-        .send()
-        .await
-        .unwrap();
-    let cookie = response.headers().get("set-cookie")?.to_str().unwrap();
-    Some(cookie.split(';').next().unwrap().to_string())
+    log_in(&app.client, &app.base, username, password).await
 }
 
 fn message(user: &str) -> Value {
@@ -149,7 +141,8 @@ async fn keys_are_shown_once_scoped_and_revoking_one_ends_its_requests_and_socke
         assert_eq!(app.ingest_raw(body.clone(), "application/json", Some(&read_key)).await.0, 403);
         assert_eq!(app.get_json("/api/stats", Some(&read_key)).await.0, 200);
         assert_eq!(app.get_json("/api/stats", Some(&ingest_key)).await.0, 403);
-        let used = wait_for(|| async {
+        // A key's use is recorded in the background.
+        let used = eventually(5, || async {
             let listed = access(&app, &cookie).await;
             listed["keys"].as_array().unwrap().iter().any(|k| k["label"] == "shop A" && !k["last_used"].is_null())
         })
@@ -197,19 +190,4 @@ async fn the_access_functions_refuse_anyone_not_logged_in() {
     assert_eq!(app.state.db.admins().await.unwrap().len(), 1);
     assert_eq!(app.state.db.api_keys().await.unwrap().iter().filter(|k| k.revoked_ms.is_none()).count(), 2);
     assert!(login_as(&app, "admin", ADMIN_PASSWORD).await.is_some());
-}
-
-/// Polls `check` for up to 5 s (a key's use is recorded in the background).
-async fn wait_for<F, Fut>(check: F) -> bool
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    for _ in 0..50 {
-        if check().await {
-            return true;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    false
 }

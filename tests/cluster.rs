@@ -7,8 +7,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::cluster::{batch, eventually, Instance, Proxy};
-use common::{fresh_database, sio, Backend, READ_KEY};
+use common::cluster::{batch, Instance, Proxy};
+use common::{eventually, fresh_database, log_in, sio, Backend, READ_KEY};
 use serde_json::Value;
 
 const REDIS: &str = "127.0.0.1:6379";
@@ -107,14 +107,7 @@ async fn an_ingest_on_one_instance_reaches_the_dashboards_of_the_other_and_both_
 }
 
 async fn login(instance: &Instance) -> String {
-    let response = instance
-        .client
-        .post(format!("{}/login", instance.base))
-        .form(&[("username", "admin"), ("password", common::ADMIN_PASSWORD), ("next", "/")])
-        .send()
-        .await
-        .unwrap();
-    response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
+    log_in(&instance.client, &instance.base, "admin", common::ADMIN_PASSWORD).await.expect("admin logs in")
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use crate::model::Dashboard;
 use crate::server::charts::chart_options;
 use crate::server::domain::country::country_name;
 use crate::server::domain::time::parse_rfc3339_ms;
-use crate::server::engine::calendar::local;
+use crate::server::engine::calendar::local_minute;
 use crate::server::engine::parse_timezone;
 use crate::server::state::AppState;
 
@@ -25,9 +25,7 @@ async fn build(state: &AppState, view: DashboardView, now_ms: i64) -> Dashboard 
         None => None,
     };
     let tz = parse_timezone(&stats.settings.timezone).unwrap_or(chrono_tz::Tz::UTC);
-    let local_time = |rfc3339: &str| {
-        parse_rfc3339_ms(rfc3339).map(|ms| local(tz, ms).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
-    };
+    let local_time = |rfc3339: &str| parse_rfc3339_ms(rfc3339).map(|ms| local_minute(tz, ms)).unwrap_or_default();
     let rows = &stats.sessions_page.rows;
     let row_times = rows.iter().map(|r| (local_time(&r.first_activity), local_time(&r.last_activity))).collect();
     let codes = stats.countries.iter().map(|c| &c.country).chain(rows.iter().flat_map(|r| &r.country));

@@ -57,7 +57,7 @@ pub struct Figures {
     rebuild_revision: AtomicI64,
     rebuilds_running: AtomicUsize,
     /// Events the current (or last) rebuild has read, and how long the last one took.
-    rebuild_loaded: Arc<AtomicU64>,
+    rebuild_loaded: AtomicU64,
     rebuild_last_ms: AtomicU64,
     computations: AtomicU64,
     /// Held by this instance's ingest writer from its insert to its own catch-up, so that
@@ -71,7 +71,7 @@ pub struct Figures {
 impl Figures {
     /// Reads every stored event into a fresh engine with the stored settings.
     pub async fn load(db: Db) -> Result<Figures, DbError> {
-        let loaded = Arc::new(AtomicU64::new(0));
+        let loaded = AtomicU64::new(0);
         let engine = build_engine(&db, &loaded).await?;
         Ok(Figures {
             db,
@@ -94,6 +94,11 @@ impl Figures {
 
     pub fn settings(&self) -> Settings {
         self.engine.read().settings().clone()
+    }
+
+    /// The configured time zone.
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.engine.read().tz()
     }
 
     /// A dashboard view's queries, in the configured time zone.
@@ -260,8 +265,9 @@ impl Figures {
         }
         let version = fresh.version();
         *self.engine.write() = fresh;
-        self.rebuild_last_ms.store(started.elapsed().as_millis() as u64, Ordering::Relaxed);
-        tracing::info!(revision, elapsed_ms = started.elapsed().as_millis() as u64, "figures rebuilt");
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        self.rebuild_last_ms.store(elapsed_ms, Ordering::Relaxed);
+        tracing::info!(revision, elapsed_ms, "figures rebuilt");
         Ok(Some(version))
     }
 }

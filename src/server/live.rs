@@ -101,16 +101,18 @@ impl Live {
 
     /// The figures follow new settings: every channel's figures may have changed.
     pub fn settings_changed(self: &Arc<Self>, version: u64) {
-        for channel in Channel::ALL {
-            self.stats_changed(channel, &["settings"], version);
-        }
+        self.every_channel_changed("settings", version);
     }
 
     /// The database stopped or started answering: dashboards should refetch.
     pub fn database_changed(self: &Arc<Self>, answers: bool, version: u64) {
         tracing::info!(answers, "the database availability changed; telling the dashboards");
+        self.every_channel_changed("database", version);
+    }
+
+    fn every_channel_changed(self: &Arc<Self>, kind: &'static str, version: u64) {
         for channel in Channel::ALL {
-            self.stats_changed(channel, &["database"], version);
+            self.stats_changed(channel, &[kind], version);
         }
     }
 

@@ -179,18 +179,3 @@ pub fn batch(tag: &str, users: usize) -> serde_json::Value {
         .collect();
     serde_json::Value::Array(events)
 }
-
-/// Waits up to `seconds` for `check`.
-pub async fn eventually<F, Fut>(seconds: u64, check: F) -> bool
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    for _ in 0..seconds * 10 {
-        if check().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    false
-}

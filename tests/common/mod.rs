@@ -119,6 +119,34 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     TestApp { base: format!("http://{addr}"), state, client, database_url }
 }
 
+/// Waits up to `seconds` for `check`, asking every 100 ms.
+pub async fn eventually<F, Fut>(seconds: u64, check: F) -> bool
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..seconds * 10 {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
+/// Logs in through the form at `base`; the session cookie (`name=value`), or `None`
+/// when the login was refused. `client` must not follow redirects.
+pub async fn log_in(client: &reqwest::Client, base: &str, username: &str, password: &str) -> Option<String> {
+    let response = client
+        .post(format!("{base}/login"))
+        .form(&[("username", username), ("password", password), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers().get("set-cookie")?.to_str().unwrap();
+    Some(cookie.split(';').next().unwrap().to_string())
+}
+
 impl TestApp {
     pub async fn ingest(&self, body: &Value) -> (u16, Value) {
         self.ingest_raw(body.to_string().into_bytes(), "application/json", Some(INGEST_KEY)).await

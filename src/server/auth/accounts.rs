@@ -2,13 +2,12 @@
 //! password or a label must look like, storing the change, and shutting out at once
 //! whatever the change took access from.
 
-use super::hashing::{hash_password, hash_token, new_token, verify_password};
+use super::hashing::{hash_password_off_thread, hash_token, new_token, verify_password_off_thread};
 use super::Scope;
 use crate::model::{Access, AdminAccount, ApiKeyListing};
 use crate::server::db::DbError;
 use crate::server::domain::time::now_ms;
-use crate::server::engine::calendar::local;
-use crate::server::engine::parse_timezone;
+use crate::server::engine::calendar::local_minute;
 use crate::server::session_watch;
 use crate::server::state::AppState;
 
@@ -62,15 +61,10 @@ fn check_password(password: &str) -> Result<(), AccountError> {
     (MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&chars).then_some(()).ok_or(AccountError::WeakPassword)
 }
 
-/// argon2 takes tens of milliseconds on purpose: off the async threads.
-async fn hash_off_thread(password: String) -> String {
-    tokio::task::spawn_blocking(move || hash_password(&password)).await.expect("argon2 hashing does not panic")
-}
-
 /// The admins and keys, times in the configured time zone.
 pub async fn access(state: &AppState, acting: &str) -> Result<Access, AccountError> {
-    let tz = parse_timezone(&state.figures.settings().timezone).unwrap_or(chrono_tz::Tz::UTC);
-    let time = |ms: i64| local(tz, ms).format("%Y-%m-%d %H:%M").to_string();
+    let tz = state.figures.tz();
+    let time = |ms: i64| local_minute(tz, ms);
     let admins = state.db.admins().await?;
     let keys = state.db.api_keys().await?;
     Ok(Access {
@@ -96,7 +90,7 @@ pub async fn access(state: &AppState, acting: &str) -> Result<Access, AccountErr
 pub async fn add_admin(state: &AppState, username: &str, password: &str) -> Result<(), AccountError> {
     check_username(username)?;
     check_password(password)?;
-    let hash = hash_off_thread(password.to_string()).await;
+    let hash = hash_password_off_thread(password.to_string()).await;
     if !state.db.insert_admin(username, &hash, now_ms()).await? {
         return Err(AccountError::Exists);
     }
@@ -131,13 +125,10 @@ pub async fn change_password(
 ) -> Result<(), AccountError> {
     check_password(new)?;
     let stored = state.db.admin_password_hash(username).await?.ok_or(AccountError::NoSuchAdmin)?;
-    let current = current.to_string();
-    let matches =
-        tokio::task::spawn_blocking(move || verify_password(&current, &stored)).await.expect("argon2 does not panic");
-    if !matches {
+    if !verify_password_off_thread(current.to_string(), stored).await {
         return Err(AccountError::WrongPassword);
     }
-    let hash = hash_off_thread(new.to_string()).await;
+    let hash = hash_password_off_thread(new.to_string()).await;
     state.db.set_admin_password(username, &hash).await?;
     state.db.delete_admin_sessions_of(username, Some(&hash_token(session_token))).await?;
     tracing::info!(username, "an admin changed their password");

@@ -23,6 +23,16 @@ pub fn hash_password(password: &str) -> String {
     Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2 hashes any password").to_string()
 }
 
+/// `hash_password` off the async threads: argon2 takes tens of milliseconds on purpose.
+pub async fn hash_password_off_thread(password: String) -> String {
+    tokio::task::spawn_blocking(move || hash_password(&password)).await.expect("argon2 hashing does not panic")
+}
+
+/// `verify_password` off the async threads.
+pub async fn verify_password_off_thread(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false)
+}
+
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())

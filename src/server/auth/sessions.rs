@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::hashing::{hash_token, new_token, verify_password};
+use super::hashing::{hash_token, new_token, verify_password_off_thread};
 use super::throttle::LoginThrottle;
 use crate::server::db::{Db, DbError};
 use crate::server::domain::time::now_ms;
@@ -38,10 +38,9 @@ impl AdminSessions {
             return Ok(Login::TooSoon(wait));
         }
         let hash = self.db.admin_password_hash(username).await?;
-        let password = password.to_string();
         // Unknown names are checked against nothing but still fail (and count) the same way.
         let ok = match hash {
-            Some(hash) => tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false),
+            Some(hash) => verify_password_off_thread(password.to_string(), hash).await,
             None => false,
         };
         if !ok {

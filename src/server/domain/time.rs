@@ -3,6 +3,7 @@
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 
 pub const MINUTE_MS: i64 = 60_000;
+pub const DAY_MS: i64 = 24 * 60 * MINUTE_MS;
 
 pub fn now_ms() -> i64 {
     Utc::now().timestamp_millis()

@@ -10,6 +10,11 @@ pub fn local(tz: Tz, at_ms: i64) -> NaiveDateTime {
     utc + Duration::seconds(offset.local_minus_utc() as i64)
 }
 
+/// An instant as the local `YYYY-MM-DD HH:MM` the pages show.
+pub fn local_minute(tz: Tz, at_ms: i64) -> String {
+    local(tz, at_ms).format("%Y-%m-%d %H:%M").to_string()
+}
+
 /// The first instant of a local date. Where a DST change skips midnight, the first
 /// local time that exists that day.
 pub fn start_of_day(tz: Tz, date: NaiveDate) -> i64 {

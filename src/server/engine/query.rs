@@ -13,7 +13,7 @@ use crate::model::{
 };
 use crate::server::domain::event::Channel;
 use crate::server::domain::sessions::Session;
-use crate::server::domain::time::{format_ms, MINUTE_MS};
+use crate::server::domain::time::{format_ms, DAY_MS, MINUTE_MS};
 
 pub const MAX_DAYS: i64 = 400;
 const TOP_COUNTRIES: usize = 10;
@@ -79,7 +79,6 @@ struct Candidate<'a> {
 
 /// Below this many stored sessions one thread scans a range.
 const PARALLEL_FROM_SESSIONS: usize = 300_000;
-const DAY_MS: i64 = 86_400_000;
 
 /// What a pass over the sessions of (part of) a range adds up.
 #[derive(Default)]

@@ -9,13 +9,12 @@ use serde::Deserialize;
 use super::access::ReadAccess;
 use super::error::ApiError;
 use crate::model::{ChannelFilter, SessionRow};
-use crate::server::domain::time::{now_ms, parse_rfc3339_ms};
+use crate::server::domain::time::{now_ms, parse_rfc3339_ms, DAY_MS};
 use crate::server::engine::query::StatsQuery;
 use crate::server::state::AppState;
 
 pub const DEFAULT_DAYS: i64 = 30;
 pub const MAX_PER_PAGE: u64 = 500;
-const DAY_MS: i64 = 86_400_000;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct StatsParams {
