@@ -73,6 +73,30 @@ pub enum RowFilter {
 }
 
 impl RowFilter {
+    /// The query parameters of the filters, in the order a URL with several is read.
+    pub const PARAMS: [&'static str; 4] = ["day", "hour", "country", "table_channel"];
+
+    /// The filter a query parameter stands for, if its value is well formed.
+    pub fn from_param(name: &str, value: &str) -> Option<RowFilter> {
+        match name {
+            "day" => is_iso_date(value).then(|| RowFilter::Day(value.to_string())),
+            "hour" => parse_hour(value).map(|(weekday, hour)| RowFilter::Hour { weekday, hour }),
+            "country" => is_country(value).then(|| RowFilter::Country(value.to_string())),
+            "table_channel" => ChannelFilter::parse(value).map(RowFilter::Channel),
+            _ => None,
+        }
+    }
+
+    /// The query parameter that reads back as this filter.
+    pub fn param(&self) -> (&'static str, String) {
+        match self {
+            RowFilter::Day(day) => ("day", day.clone()),
+            RowFilter::Hour { weekday, hour } => ("hour", format!("{weekday}-{hour}")),
+            RowFilter::Country(code) => ("country", code.clone()),
+            RowFilter::Channel(channel) => ("table_channel", channel.as_str().into()),
+        }
+    }
+
     /// The filter's words on the chip above the table.
     pub fn describe(&self, locale: Locale) -> String {
         use crate::i18n::fill;
@@ -134,15 +158,7 @@ impl DashboardView {
     pub fn from_query(channel: ChannelFilter, locale: Locale, get: impl Fn(&str) -> Option<String>) -> Self {
         let date = |name: &str| get(name).filter(|d| is_iso_date(d));
         let range = get("range").and_then(|r| RangePreset::parse(&r)).unwrap_or_default();
-        let filter = if let Some(day) = date("day") {
-            Some(RowFilter::Day(day))
-        } else if let Some((weekday, hour)) = get("hour").as_deref().and_then(parse_hour) {
-            Some(RowFilter::Hour { weekday, hour })
-        } else if let Some(country) = get("country").filter(|c| is_country(c)) {
-            Some(RowFilter::Country(country))
-        } else {
-            get("table_channel").and_then(|c| ChannelFilter::parse(&c)).map(RowFilter::Channel)
-        };
+        let filter = RowFilter::PARAMS.iter().find_map(|name| RowFilter::from_param(name, &get(name)?));
         DashboardView {
             channel,
             range,
@@ -171,12 +187,8 @@ impl DashboardView {
         if self.compare {
             pairs.push(("compare", "1".into()));
         }
-        match &self.filter {
-            Some(RowFilter::Day(day)) => pairs.push(("day", day.clone())),
-            Some(RowFilter::Hour { weekday, hour }) => pairs.push(("hour", format!("{weekday}-{hour}"))),
-            Some(RowFilter::Country(code)) => pairs.push(("country", code.clone())),
-            Some(RowFilter::Channel(channel)) => pairs.push(("table_channel", channel.as_str().into())),
-            None => {}
+        if let Some(filter) = &self.filter {
+            pairs.push(filter.param());
         }
         if self.oldest_first {
             pairs.push(("sort", "oldest".into()));

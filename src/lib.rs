@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod app;
+pub mod chart_kind;
 pub mod components;
 pub mod dashboard_view;
 pub mod i18n;

@@ -182,6 +182,34 @@ pub struct Dashboard {
     pub row_times: Vec<(String, String)>,
 }
 
+/// A dashboard page as the browser receives it: the totals, the sessions table and each
+/// chart's table already written as HTML in the viewer's language on the server, and
+/// each chart's ECharts option. The browser sets these in place and never needs the
+/// figures themselves, which keeps its code small.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardPage {
+    pub version: u64,
+    pub totals_html: String,
+    pub sessions_html: String,
+    /// In `ChartKind::ALL` order.
+    pub charts: Vec<ChartPart>,
+    /// First and last local day of the range, `YYYY-MM-DD`.
+    pub first_day: String,
+    pub last_day: String,
+}
+
+/// One chart of a `DashboardPage`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartPart {
+    /// The ECharts option as JSON.
+    pub option: String,
+    /// Its numbers as an HTML table, for "view as table".
+    pub table_html: String,
+    /// What a click on the element at each data index filters the sessions table to:
+    /// the value of the chart's `ChartKind::filter_param` (empty: nothing).
+    pub filter_values: Vec<String>,
+}
+
 /// An admin account as the settings page lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminAccount {
@@ -205,6 +233,14 @@ pub struct ApiKeyListing {
     pub created: String,
     pub last_used: Option<String>,
     pub revoked: Option<String>,
+}
+
+/// The settings page's lists of admins and keys, as HTML in the viewer's language, each
+/// row with its own remove or revoke form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessLists {
+    pub admins_html: String,
+    pub keys_html: String,
 }
 
 /// Who may get in: the settings page's admins and keys.

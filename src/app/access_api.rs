@@ -2,13 +2,23 @@
 //! admin and delegates to `server::auth::accounts`.
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::Postcard;
 
-use crate::model::Access;
+use crate::i18n::Locale;
+use crate::model::{Access, AccessLists};
 
 #[server(endpoint = "access/get_access")]
 pub async fn get_access() -> Result<Access, ServerFnError> {
     let admin = crate::app::api::acting_admin().await?;
     accounts::access(&admin.state, &admin.username).await.map_err(answer)
+}
+
+/// The admins and keys as the settings page lists them, written in `locale`.
+#[server(output = Postcard, endpoint = "access/get_access_lists")]
+pub async fn get_access_lists(locale: Locale) -> Result<AccessLists, ServerFnError> {
+    let admin = crate::app::api::acting_admin().await?;
+    let access = accounts::access(&admin.state, &admin.username).await.map_err(answer)?;
+    Ok(crate::components::access_lists::render(&access, locale))
 }
 
 #[server(endpoint = "access/add_admin")]

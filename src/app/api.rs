@@ -1,10 +1,10 @@
 //! Server functions the pages call; each delegates to the server's services.
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use leptos::server_fn::codec::Postcard;
 
-use crate::dashboard_view::DashboardView;
-use crate::model::{Dashboard, Settings, Stats};
+use crate::i18n::Locale;
+use crate::model::{ChannelFilter, DashboardPage, Settings, Stats};
 
 /// The `Stats` document of a channel for the last 30 days, as `GET /api/stats` serves it.
 #[server(endpoint = "get_stats")]
@@ -19,12 +19,21 @@ pub async fn get_stats(channel: String) -> Result<Stats, ServerFnError> {
     Ok(state.figures.stats(query, now).await.stats.clone())
 }
 
-/// Everything a dashboard page shows for its view: the figures of its range with the
-/// charts' options in its language, the previous period's totals when it compares, and
-/// the listed sessions' times in the configured time zone.
-#[server(input = Json, endpoint = "get_dashboard")]
-pub async fn get_dashboard(view: DashboardView) -> Result<Dashboard, ServerFnError> {
+/// Everything a dashboard page shows for its view, written on the server in its
+/// language (see `model::DashboardPage`). The view is its page's `channel`, the viewer's
+/// `locale` and the page's URL `query` (`DashboardView::query_string`).
+#[server(output = Postcard, endpoint = "get_dashboard")]
+pub async fn get_dashboard(
+    channel: ChannelFilter,
+    locale: Locale,
+    query: String,
+) -> Result<DashboardPage, ServerFnError> {
     let started = std::time::Instant::now();
+    let pairs: Vec<(String, String)> =
+        form_urlencoded::parse(query.trim_start_matches('?').as_bytes()).into_owned().collect();
+    let view = crate::dashboard_view::DashboardView::from_query(channel, locale, |name| {
+        pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone())
+    });
     let state = admin_state().await?;
     settle(&state).await?;
     let now = crate::server::domain::time::now_ms();
@@ -33,7 +42,7 @@ pub async fn get_dashboard(view: DashboardView) -> Result<Dashboard, ServerFnErr
     Ok(dashboard)
 }
 
-#[server(endpoint = "get_settings")]
+#[server(output = Postcard, endpoint = "get_settings")]
 pub async fn get_settings() -> Result<Settings, ServerFnError> {
     Ok(admin_state().await?.figures.settings())
 }

@@ -1,7 +1,7 @@
 //! Each chart's numbers as a table, for "view as table": the same `Stats` the chart
 //! was built from, written in the viewer's language.
 
-use crate::components::chart_panel::ChartTable;
+use crate::components::chart_table::ChartTable;
 use crate::i18n::{Locale, Text};
 use crate::model::Stats;
 

@@ -2,7 +2,9 @@
 
 pub mod access_api;
 pub mod api;
+#[cfg(feature = "ssr")]
 pub mod chart_tables;
+pub mod form_post;
 pub mod live;
 pub mod pages;
 pub mod prefs;

@@ -1,13 +1,26 @@
 //! Reusable view pieces, one component per file.
+//!
+//! The figures' views (totals, sessions table, chart tables) and the settings page's
+//! lists are rendered on the server only: the browser receives their HTML and sets it in
+//! place, so its WASM carries none of their code.
 
 pub mod access_settings;
 pub mod chart_panel;
 pub mod echart;
+pub mod form_outcome;
 pub mod layout;
 pub mod live_status;
 pub mod prefs_controls;
 pub mod range_bar;
-pub mod sessions_table;
 pub mod sidebar;
+
+#[cfg(feature = "ssr")]
+pub mod access_lists;
+#[cfg(feature = "ssr")]
+pub mod chart_table;
+#[cfg(feature = "ssr")]
+pub mod sessions_table;
+#[cfg(feature = "ssr")]
 pub mod stat_card;
+#[cfg(feature = "ssr")]
 pub mod totals;

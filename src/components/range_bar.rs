@@ -1,11 +1,13 @@
 //! The date-range picker and the comparison switch. Each choice is a link to the same
 //! page with another query, so views can be bookmarked and work without JavaScript.
 //! Plain `<a>`s (the router still navigates them in place): the router's `<A>` would mark
-//! every link to this same path as the current page, whatever its query.
+//! every link to this same path as the current page, whatever its query. The custom
+//! range is a plain `GET` form, which the page navigates in place too.
 
 use leptos::prelude::*;
-use leptos_router::components::Form;
+use leptos_router::hooks::use_navigate;
 
+use crate::app::form_post::url_of_get_form;
 use crate::app::prefs::use_prefs;
 use crate::dashboard_view::{DashboardView, RangePreset};
 use crate::i18n::Text;
@@ -18,6 +20,12 @@ pub fn RangeBar(
     days: Memo<(String, String)>,
 ) -> impl IntoView {
     let prefs = use_prefs();
+    let navigate = use_navigate();
+    let apply = move |event| {
+        if let Some(url) = url_of_get_form(&event) {
+            navigate(&url, Default::default());
+        }
+    };
     let presets = RangePreset::ALL.into_iter().filter(|p| *p != RangePreset::Custom).map(move |preset| {
         view! {
             <a
@@ -32,7 +40,7 @@ pub fn RangeBar(
     view! {
         <div class="range-bar" role="group" aria-label=move || prefs.t(Text::Range)>
             <div class="presets">{presets.collect_view()}</div>
-            <Form method="GET" action=move || view.get().channel.path().to_string() attr:class="custom-range">
+            <form method="get" action=move || view.get().channel.path() class="custom-range" on:submit=apply>
                 <input type="hidden" name="range" value="custom" />
                 {move || view.get().compare.then(|| view! { <input type="hidden" name="compare" value="1" /> })}
                 <label>
@@ -50,7 +58,7 @@ pub fn RangeBar(
                 >
                     {move || prefs.t(Text::Apply)}
                 </button>
-            </Form>
+            </form>
             <a
                 href=move || {
                     let v = view.get();

@@ -1,10 +1,11 @@
 //! A dashboard page's whole answer for one view: the figures of its range with the
 //! charts' options in its language, the previous period's totals when it compares, and
-//! the listed sessions' local times and country names. Built once per (view, version,
-//! second) and shared by every open dashboard showing that view.
+//! the listed sessions' local times and country names; then written as the page shows
+//! it (`dashboard_page`). Built once per (view, version, second) and shared by every open
+//! dashboard showing that view.
 
 use crate::dashboard_view::DashboardView;
-use crate::model::Dashboard;
+use crate::model::{Dashboard, DashboardPage};
 use crate::server::charts::chart_options;
 use crate::server::domain::country::country_name;
 use crate::server::domain::time::parse_rfc3339_ms;
@@ -12,9 +13,15 @@ use crate::server::engine::calendar::local_minute;
 use crate::server::engine::parse_timezone;
 use crate::server::state::AppState;
 
-pub async fn dashboard(state: &AppState, view: DashboardView, now_ms: i64) -> std::sync::Arc<Dashboard> {
+pub async fn dashboard(state: &AppState, view: DashboardView, now_ms: i64) -> std::sync::Arc<DashboardPage> {
     let version = state.figures.version();
-    state.dashboards.get_or_compute(view, version, now_ms, |view| build(state, view, now_ms)).await
+    state
+        .dashboards
+        .get_or_compute(view, version, now_ms, |view| async move {
+            let figures = build(state, view.clone(), now_ms).await;
+            crate::server::dashboard_page::render(&figures, &view)
+        })
+        .await
 }
 
 async fn build(state: &AppState, view: DashboardView, now_ms: i64) -> Dashboard {

@@ -6,7 +6,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use crate::dashboard_view::DashboardView;
-use crate::model::Dashboard;
+use crate::model::DashboardPage;
 use crate::server::auth::{AdminSessions, Keyring};
 use crate::server::db::Db;
 use crate::server::fanout::Fanout;
@@ -30,5 +30,5 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     pub metrics: Arc<Metrics>,
     /// Dashboard answers shared by every page showing the same view.
-    pub dashboards: Arc<SharedCache<DashboardView, Dashboard>>,
+    pub dashboards: Arc<SharedCache<DashboardView, DashboardPage>>,
 }

@@ -2,9 +2,11 @@
 
 use leptos::prelude::*;
 
-use crate::app::api::{get_settings, UpdateSettings};
+use crate::app::api::get_settings;
+use crate::app::form_post::{submit_in_place, Submitted};
 use crate::app::prefs::use_prefs;
 use crate::components::access_settings::AccessSettings;
+use crate::components::form_outcome::FormOutcome;
 use crate::components::layout::Layout;
 use crate::components::prefs_controls::PrefsControls;
 use crate::i18n::Text;
@@ -25,8 +27,9 @@ fn NumberField(label: Text, name: &'static str, max: u32, value: u32) -> impl In
 pub fn SettingsPage() -> impl IntoView {
     let prefs = use_prefs();
     let t = move |text| move || prefs.t(text);
-    let save = ServerAction::<UpdateSettings>::new();
-    let settings = Resource::new(move || save.version().get(), |_| get_settings());
+    let saved: Submitted = RwSignal::new(None);
+    let saves = RwSignal::new(0u32);
+    let settings = Resource::new_serde_wb(move || saves.get(), |_| get_settings());
     view! {
         <Layout title=Text::Settings>
             <section class="panel settings-section">
@@ -38,7 +41,12 @@ pub fn SettingsPage() -> impl IntoView {
                             .map(|result| match result {
                                 Ok(s) => {
                                     view! {
-                                        <ActionForm action=save attr:class="settings">
+                                        <form
+                                            class="settings"
+                                            method="post"
+                                            action="/api/update_settings"
+                                            on:submit=move |ev| submit_in_place(ev, saved, move || saves.update(|n| *n += 1))
+                                        >
                                             <NumberField label=Text::SessionGap name="session_gap_minutes" max=1440 value=s.session_gap_minutes />
                                             <NumberField label=Text::MinMessages name="min_session_messages" max=100 value=s.min_session_messages />
                                             <NumberField label=Text::OnlineWindow name="online_window_minutes" max=120 value=s.online_window_minutes />
@@ -47,7 +55,7 @@ pub fn SettingsPage() -> impl IntoView {
                                                 <input type="text" name="timezone" value=s.timezone />
                                             </label>
                                             <button type="submit">{t(Text::Save)}</button>
-                                        </ActionForm>
+                                        </form>
                                     }
                                         .into_any()
                                 }
@@ -55,14 +63,7 @@ pub fn SettingsPage() -> impl IntoView {
                             })
                     }}
                 </Transition>
-                {move || {
-                    save.value()
-                        .get()
-                        .map(|result| match result {
-                            Ok(()) => view! { <p class="notice" role="status">{t(Text::Saved)}</p> }.into_any(),
-                            Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                        })
-                }}
+                <FormOutcome result=saved ok=Text::Saved />
             </section>
             <AccessSettings />
             <section class="panel settings-section">

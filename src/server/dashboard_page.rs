@@ -1,0 +1,123 @@
+//! Writes a dashboard's figures as the page shows them: the totals, the sessions table
+//! and each chart's table as HTML in the view's language, each chart's option, and what
+//! a click on each chart element filters the table to. Done once per shared answer, so
+//! a hundred open dashboards cost one rendering, and the browser carries no code to
+//! lay out figures.
+
+use leptos::prelude::*;
+
+use crate::app::chart_tables;
+use crate::chart_kind::ChartKind;
+use crate::components::chart_table::ChartDataTable;
+use crate::components::sessions_table::SessionsTable;
+use crate::components::totals::TotalsGrid;
+use crate::dashboard_view::DashboardView;
+use crate::model::{ChannelFilter, ChartPart, Dashboard, DashboardPage};
+use crate::server::fragment::html_of;
+
+pub fn render(dashboard: &Dashboard, view: &DashboardView) -> DashboardPage {
+    let locale = view.locale;
+    let totals = view! { <TotalsGrid stats=dashboard.stats.clone() previous=dashboard.previous.clone() locale /> };
+    let sessions = view! { <SessionsTable dashboard=dashboard.clone() view=view.clone() locale /> };
+    DashboardPage {
+        version: dashboard.stats.version,
+        totals_html: html_of(totals),
+        sessions_html: html_of(sessions),
+        charts: ChartKind::ALL.into_iter().map(|kind| chart(kind, dashboard, view)).collect(),
+        first_day: dashboard.first_day.clone(),
+        last_day: dashboard.last_day.clone(),
+    }
+}
+
+fn chart(kind: ChartKind, dashboard: &Dashboard, view: &DashboardView) -> ChartPart {
+    let (stats, charts, locale) = (&dashboard.stats, &dashboard.charts, view.locale);
+    let (option, table) = match kind {
+        ChartKind::Daily => (&charts.daily, chart_tables::daily(stats, locale)),
+        ChartKind::Monthly => (&charts.monthly, chart_tables::monthly(stats, locale)),
+        ChartKind::Heatmap => (&charts.heatmap, chart_tables::heatmap(stats, locale)),
+        ChartKind::Channels => (&charts.channels, chart_tables::channels(stats, locale)),
+        ChartKind::Senders => (&charts.senders, chart_tables::senders(stats, locale)),
+        ChartKind::Lengths => (&charts.distribution, chart_tables::lengths(stats, locale)),
+        ChartKind::Countries => (&charts.countries, chart_tables::countries(stats, locale, &dashboard.country_names)),
+    };
+    let caption = kind.caption().get(locale);
+    ChartPart {
+        option: option.clone(),
+        table_html: html_of(view! { <ChartDataTable caption table /> }),
+        filter_values: click_targets(kind, dashboard),
+    }
+}
+
+/// The value of the chart's `filter_param` for each element by data index (empty where
+/// a click filters nothing).
+fn click_targets(kind: ChartKind, dashboard: &Dashboard) -> Vec<String> {
+    let stats = &dashboard.stats;
+    match kind {
+        ChartKind::Daily => stats.daily.iter().map(|d| d.date.clone()).collect(),
+        // Cells are listed weekday by weekday (0 = Monday), 24 hours each.
+        ChartKind::Heatmap => (0..7 * 24).map(|i| format!("{}-{}", i / 24, i % 24)).collect(),
+        ChartKind::Channels => stats
+            .channels
+            .iter()
+            .map(|c| ChannelFilter::parse(&c.channel).map_or("", |ch| ch.as_str()).into())
+            .collect(),
+        // "other" stands for many countries: it filters nothing.
+        ChartKind::Countries => stats
+            .countries
+            .iter()
+            .map(|c| if c.country == "other" { String::new() } else { c.country.clone() })
+            .collect(),
+        ChartKind::Monthly | ChartKind::Senders | ChartKind::Lengths => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dashboard_view::RowFilter;
+    use crate::i18n::Locale;
+    use crate::model::{CountryCount, DayCount, SessionsPage, Stats, Totals};
+
+    fn sample() -> Dashboard {
+        Dashboard {
+            stats: Stats {
+                version: 7,
+                totals: Totals { users: 1234, messages: 5, ..Default::default() },
+                daily: vec![DayCount { date: "2026-03-01".into(), messages: 5, sessions: 1 }],
+                heatmap: vec![vec![0; 24]; 7],
+                countries: vec![
+                    CountryCount { country: "TR".into(), users: 3 },
+                    CountryCount { country: "other".into(), users: 1 },
+                ],
+                sessions_page: SessionsPage { page: 1, per_page: 25, ..Default::default() },
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_page_carries_the_totals_as_html_in_the_language() {
+        let view = DashboardView { locale: Locale::Tr, ..Default::default() };
+        let page = render(&sample(), &view);
+        assert_eq!(page.version, 7);
+        assert!(page.totals_html.contains(r#"data-kpi="users""#), "{}", page.totals_html);
+        assert!(page.totals_html.contains("1.234"), "Turkish groups thousands with a dot: {}", page.totals_html);
+        assert_eq!(page.charts.len(), ChartKind::ALL.len());
+        assert!(page.charts[0].table_html.contains("<td>1 Mar 2026</td>"), "{}", page.charts[0].table_html);
+    }
+
+    #[test]
+    fn each_click_target_reads_back_as_the_filter_of_its_element() {
+        let page = render(&sample(), &DashboardView::default());
+        let target = |kind: ChartKind, index: usize| {
+            let part = &page.charts[ChartKind::ALL.iter().position(|k| *k == kind).unwrap()];
+            RowFilter::from_param(kind.filter_param()?, part.filter_values.get(index)?)
+        };
+        assert_eq!(target(ChartKind::Daily, 0), Some(RowFilter::Day("2026-03-01".into())));
+        assert_eq!(target(ChartKind::Heatmap, 6 * 24 + 23), Some(RowFilter::Hour { weekday: 6, hour: 23 }));
+        assert_eq!(target(ChartKind::Countries, 0), Some(RowFilter::Country("TR".into())));
+        assert_eq!(target(ChartKind::Countries, 1), None, "'other' filters nothing");
+        assert_eq!(target(ChartKind::Monthly, 0), None);
+    }
+}
