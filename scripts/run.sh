@@ -17,6 +17,11 @@ source scripts/setup.sh
 export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components"
 echo "run: cargo leptos build --release --precompress" >&2
 cargo leptos build --release --precompress
+# cargo-leptos writes its .gz files at a fast level; at -9 the WASM's is ~15 % smaller
+# (browsers that take brotli get the .br files, which are smaller still).
+for asset in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do
+  gzip -9 -n -k -f "$asset"
+done
 
 # Where cargo-leptos put the site; anything given in the environment or .env wins.
 env_file_sets() { [[ -f .env ]] && grep -qE "^[[:space:]]*(export[[:space:]]+)?$1=" .env; }

@@ -11,7 +11,6 @@ pub mod prefs;
 pub mod toasts;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -36,9 +35,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="data:," />
                 <script src="/vendor/socket.io.min.js" nonce=nonce.clone()></script>
                 <script src="/vendor/echarts.min.js" nonce=nonce></script>
+                // Static tags in the shell rather than leptos_meta's: no page changes its
+                // title or styles, and the browser's WASM is smaller without it.
+                <title>"chatpulse"</title>
+                <link rel="stylesheet" id="leptos" href="/pkg/chatpulse.css" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
-                <MetaTags />
             </head>
             <body>
                 <App />
@@ -49,13 +51,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
     let prefs = prefs::provide_prefs();
     live::provide_live_context();
     toasts::provide_toasts();
     view! {
-        <Stylesheet id="leptos" href="/pkg/chatpulse.css" />
-        <Title text="chatpulse" />
         <Router>
             <Routes fallback=move || view! { <p class="not-found">{move || prefs.t(Text::NotFound)}</p> }>
                 <Route path=path!("/login") view=LoginPage />

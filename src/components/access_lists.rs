@@ -11,16 +11,13 @@ use crate::server::fragment::html_of;
 pub fn render(access: &Access, locale: Locale) -> AccessLists {
     let admins = access.admins.iter().cloned().map(|admin| view! { <AdminRow admin locale /> }).collect_view();
     let keys = access.keys.iter().rev().cloned().map(|key| view! { <KeyRow key locale /> }).collect_view();
-    AccessLists {
-        admins_html: view! { <ListTable headers=&[Text::Username, Text::Created] locale>{admins}</ListTable> }
-            .to_html(),
-        keys_html: view! {
-            <ListTable headers=&[Text::KeyLabel, Text::KeyScope, Text::Created, Text::LastUsed] locale>
-                {keys}
-            </ListTable>
-        }
-        .to_html(),
-    }
+    let admins = view! { <ListTable headers=&[Text::Username, Text::Created] locale>{admins}</ListTable> };
+    let keys = view! {
+        <ListTable headers=&[Text::KeyLabel, Text::KeyScope, Text::Created, Text::LastUsed] locale>
+            {keys}
+        </ListTable>
+    };
+    AccessLists { admins_html: html_of(admins), keys_html: html_of(keys) }
 }
 
 /// A list's table: its column `headers` (and one for the row's button), then the rows.

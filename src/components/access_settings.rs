@@ -9,6 +9,7 @@ use crate::app::access_api::get_access_lists;
 use crate::app::form_post::{submit_in_place, Submitted};
 use crate::app::prefs::use_prefs;
 use crate::components::form_outcome::FormOutcome;
+use crate::components::post_form::PostForm;
 use crate::i18n::Text;
 use crate::model::AccessLists;
 
@@ -55,37 +56,24 @@ pub fn AccessSettings() -> impl IntoView {
         Resource::new_serde_wb(move || (prefs.locale.get(), changes.get()), |(locale, _)| get_access_lists(locale));
     let [removed, added, password_changed, created, revoked]: [Submitted; 5] =
         std::array::from_fn(|_| RwSignal::new(None));
-    let refetch = move || changes.update(|n| *n += 1);
     view! {
         <section class="panel settings-section" id="admins">
             <h2>{t(Text::AdminsSection)}</h2>
             <AccessList lists pick=|l| l.admins_html.clone() outcome=removed changes />
             <FormOutcome result=removed ok=Text::AdminRemoved />
             <h3>{t(Text::AddAdmin)}</h3>
-            <form
-                class="stacked"
-                id="add-admin"
-                method="post"
-                action="/api/access/add_admin"
-                on:submit=move |ev| submit_in_place(ev, added, refetch)
-            >
+            <PostForm class="stacked" id="add-admin" action="/api/access/add_admin" outcome=added changes>
                 <label>{t(Text::Username)} <input type="text" name="username" required autocomplete="off" /></label>
                 <label>{t(Text::NewPassword)} <input type="password" name="password" required minlength="12" autocomplete="new-password" /></label>
                 <button type="submit">{t(Text::AddAdmin)}</button>
-            </form>
+            </PostForm>
             <FormOutcome result=added ok=Text::AdminAdded />
             <h3>{t(Text::ChangePassword)}</h3>
-            <form
-                class="stacked"
-                id="change-password"
-                method="post"
-                action="/api/access/change_password"
-                on:submit=move |ev| submit_in_place(ev, password_changed, || ())
-            >
+            <PostForm class="stacked" id="change-password" action="/api/access/change_password" outcome=password_changed>
                 <label>{t(Text::CurrentPassword)} <input type="password" name="current" required autocomplete="current-password" /></label>
                 <label>{t(Text::NewPassword)} <input type="password" name="new" required minlength="12" autocomplete="new-password" /></label>
                 <button type="submit">{t(Text::ChangePassword)}</button>
-            </form>
+            </PostForm>
             <FormOutcome result=password_changed ok=Text::PasswordChanged />
         </section>
         <section class="panel settings-section" id="keys">
@@ -93,13 +81,7 @@ pub fn AccessSettings() -> impl IntoView {
             <AccessList lists pick=|l| l.keys_html.clone() outcome=revoked changes />
             <FormOutcome result=revoked ok=Text::KeyRevoked />
             <h3>{t(Text::CreateKey)}</h3>
-            <form
-                class="stacked"
-                id="create-key"
-                method="post"
-                action="/api/access/create_key"
-                on:submit=move |ev| submit_in_place(ev, created, refetch)
-            >
+            <PostForm class="stacked" id="create-key" action="/api/access/create_key" outcome=created changes>
                 <label>{t(Text::KeyLabel)} <input type="text" name="label" required maxlength="100" /></label>
                 <label>
                     {t(Text::KeyScope)}
@@ -109,7 +91,7 @@ pub fn AccessSettings() -> impl IntoView {
                     </select>
                 </label>
                 <button type="submit">{t(Text::CreateKey)}</button>
-            </form>
+            </PostForm>
             {move || {
                 created
                     .get()

@@ -10,6 +10,7 @@ pub mod echart;
 pub mod form_outcome;
 pub mod layout;
 pub mod live_status;
+pub mod post_form;
 pub mod prefs_controls;
 pub mod range_bar;
 pub mod sidebar;

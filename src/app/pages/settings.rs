@@ -3,11 +3,12 @@
 use leptos::prelude::*;
 
 use crate::app::api::get_settings;
-use crate::app::form_post::{submit_in_place, Submitted};
+use crate::app::form_post::Submitted;
 use crate::app::prefs::use_prefs;
 use crate::components::access_settings::AccessSettings;
 use crate::components::form_outcome::FormOutcome;
 use crate::components::layout::Layout;
+use crate::components::post_form::PostForm;
 use crate::components::prefs_controls::PrefsControls;
 use crate::i18n::Text;
 
@@ -41,12 +42,7 @@ pub fn SettingsPage() -> impl IntoView {
                             .map(|result| match result {
                                 Ok(s) => {
                                     view! {
-                                        <form
-                                            class="settings"
-                                            method="post"
-                                            action="/api/update_settings"
-                                            on:submit=move |ev| submit_in_place(ev, saved, move || saves.update(|n| *n += 1))
-                                        >
+                                        <PostForm class="settings" action="/api/update_settings" outcome=saved changes=saves>
                                             <NumberField label=Text::SessionGap name="session_gap_minutes" max=1440 value=s.session_gap_minutes />
                                             <NumberField label=Text::MinMessages name="min_session_messages" max=100 value=s.min_session_messages />
                                             <NumberField label=Text::OnlineWindow name="online_window_minutes" max=120 value=s.online_window_minutes />
@@ -55,7 +51,7 @@ pub fn SettingsPage() -> impl IntoView {
                                                 <input type="text" name="timezone" value=s.timezone />
                                             </label>
                                             <button type="submit">{t(Text::Save)}</button>
-                                        </form>
+                                        </PostForm>
                                     }
                                         .into_any()
                                 }

@@ -1,0 +1,37 @@
+//! A form posting to a server function, submitted in place (`form_post`): without
+//! JavaScript the browser posts it and the server sends it back to the page.
+
+use leptos::prelude::*;
+
+use crate::app::form_post::{submit_in_place, Submitted};
+
+#[component]
+pub fn PostForm(
+    /// The server function's URL.
+    action: &'static str,
+    #[prop(optional)] id: &'static str,
+    class: &'static str,
+    /// Gets the answer of each submission.
+    outcome: Submitted,
+    /// Bumped after a success, so that what the form changed is fetched again.
+    #[prop(optional)]
+    changes: Option<RwSignal<u32>>,
+    children: Children,
+) -> impl IntoView {
+    let changed = move || {
+        if let Some(changes) = changes {
+            changes.update(|n| *n += 1);
+        }
+    };
+    view! {
+        <form
+            class=class
+            id=(!id.is_empty()).then_some(id)
+            method="post"
+            action=action
+            on:submit=move |ev| submit_in_place(ev, outcome, changed)
+        >
+            {children()}
+        </form>
+    }
+}
