@@ -359,6 +359,10 @@ describe("the dashboard's features in a browser", { concurrency: false }, () => 
       await expectKpi(page, label, "messages", 64);
       await noteCurrent("30 days");
       await noteInputs("30 days");
+      // Gone if the page is loaded anew: the range bar must navigate in place.
+      await page.evaluate(() => {
+        window.__sameDocument = true;
+      });
 
       await mark(page);
       await page.click('.presets a.range[href="/?range=today"]');
@@ -413,6 +417,7 @@ describe("the dashboard's features in a browser", { concurrency: false }, () => 
       await expectKpi(page, label, "sessions", 2);
       await expectRows(page, label, ids(OLD.toReversed()), 2);
       assert.equal(await page.getAttribute(".custom-range button[type=submit]", "aria-current"), "true");
+      assert.equal(await page.evaluate(() => window.__sameDocument), true, "the custom range loaded the page anew");
       await noteCurrent("custom");
 
       // ... and one five days before that holds nothing.
