@@ -78,6 +78,35 @@ async fn admins_are_added_refused_and_removed_and_a_removed_admin_is_shut_out_at
 }
 
 #[tokio::test]
+async fn wrong_current_passwords_count_against_the_same_backoff_as_logins() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let here = app.login().await;
+    let wrong = [("current", "not the password"), ("new", "a brand new passphrase")];
+    // The login door lets five failures through without a wait; so does this one.
+    for attempt in 1..=5 {
+        let (status, body) = call(&app, &here, "change_password", &wrong).await;
+        assert_eq!(status, 403, "attempt {attempt}: {body}");
+    }
+    // The sixth is not even checked, right password or not, at either door.
+    let good = [("current", ADMIN_PASSWORD), ("new", "a brand new passphrase")];
+    let response = app
+        .client
+        .post(format!("{}/api/access/change_password", app.base))
+        .header("cookie", &here)
+        .form(&good)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 429);
+    assert!(response.headers().get("retry-after").is_some(), "{:?}", response.headers());
+    assert!(response.text().await.unwrap().contains("try again"));
+    assert!(login_as(&app, "admin", ADMIN_PASSWORD).await.is_none(), "the login door waits too");
+    // Nothing changed: once the wait is over, the old password still logs in.
+    let old_password_works = eventually(5, || async { login_as(&app, "admin", ADMIN_PASSWORD).await.is_some() }).await;
+    assert!(old_password_works);
+}
+
+#[tokio::test]
 async fn the_last_admin_is_never_removed() {
     let app = spawn_app(Backend::Postgres).await;
     assert!(!app.state.db.delete_admin_unless_last("admin").await.unwrap());

@@ -62,6 +62,15 @@ fn answer(error: AccountError) -> ServerFnError {
     use axum::http::StatusCode;
     let status = match &error {
         AccountError::WrongPassword => StatusCode::FORBIDDEN,
+        AccountError::TooSoon(wait) => {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                let seconds = wait.as_secs().max(1).to_string();
+                if let Ok(value) = axum::http::HeaderValue::from_str(&seconds) {
+                    response.insert_header(axum::http::header::RETRY_AFTER, value);
+                }
+            }
+            StatusCode::TOO_MANY_REQUESTS
+        }
         AccountError::NoSuchAdmin | AccountError::NoSuchKey => StatusCode::NOT_FOUND,
         AccountError::Exists | AccountError::Yourself | AccountError::LastAdmin => StatusCode::CONFLICT,
         AccountError::Unavailable(detail) => {

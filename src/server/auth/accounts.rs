@@ -2,7 +2,8 @@
 //! password or a label must look like, storing the change, and shutting out at once
 //! whatever the change took access from.
 
-use super::hashing::{hash_password_off_thread, hash_token, new_token, verify_password_off_thread};
+use super::hashing::{hash_password_off_thread, hash_token, new_token};
+use super::sessions::PasswordCheck;
 use super::Scope;
 use crate::model::{Access, AdminAccount, ApiKeyListing};
 use crate::server::db::DbError;
@@ -25,6 +26,8 @@ pub enum AccountError {
     WeakPassword,
     #[error("the current password is not right")]
     WrongPassword,
+    #[error("too many wrong passwords; try again in {} s", .0.as_secs().max(1))]
+    TooSoon(std::time::Duration),
     #[error("an admin of that name exists already")]
     Exists,
     #[error("there is no such admin")]
@@ -124,9 +127,10 @@ pub async fn change_password(
     new: &str,
 ) -> Result<(), AccountError> {
     check_password(new)?;
-    let stored = state.db.admin_password_hash(username).await?.ok_or(AccountError::NoSuchAdmin)?;
-    if !verify_password_off_thread(current.to_string(), stored).await {
-        return Err(AccountError::WrongPassword);
+    match state.admin_sessions.check_password(username, current).await? {
+        PasswordCheck::Right => {}
+        PasswordCheck::Wrong => return Err(AccountError::WrongPassword),
+        PasswordCheck::TooSoon(wait) => return Err(AccountError::TooSoon(wait)),
     }
     let hash = hash_password_off_thread(new.to_string()).await;
     state.db.set_admin_password(username, &hash).await?;

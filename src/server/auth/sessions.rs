@@ -27,15 +27,26 @@ pub enum Login {
     TooSoon(Duration),
 }
 
+/// How a password check ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PasswordCheck {
+    Right,
+    Wrong,
+    /// Too many failures for this username: not even checked; try again after this.
+    TooSoon(Duration),
+}
+
 impl AdminSessions {
     pub fn new(db: Db) -> Self {
         AdminSessions { db, throttle: Arc::default() }
     }
 
-    /// Checks a password, unless the username must wait after repeated failures.
-    pub async fn login(&self, username: &str, password: &str) -> Result<Login, DbError> {
+    /// Whether `password` is `username`'s, unless the name must wait after repeated
+    /// failures. Logins and password changes both check through here, so guesses at
+    /// either door count against the same backoff.
+    pub async fn check_password(&self, username: &str, password: &str) -> Result<PasswordCheck, DbError> {
         if let Some(wait) = self.throttle.wait(username, Instant::now()) {
-            return Ok(Login::TooSoon(wait));
+            return Ok(PasswordCheck::TooSoon(wait));
         }
         let hash = self.db.admin_password_hash(username).await?;
         // Unknown names are checked against nothing but still fail (and count) the same way.
@@ -45,13 +56,24 @@ impl AdminSessions {
         };
         if !ok {
             self.throttle.failed(username, Instant::now());
-            return Ok(Login::Refused);
+            return Ok(PasswordCheck::Wrong);
         }
         self.throttle.succeeded(username);
-        let token = new_token("cps_");
-        let now = now_ms();
-        self.db.insert_admin_session(&hash_token(&token), username, now, now + SESSION_TTL_MS).await?;
-        Ok(Login::Accepted(token))
+        Ok(PasswordCheck::Right)
+    }
+
+    /// Checks a password (`check_password`) and, when it is right, opens a session.
+    pub async fn login(&self, username: &str, password: &str) -> Result<Login, DbError> {
+        match self.check_password(username, password).await? {
+            PasswordCheck::TooSoon(wait) => Ok(Login::TooSoon(wait)),
+            PasswordCheck::Wrong => Ok(Login::Refused),
+            PasswordCheck::Right => {
+                let token = new_token("cps_");
+                let now = now_ms();
+                self.db.insert_admin_session(&hash_token(&token), username, now, now + SESSION_TTL_MS).await?;
+                Ok(Login::Accepted(token))
+            }
+        }
     }
 
     /// The admin a session token belongs to, while it has not expired.
