@@ -64,10 +64,8 @@ fn answer(error: AccountError) -> ServerFnError {
         AccountError::WrongPassword => StatusCode::FORBIDDEN,
         AccountError::TooSoon(wait) => {
             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                let seconds = wait.as_secs().max(1).to_string();
-                if let Ok(value) = axum::http::HeaderValue::from_str(&seconds) {
-                    response.insert_header(axum::http::header::RETRY_AFTER, value);
-                }
+                let seconds = crate::server::domain::time::retry_after_seconds(*wait);
+                response.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
             }
             StatusCode::TOO_MANY_REQUESTS
         }

@@ -11,8 +11,9 @@ use leptos::prelude::*;
 pub type Submitted = RwSignal<Option<Result<String, String>>>;
 
 /// Submits the form that `event` comes from (directly or bubbling up to a container)
-/// in place: `outcome` gets the answer and, after a success, `then` runs.
-pub fn submit_in_place(event: leptos::ev::SubmitEvent, outcome: Submitted, then: impl Fn() + 'static) {
+/// in place: `outcome` gets the answer and, after a success, `changes` (if any) is bumped
+/// so that what the form changed is fetched again.
+pub fn submit_in_place(event: leptos::ev::SubmitEvent, outcome: Submitted, changes: Option<RwSignal<u32>>) {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
@@ -22,13 +23,13 @@ pub fn submit_in_place(event: leptos::ev::SubmitEvent, outcome: Submitted, then:
             let answer = browser::post(&form).await;
             let ok = answer.is_ok();
             outcome.set(Some(answer));
-            if ok {
-                then();
+            if let Some(changes) = changes.filter(|_| ok) {
+                changes.update(|n| *n += 1);
             }
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (event, outcome, then);
+    let _ = (event, outcome, changes);
 }
 
 /// For a `GET` form (a search, a range): stops the browser's own submission and gives

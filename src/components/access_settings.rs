@@ -35,7 +35,7 @@ fn AccessList(
                                 <div
                                     class="access-list"
                                     inner_html=pick(&lists)
-                                    on:submit=move |ev| submit_in_place(ev, outcome, move || changes.update(|n| *n += 1))
+                                    on:submit=move |ev| submit_in_place(ev, outcome, Some(changes))
                                 ></div>
                             }
                                 .into_any()

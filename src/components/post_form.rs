@@ -18,18 +18,13 @@ pub fn PostForm(
     changes: Option<RwSignal<u32>>,
     children: Children,
 ) -> impl IntoView {
-    let changed = move || {
-        if let Some(changes) = changes {
-            changes.update(|n| *n += 1);
-        }
-    };
     view! {
         <form
             class=class
             id=(!id.is_empty()).then_some(id)
             method="post"
             action=action
-            on:submit=move |ev| submit_in_place(ev, outcome, changed)
+            on:submit=move |ev| submit_in_place(ev, outcome, changes)
         >
             {children()}
         </form>

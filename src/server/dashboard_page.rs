@@ -11,7 +11,7 @@ use crate::chart_kind::ChartKind;
 use crate::components::chart_table::ChartDataTable;
 use crate::components::sessions_table::SessionsTable;
 use crate::components::totals::TotalsGrid;
-use crate::dashboard_view::DashboardView;
+use crate::dashboard_view::{DashboardView, RowFilter};
 use crate::model::{ChannelFilter, ChartPart, Dashboard, DashboardPage};
 use crate::server::fragment::html_of;
 
@@ -49,32 +49,31 @@ fn chart(kind: ChartKind, dashboard: &Dashboard, view: &DashboardView) -> ChartP
 }
 
 /// The value of the chart's `filter_param` for each element by data index (empty where
-/// a click filters nothing).
+/// a click filters nothing), written by `RowFilter::param` so that it reads back as the
+/// same filter.
 fn click_targets(kind: ChartKind, dashboard: &Dashboard) -> Vec<String> {
     let stats = &dashboard.stats;
-    match kind {
-        ChartKind::Daily => stats.daily.iter().map(|d| d.date.clone()).collect(),
+    let filters: Vec<Option<RowFilter>> = match kind {
+        ChartKind::Daily => stats.daily.iter().map(|d| Some(RowFilter::Day(d.date.clone()))).collect(),
         // Cells are listed weekday by weekday (0 = Monday), 24 hours each.
-        ChartKind::Heatmap => (0..7 * 24).map(|i| format!("{}-{}", i / 24, i % 24)).collect(),
-        ChartKind::Channels => stats
-            .channels
-            .iter()
-            .map(|c| ChannelFilter::parse(&c.channel).map_or("", |ch| ch.as_str()).into())
-            .collect(),
+        ChartKind::Heatmap => (0..7 * 24u8).map(|i| Some(RowFilter::Hour { weekday: i / 24, hour: i % 24 })).collect(),
+        ChartKind::Channels => {
+            stats.channels.iter().map(|c| ChannelFilter::parse(&c.channel).map(RowFilter::Channel)).collect()
+        }
         // "other" stands for many countries: it filters nothing.
         ChartKind::Countries => stats
             .countries
             .iter()
-            .map(|c| if c.country == "other" { String::new() } else { c.country.clone() })
+            .map(|c| (c.country != "other").then(|| RowFilter::Country(c.country.clone())))
             .collect(),
         ChartKind::Monthly | ChartKind::Senders | ChartKind::Lengths => Vec::new(),
-    }
+    };
+    filters.into_iter().map(|filter| filter.map(|f| f.param().1).unwrap_or_default()).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dashboard_view::RowFilter;
     use crate::i18n::Locale;
     use crate::model::{CountryCount, DayCount, SessionsPage, Stats, Totals};
 

@@ -14,7 +14,7 @@ use crate::server::auth::keyring::KeyError;
 use crate::server::auth::sessions::session_token;
 use crate::server::auth::Scope;
 use crate::server::domain::event::{parse_event, Kind};
-use crate::server::domain::time::now_ms;
+use crate::server::domain::time::{now_ms, retry_after_seconds};
 use crate::server::live::DASHBOARD_NS;
 use crate::server::metrics::Door;
 use crate::server::session_watch;
@@ -151,7 +151,7 @@ async fn on_ingest_connect<A: Adapter>(socket: SocketRef<A>, state: AppState) {
                     Ok(()) => ingest_one(&state, kind, data.unwrap_or(Value::Null)).await,
                     Err(wait) => {
                         state.metrics.ingest_refused(Door::Socket, 429);
-                        let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+                        let seconds = retry_after_seconds(wait);
                         json!({"ok": false, "error": format!("too many events on this socket; nothing was stored, retry in {seconds} s"),
                                "retry_after": seconds, "problems": []})
                     }

@@ -7,7 +7,7 @@ use super::sessions::PasswordCheck;
 use super::Scope;
 use crate::model::{Access, AdminAccount, ApiKeyListing};
 use crate::server::db::DbError;
-use crate::server::domain::time::now_ms;
+use crate::server::domain::time::{now_ms, retry_after_seconds};
 use crate::server::engine::calendar::local_minute;
 use crate::server::session_watch;
 use crate::server::state::AppState;
@@ -26,7 +26,7 @@ pub enum AccountError {
     WeakPassword,
     #[error("the current password is not right")]
     WrongPassword,
-    #[error("too many wrong passwords; try again in {} s", .0.as_secs().max(1))]
+    #[error("too many wrong passwords; try again in {} s", retry_after_seconds(*.0))]
     TooSoon(std::time::Duration),
     #[error("an admin of that name exists already")]
     Exists,

@@ -5,6 +5,12 @@ use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 pub const MINUTE_MS: i64 = 60_000;
 pub const DAY_MS: i64 = 24 * 60 * MINUTE_MS;
 
+/// The whole seconds to tell a client to wait: rounded up (retrying sooner would be
+/// refused again), and at least one.
+pub fn retry_after_seconds(wait: std::time::Duration) -> u64 {
+    (wait.as_secs_f64().ceil() as u64).max(1)
+}
+
 pub fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
 }
@@ -25,6 +31,12 @@ pub fn parse_rfc3339_ms(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_retry_after_is_rounded_up_to_a_whole_second_of_at_least_one() {
+        let ms = std::time::Duration::from_millis;
+        assert_eq!([ms(0), ms(200), ms(1000), ms(1001), ms(1900)].map(retry_after_seconds), [1, 1, 1, 2, 2]);
+    }
 
     #[test]
     fn formats_whole_seconds_without_a_fraction() {

@@ -8,6 +8,7 @@ use serde_json::json;
 use crate::server::auth::KeyError;
 use crate::server::db::DbError;
 use crate::server::domain::event::{BatchError, Problem};
+use crate::server::domain::time::retry_after_seconds;
 use crate::server::ingest::IngestError;
 
 /// Seconds a client should wait before retrying after a database failure.
@@ -76,7 +77,7 @@ impl IntoResponse for ApiError {
                 json!({"error": "send the events as JSON (Content-Type: application/json)"}),
             ),
             ApiError::TooMany(wait) => {
-                let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+                let seconds = retry_after_seconds(wait);
                 let body = json!({"error": format!("too many requests; nothing was stored, retry in {seconds} s")});
                 let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::error::ApiError;
 use crate::server::auth::sessions::{session_token, Login, SESSION_COOKIE, SESSION_TTL_MS};
+use crate::server::domain::time::retry_after_seconds;
 use crate::server::state::AppState;
 
 #[derive(Deserialize)]
@@ -62,7 +63,7 @@ pub async fn login(
         }
         Login::TooSoon(wait) => {
             tracing::warn!(wait_s = wait.as_secs(), "a login was refused after repeated failures");
-            let seconds = wait.as_secs().max(1);
+            let seconds = retry_after_seconds(wait);
             let page = format!(
                 "<!DOCTYPE html><title>chatpulse</title><p>Too many failed logins. Try again in {seconds} s.</p>\
                  <p><a href=\"/login?next={}\">Back to the login</a></p>",
