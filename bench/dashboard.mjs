@@ -666,6 +666,7 @@ async function runLatency(opts) {
       CHATPULSE_SOCKETS_PER_ADDRESS: 0,
       CHATPULSE_KEY_EVENTS_PER_SECOND: 0,
       CHATPULSE_ADDRESS_REQUESTS_PER_SECOND: 0,
+      CHATPULSE_ADDRESS_READS_PER_SECOND: 0,
     }),
   });
   let browser;
@@ -1014,7 +1015,7 @@ async function runTti(opts) {
   // One ingest key loads a million messages as fast as the server takes them: the per-key
   // event rate limit (a guard against a runaway client) is lifted.
   const server = await startServer({
-    env: serverEnv(build, { CHATPULSE_KEY_EVENTS_PER_SECOND: 0, CHATPULSE_ADDRESS_REQUESTS_PER_SECOND: 0 }),
+    env: serverEnv(build, { CHATPULSE_KEY_EVENTS_PER_SECOND: 0, CHATPULSE_ADDRESS_REQUESTS_PER_SECOND: 0, CHATPULSE_ADDRESS_READS_PER_SECOND: 0 }),
   });
   let browser;
   const log = new BrowserLog(2000);

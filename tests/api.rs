@@ -256,7 +256,7 @@ async fn the_csv_export_lists_every_session_of_the_range(backend: Backend) {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 4, "{csv}");
     assert!(lines[0].starts_with("session_id,user_id,channel"));
-    assert!(lines[1].starts_with("a#1,a,premium,1,1,\"'=cmd, \"\"x\"\"\""), "{}", lines[1]);
+    assert!(lines[1].starts_with("\"a#1\",\"a\",premium,1,1,\"'=cmd, \"\"x\"\"\""), "{}", lines[1]);
 }
 
 async fn health_names_the_database_and_redis(backend: Backend) {

@@ -48,6 +48,7 @@ impl Server {
             // The benches are the load: no rate limit or socket cap in their way.
             .env("CHATPULSE_KEY_EVENTS_PER_SECOND", "0")
             .env("CHATPULSE_ADDRESS_REQUESTS_PER_SECOND", "0")
+            .env("CHATPULSE_ADDRESS_READS_PER_SECOND", "0")
             .env("CHATPULSE_SOCKETS_PER_ADDRESS", "0")
             .stdout(Stdio::null())
             .spawn()

@@ -36,7 +36,9 @@ pub async fn remove_admin(username: String) -> Result<(), ServerFnError> {
 #[server(endpoint = "access/change_password")]
 pub async fn change_password(current: String, new: String) -> Result<(), ServerFnError> {
     let admin = crate::app::api::acting_admin().await?;
-    accounts::change_password(&admin.state, &admin.username, &admin.session_token, &current, &new).await.map_err(answer)
+    let acting =
+        accounts::Acting { username: &admin.username, session_token: &admin.session_token, address: admin.address };
+    accounts::change_password(&admin.state, acting, &current, &new).await.map_err(answer)
 }
 
 /// Returns the new key: the only time anyone sees it.

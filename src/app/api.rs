@@ -73,6 +73,8 @@ pub(crate) struct ActingAdmin {
     pub state: crate::server::state::AppState,
     pub username: String,
     pub session_token: String,
+    /// The client's address as the limits see it.
+    pub address: std::net::IpAddr,
 }
 
 #[cfg(feature = "ssr")]
@@ -83,7 +85,10 @@ pub(crate) async fn acting_admin() -> Result<ActingAdmin, ServerFnError> {
     let cookie = parts.headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok());
     let token = session_token(cookie).map(str::to_string);
     match crate::server::http::access::admin_of(&parts, &state).await {
-        Ok(Some(username)) => Ok(ActingAdmin { state, username, session_token: token.unwrap_or_default() }),
+        Ok(Some(username)) => {
+            let address = state.limits.client_address(&parts.extensions, &parts.headers);
+            Ok(ActingAdmin { state, username, session_token: token.unwrap_or_default(), address })
+        }
         Ok(None) => Err(refuse(StatusCode::UNAUTHORIZED, "log in first")),
         Err(_) => Err(refuse(StatusCode::SERVICE_UNAVAILABLE, "the server cannot check your session right now")),
     }

@@ -46,7 +46,11 @@ pub struct LimitsConfig {
     pub key_events_per_second: f64,
     /// Ingest requests per second per client address.
     pub address_requests_per_second: f64,
-    /// Events per second per `/ingest` socket.
+    /// Stats reads per second per client address (`/api/stats`; a CSV export costs 25).
+    pub address_reads_per_second: f64,
+    /// Session rows one CSV export holds at most; a wider range is refused (400).
+    pub export_max_rows: u64,
+    /// Events per second per ingest key and client address over Socket.IO.
     pub socket_events_per_second: f64,
     /// Open sockets per client address, both namespaces together.
     pub sockets_per_address: usize,
@@ -62,6 +66,8 @@ impl Default for LimitsConfig {
         LimitsConfig {
             key_events_per_second: 10_000.0,
             address_requests_per_second: 200.0,
+            address_reads_per_second: 50.0,
+            export_max_rows: 100_000,
             socket_events_per_second: 100.0,
             sockets_per_address: 100,
             allowed_origins: Vec::new(),
@@ -80,6 +86,8 @@ impl LimitsConfig {
                 "CHATPULSE_ADDRESS_REQUESTS_PER_SECOND",
                 defaults.address_requests_per_second,
             ),
+            address_reads_per_second: number("CHATPULSE_ADDRESS_READS_PER_SECOND", defaults.address_reads_per_second),
+            export_max_rows: number("CHATPULSE_EXPORT_MAX_ROWS", defaults.export_max_rows as f64).max(1.0) as u64,
             socket_events_per_second: number("CHATPULSE_SOCKET_EVENTS_PER_SECOND", defaults.socket_events_per_second),
             sockets_per_address: number("CHATPULSE_SOCKETS_PER_ADDRESS", defaults.sockets_per_address as f64) as usize,
             allowed_origins: set("CHATPULSE_ALLOWED_ORIGINS")

@@ -47,6 +47,8 @@ pub struct CaughtUp {
     pub version: u64,
 }
 
+type RebuiltWaiter = Box<dyn FnOnce(u64) + Send>;
+
 pub struct Figures {
     db: Db,
     engine: RwLock<Engine>,
@@ -56,6 +58,9 @@ pub struct Figures {
     /// The settings revision the newest requested rebuild will serve.
     rebuild_revision: AtomicI64,
     rebuilds_running: AtomicUsize,
+    /// Told the new version once a rebuild for the newest revision serves.
+    /// Each settings revision waiting for a rebuild, with what to run once it serves.
+    rebuilt_waiters: parking_lot::Mutex<Vec<(i64, RebuiltWaiter)>>,
     /// Events the current (or last) rebuild has read, and how long the last one took.
     rebuild_loaded: AtomicU64,
     rebuild_last_ms: AtomicU64,
@@ -80,6 +85,7 @@ impl Figures {
             cache: SharedCache::default(),
             rebuild_revision: AtomicI64::new(0),
             rebuilds_running: AtomicUsize::new(0),
+            rebuilt_waiters: parking_lot::Mutex::default(),
             rebuild_loaded: loaded,
             rebuild_last_ms: AtomicU64::new(0),
             computations: AtomicU64::new(0),
@@ -175,11 +181,13 @@ impl Figures {
             .await
     }
 
-    /// Every session row of a range, newest first, for the CSV export.
-    pub fn all_session_rows(&self, mut query: StatsQuery) -> Vec<crate::model::SessionRow> {
+    /// The first `limit` session rows of a range, newest first, and how many it holds,
+    /// for the CSV export.
+    pub fn session_rows(&self, mut query: StatsQuery, limit: u64) -> (Vec<crate::model::SessionRow>, u64) {
         query.page = 1;
-        query.per_page = u32::MAX as u64;
-        self.engine.read().stats(&query, crate::server::domain::time::now_ms()).sessions_page.rows
+        query.per_page = limit.max(1);
+        let page = self.engine.read().stats(&query, crate::server::domain::time::now_ms()).sessions_page;
+        (page.rows, page.total)
     }
 
     /// Stores new settings. A change of the session rules rebuilds every session in the
@@ -231,17 +239,55 @@ impl Figures {
         match in_place {
             Some(version) => on_ready(version),
             None => {
-                let figures = self.clone();
-                self.rebuilds_running.fetch_add(1, Ordering::SeqCst);
-                tokio::spawn(async move {
-                    let outcome = figures.rebuild(revision).await;
-                    figures.rebuilds_running.fetch_sub(1, Ordering::SeqCst);
-                    match outcome {
-                        Ok(Some(version)) => on_ready(version),
-                        Ok(None) => tracing::info!(revision, "a newer settings change superseded this rebuild"),
-                        Err(error) => tracing::error!(%error, "rebuilding the figures failed"),
-                    }
-                });
+                // One rebuild at a time: changes made while one runs are served by one
+                // more, for the newest revision, not by a rebuild each.
+                let start = {
+                    let mut waiters = self.rebuilt_waiters.lock();
+                    waiters.push((revision, Box::new(on_ready)));
+                    self.rebuilds_running.swap(1, Ordering::SeqCst) == 0
+                };
+                if start {
+                    let figures = self.clone();
+                    tokio::spawn(async move { figures.rebuild_until_current().await });
+                }
+            }
+        }
+    }
+
+    /// Rebuilds for the newest requested revision until every waiter is served.
+    async fn rebuild_until_current(self: Arc<Self>) {
+        loop {
+            let revision = self.rebuild_revision.load(Ordering::SeqCst);
+            let served = match self.rebuild(revision).await {
+                Ok(Some(version)) => Some(version),
+                Ok(None) => {
+                    tracing::info!(revision, "a newer settings change superseded this rebuild");
+                    None
+                }
+                Err(error) => {
+                    // Nobody is told; the next settings change tries again.
+                    tracing::error!(%error, "rebuilding the figures failed");
+                    self.rebuilt_waiters.lock().clear();
+                    None
+                }
+            };
+            let (ready, done): (Vec<_>, bool) = {
+                let mut waiters = self.rebuilt_waiters.lock();
+                let (ready, waiting) = std::mem::take(&mut *waiters)
+                    .into_iter()
+                    .partition(|(asked, _)| served.is_some() && *asked <= revision);
+                *waiters = waiting;
+                let done = waiters.is_empty();
+                if done {
+                    self.rebuilds_running.store(0, Ordering::SeqCst);
+                }
+                (ready, done)
+            };
+            if let Some(version) = served {
+                ready.into_iter().for_each(|(_, ready)| ready(version));
+            }
+            if done {
+                break;
             }
         }
     }

@@ -93,17 +93,10 @@ impl Writer {
         // Until our own catch-up has applied them, no other catch-up may: whoever
         // applies events announces them, and ours must reach every instance.
         let committing = self.figures.committing().await;
-        let events: Vec<Event> = group.iter().flat_map(|r| r.events.iter().cloned()).collect();
-        let duplicate = match self.db.insert_events(&events, now_ms()).await {
-            Ok(duplicate) => duplicate,
-            Err(error) => {
-                let error = Arc::new(error);
-                for request in group {
-                    let _ = request.reply.send(Err(error.clone()));
-                }
-                return;
-            }
-        };
+        let (group, events, duplicate) = self.insert_group(group).await;
+        if group.is_empty() {
+            return;
+        }
         let caught = match self.figures.catch_up().await {
             Ok(caught) => Some(caught),
             Err(error) => {
@@ -123,6 +116,37 @@ impl Writer {
         }
         let fresh: Vec<&Event> = events.iter().zip(&duplicate).filter(|(_, d)| !**d).map(|(e, _)| e).collect();
         self.signal(&fresh).await;
+    }
+
+    /// Inserts the group's events in one transaction. Should that fail, each request is
+    /// tried alone, so that one client's events the database refuses never fail another
+    /// client's request. Returns the requests that were stored, their events and which
+    /// of those were duplicates; the others have been answered with their error.
+    async fn insert_group(&self, group: Vec<Request>) -> (Vec<Request>, Vec<Event>, Vec<bool>) {
+        let events: Vec<Event> = group.iter().flat_map(|r| r.events.iter().cloned()).collect();
+        let error = match self.db.insert_events(&events, now_ms()).await {
+            Ok(duplicate) => return (group, events, duplicate),
+            Err(error) => error,
+        };
+        if group.len() == 1 {
+            let _ = group.into_iter().next().map(|request| request.reply.send(Err(Arc::new(error))));
+            return (Vec::new(), Vec::new(), Vec::new());
+        }
+        tracing::warn!(%error, requests = group.len(), "a group commit failed; trying each request alone");
+        let (mut stored, mut events, mut duplicate) = (Vec::new(), Vec::new(), Vec::new());
+        for request in group {
+            match self.db.insert_events(&request.events, now_ms()).await {
+                Ok(flags) => {
+                    events.extend(request.events.iter().cloned());
+                    duplicate.extend(flags);
+                    stored.push(request);
+                }
+                Err(error) => {
+                    let _ = request.reply.send(Err(Arc::new(error)));
+                }
+            }
+        }
+        (stored, events, duplicate)
     }
 
     /// The per-event signals of this instance's fresh events; `stats_update` went out

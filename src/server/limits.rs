@@ -17,8 +17,12 @@ use crate::server::config::LimitsConfig;
 pub struct Limits {
     pub per_key: RateLimiter<i64>,
     pub per_address: RateLimiter<IpAddr>,
+    /// Stats reads per address: each may cost a full computation over its range.
+    pub reads_per_address: RateLimiter<IpAddr>,
     pub per_socket: RateLimiter<String>,
     sockets_per_address: usize,
+    /// Session rows one CSV export holds at most.
+    pub export_max_rows: u64,
     open_sockets: Mutex<HashMap<IpAddr, usize>>,
     allowed_origins: Vec<String>,
     trusted_proxies: TrustedProxies,
@@ -29,17 +33,21 @@ impl Limits {
         Limits {
             per_key: RateLimiter::new(Rate::per_second(config.key_events_per_second)),
             per_address: RateLimiter::new(Rate::per_second(config.address_requests_per_second)),
+            reads_per_address: RateLimiter::new(Rate::per_second(config.address_reads_per_second)),
             per_socket: RateLimiter::new(Rate::per_second(config.socket_events_per_second)),
             sockets_per_address: config.sockets_per_address,
+            export_max_rows: config.export_max_rows,
             open_sockets: Mutex::new(HashMap::new()),
             allowed_origins: config.allowed_origins.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
         }
     }
 
-    /// The client a request or handshake comes from, seen through trusted proxies.
+    /// The client a request or handshake comes from, seen through trusted proxies, as
+    /// the limits count it: an IPv6 client by its /64, which one subscriber usually holds
+    /// whole (counting each of its 2^64 addresses apart would count nothing).
     pub fn client_address(&self, extensions: &Extensions, headers: &HeaderMap) -> IpAddr {
-        self.trusted_proxies.client_address(extensions, headers)
+        limit_group(self.trusted_proxies.client_address(extensions, headers))
     }
 
     /// Counts a socket of `address` in, unless the address has its share open already.
@@ -74,6 +82,14 @@ impl Limits {
         let own_host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
         let origin_host = origin.split_once("://").map(|(_, host)| host);
         (own_host.is_some() && origin_host == own_host) || self.allowed_origins.iter().any(|o| o == origin)
+    }
+}
+
+/// The address a limit counts `address` under: itself for IPv4, its /64 for IPv6.
+pub fn limit_group(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & (u128::MAX << 64)).into()),
+        v4 => v4,
     }
 }
 
@@ -195,6 +211,16 @@ mod tests {
         assert!(limits.origin_allowed(&headers(Some("https://admin.example"))));
         assert!(!limits.origin_allowed(&headers(Some("https://evil.example"))));
         assert!(!limits.origin_allowed(&headers(Some("http://dash.example:3000.evil.example"))));
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64_block() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(limit_group(a), limit_group(b));
+        assert_ne!(limit_group(a), limit_group(other));
+        assert_eq!(limit_group(IpAddr::from([192, 0, 2, 7])), IpAddr::from([192, 0, 2, 7]));
     }
 
     #[test]

@@ -42,6 +42,31 @@ enum Refused {
     Unavailable,
 }
 
+/// What opening an Engine.IO session costs its address, in ingest requests. A session
+/// is counted when it opens, before any namespace checks its key: a flood of opened and
+/// abandoned sessions costs the flooder, not the server.
+const HANDSHAKE_COST: f64 = 5.0;
+
+/// Middleware in front of the Socket.IO layer: charges each new Engine.IO session (a
+/// `/socket.io/` request without a `sid`) to its address, 429 when it is over.
+pub async fn limit_handshakes(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let uri = request.uri();
+    let opens_session = uri.path().starts_with("/socket.io")
+        && !uri.query().unwrap_or("").split('&').any(|pair| pair.starts_with("sid="));
+    if opens_session {
+        let address = state.limits.client_address(request.extensions(), request.headers());
+        if let Err(wait) = state.limits.per_address.take(&address, HANDSHAKE_COST, Instant::now()) {
+            return crate::server::http::error::ApiError::TooMany(wait).into_response();
+        }
+    }
+    next.run(request).await
+}
+
 /// Registers both namespaces; with a remote adapter each answer is a future that
 /// completes once the namespace is subscribed across instances.
 pub fn register<A: Adapter + DefinedAdapter>(io: &SocketIo<A>, state: AppState) -> [A::InitRes; 2] {
@@ -128,19 +153,19 @@ fn count_out_on_disconnect<A: Adapter>(socket: &SocketRef<A>, state: &AppState) 
     let parts = socket.req_parts();
     let address = state.limits.client_address(&parts.extensions, &parts.headers);
     let limits = state.limits.clone();
-    let sid = socket.id.to_string();
     socket.on_disconnect(move || {
-        let (limits, sid) = (limits.clone(), sid.clone());
-        async move {
-            limits.socket_closed(address);
-            limits.per_socket.forget(&sid);
-        }
+        let limits = limits.clone();
+        async move { limits.socket_closed(address) }
     });
 }
 
 async fn on_ingest_connect<A: Adapter>(socket: SocketRef<A>, state: AppState) {
     count_out_on_disconnect(&socket, &state);
-    let sid = socket.id.to_string();
+    // The event budget belongs to the key on this address, not to the socket: a client
+    // that reconnects finds its bucket as it left it (idle buckets are forgotten).
+    let key_id = socket.extensions.get::<session_watch::SocketKey>().map_or(0, |key| key.0);
+    let parts = socket.req_parts();
+    let sid = format!("{key_id}@{}", state.limits.client_address(&parts.extensions, &parts.headers));
     for kind in Kind::ALL {
         let state = state.clone();
         let sid = sid.clone();

@@ -22,6 +22,7 @@ use crate::server::fanout::{Fanout, FanoutLayer};
 use crate::server::figures::Figures;
 use crate::server::http::access::admin_of;
 use crate::server::http::api_routes;
+use crate::server::http::cross_site::refuse_cross_site;
 use crate::server::http::headers::security_headers;
 use crate::server::http::login::urlencode;
 use crate::server::ingest::Ingestor;
@@ -99,7 +100,7 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
     let generated = ensure_credentials(&db, config).await.map_err(|e| e.to_string())?;
-    announce(&generated);
+    announce(&generated, config);
     let started = std::time::Instant::now();
     let figures = Arc::new(Figures::load(db.clone()).await.map_err(|e| e.to_string())?);
     tracing::info!(version = figures.version(), elapsed_ms = started.elapsed().as_millis() as u64, "figures loaded");
@@ -140,16 +141,55 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     Ok((state, layer))
 }
 
-/// Shows generated credentials once, on the terminal only: they must never reach a
-/// log file, and they are stored only as hashes.
+/// Shows generated credentials once. On a terminal they are printed; otherwise stderr
+/// is a log (journald, a container's log) that others read and keep, so they go to a
+/// file only the server's user can read, and the log names the file, not the secret.
 #[allow(clippy::print_stderr)]
-fn announce(generated: &Generated) {
+fn announce(generated: &Generated, config: &Config) {
+    let mut lines = Vec::new();
     if let Some(password) = &generated.admin_password {
-        eprintln!("\n  chatpulse: generated the password of user `admin`: {password}\n  (shown once; set CHATPULSE_ADMIN_PASSWORD to choose one)\n");
+        lines.push(format!("the password of user `admin`: {password}  (set CHATPULSE_ADMIN_PASSWORD to choose one)"));
     }
     if let Some(key) = &generated.ingest_key {
-        eprintln!("\n  chatpulse: generated an ingest API key: {key}\n  (shown once; set CHATPULSE_INGEST_KEY to choose one)\n");
+        lines.push(format!("an ingest API key: {key}  (set CHATPULSE_INGEST_KEY to choose one)"));
     }
+    if lines.is_empty() {
+        return;
+    }
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        eprintln!("\n  chatpulse generated, shown once (stored only as hashes):\n  - {}\n", lines.join("\n  - "));
+        return;
+    }
+    let path = credentials_file(&config.database_url);
+    match write_private(&path, &format!("chatpulse generated on first start:\n{}\n", lines.join("\n"))) {
+        Ok(()) => tracing::warn!(
+            path = %path.display(),
+            "generated credentials were written to this file (readable by this user only): read it, then delete it"
+        ),
+        Err(error) => tracing::error!(%error, path = %path.display(), "generated credentials could not be written"),
+    }
+}
+
+/// Beside the SQLite database, or in the working folder for PostgreSQL.
+fn credentials_file(database_url: &str) -> std::path::PathBuf {
+    const NAME: &str = "chatpulse-first-start.txt";
+    let sqlite_path = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:"));
+    let folder = sqlite_path
+        .map(|path| path.split('?').next().unwrap_or(path))
+        .and_then(|path| std::path::Path::new(path).parent().map(std::path::Path::to_path_buf))
+        .filter(|folder| !folder.as_os_str().is_empty());
+    folder.unwrap_or_default().join(NAME)
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::fs::PermissionsExt;
+    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    // `mode` applies only to a new file; one left from an earlier start is narrowed too.
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    file.write_all(text.as_bytes())
 }
 
 /// The whole router: pages, server functions, API, static files, sockets.
@@ -166,8 +206,13 @@ pub fn app(state: AppState, socket_layer: FanoutLayer) -> Router {
         )
         .merge(api_routes(&state))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(middleware::from_fn_with_state(state.clone(), require_admin));
-    socket_layer.apply(router).layer(middleware::from_fn(security_headers)).with_state(state)
+        .layer(middleware::from_fn_with_state(state.clone(), require_admin))
+        .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site));
+    socket_layer
+        .apply(router)
+        .layer(middleware::from_fn_with_state(state.clone(), sockets::limit_handshakes))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
 }
 
 /// Paths anyone may request; each API path checks its own key or session.

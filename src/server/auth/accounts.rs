@@ -117,20 +117,28 @@ pub async fn remove_admin(state: &AppState, acting: &str, username: &str) -> Res
     Ok(())
 }
 
+/// Who changes their own password, from where.
+pub struct Acting<'a> {
+    pub username: &'a str,
+    /// The session making the change: it stays open.
+    pub session_token: &'a str,
+    pub address: std::net::IpAddr,
+}
+
 /// Changes the acting admin's password; their other login sessions end, the one
-/// making the change (`session_token`) stays.
+/// making the change stays.
 pub async fn change_password(
     state: &AppState,
-    username: &str,
-    session_token: &str,
+    acting: Acting<'_>,
     current: &str,
     new: &str,
 ) -> Result<(), AccountError> {
+    let Acting { username, session_token, address } = acting;
     check_password(new)?;
-    match state.admin_sessions.check_password(username, current).await? {
+    match state.admin_sessions.check_password(username, current, address).await? {
         PasswordCheck::Right => {}
         PasswordCheck::Wrong => return Err(AccountError::WrongPassword),
-        PasswordCheck::TooSoon(wait) => return Err(AccountError::TooSoon(wait)),
+        PasswordCheck::TooSoon(wait) | PasswordCheck::Busy(wait) => return Err(AccountError::TooSoon(wait)),
     }
     let hash = hash_password_off_thread(new.to_string()).await;
     state.db.set_admin_password(username, &hash).await?;

@@ -21,7 +21,15 @@ pub async fn ensure_credentials(db: &Db, config: &Config) -> Result<Generated, D
     let stored = db.admin_password_hash(ADMIN_USER).await?;
     match (&config.admin_password, stored) {
         (Some(password), Some(hash)) if verify_password(password.expose(), &hash) => {}
-        (Some(password), _) => db.upsert_admin(ADMIN_USER, &hash_password(password.expose()), now).await?,
+        (Some(password), stored) => {
+            db.upsert_admin(ADMIN_USER, &hash_password(password.expose()), now).await?;
+            if stored.is_some() {
+                // A new password in the environment is a rotation: whoever logged in
+                // with the old one is out.
+                db.delete_admin_sessions_of(ADMIN_USER, None).await?;
+                tracing::info!("CHATPULSE_ADMIN_PASSWORD changed: the admin's sessions were ended");
+            }
+        }
         (None, Some(_)) => {}
         (None, None) => {
             let password = new_token("")[..24].to_string();
@@ -42,11 +50,20 @@ pub async fn ensure_credentials(db: &Db, config: &Config) -> Result<Generated, D
 }
 
 /// Makes the key given by the environment exist with its scope, and retires a key
-/// an earlier start took from the same variable.
+/// an earlier start took from the same variable. A key revoked on the settings page
+/// is not brought back by naming it again.
 async fn ensure_env_key(db: &Db, scope: &str, key: &Option<Secret>, now: i64) -> Result<(), DbError> {
     let Some(key) = key else { return Ok(()) };
     let source = format!("env:{scope}");
     let hash = hash_token(key.expose());
     db.insert_api_key(&format!("from CHATPULSE_{}_KEY", scope.to_uppercase()), scope, &hash, &source, now).await?;
-    db.revoke_keys_from_source(&source, &hash, now).await
+    db.revoke_keys_from_source(&source, &hash, now).await?;
+    let revoked = db.api_keys().await?.iter().any(|k| k.key_hash == hash && k.revoked_ms.is_some());
+    if revoked {
+        tracing::warn!(
+            "CHATPULSE_{}_KEY names a key that was revoked; it stays revoked: set a new key",
+            scope.to_uppercase()
+        );
+    }
+    Ok(())
 }

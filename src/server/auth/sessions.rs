@@ -1,20 +1,35 @@
 //! Admin logins: password check, session tokens in an HttpOnly cookie, expiry.
 
-use std::sync::Arc;
+use std::net::IpAddr;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use super::hashing::{hash_token, new_token, verify_password_off_thread};
+use tokio::sync::Semaphore;
+
+use super::hashing::{hash_password, hash_token, new_token, verify_password_off_thread};
 use super::throttle::LoginThrottle;
 use crate::server::db::{Db, DbError};
 use crate::server::domain::time::now_ms;
 
 pub const SESSION_COOKIE: &str = "chatpulse_session";
+/// The cookie's name over HTTPS. Browsers accept a `__Host-` cookie only from this very
+/// host, `Secure`, for `Path=/` and without `Domain`: a sibling subdomain cannot plant
+/// one to log the admin into its own session.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-chatpulse_session";
 pub const SESSION_TTL_MS: i64 = 7 * 24 * 3_600_000;
+
+/// Longest a password check waits for a free hashing slot before it is turned away.
+const HASHING_QUEUE_WAIT: Duration = Duration::from_secs(2);
+/// Longer names are no account's (see `accounts::check_username`): not even looked up.
+const LONGEST_USERNAME: usize = 64;
 
 #[derive(Clone)]
 pub struct AdminSessions {
     db: Db,
     throttle: Arc<LoginThrottle>,
+    /// Each argon2 check holds about 19 MiB for tens of milliseconds: at most this many
+    /// run at once, so a login flood costs bounded memory and leaves cores to the rest.
+    hashing: Arc<Semaphore>,
 }
 
 /// How a login attempt ended.
@@ -25,6 +40,8 @@ pub enum Login {
     Refused,
     /// Too many failures for this username: not even checked; try again after this.
     TooSoon(Duration),
+    /// Every hashing slot stayed busy: not checked and not counted; try again after this.
+    Busy(Duration),
 }
 
 /// How a password check ended.
@@ -32,48 +49,76 @@ pub enum Login {
 pub enum PasswordCheck {
     Right,
     Wrong,
-    /// Too many failures for this username: not even checked; try again after this.
+    /// Too many failures for this username or address: not even checked; try again after this.
     TooSoon(Duration),
+    /// Every hashing slot stayed busy: not checked and not counted; try again after this.
+    Busy(Duration),
 }
 
 impl AdminSessions {
     pub fn new(db: Db) -> Self {
-        AdminSessions { db, throttle: Arc::default() }
+        let slots = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4);
+        AdminSessions { db, throttle: Arc::default(), hashing: Arc::new(Semaphore::new(slots)) }
     }
 
-    /// Whether `password` is `username`'s, unless the name must wait after repeated
-    /// failures. Logins and password changes both check through here, so guesses at
-    /// either door count against the same backoff.
-    pub async fn check_password(&self, username: &str, password: &str) -> Result<PasswordCheck, DbError> {
-        if let Some(wait) = self.throttle.wait(username, Instant::now()) {
-            return Ok(PasswordCheck::TooSoon(wait));
-        }
-        let hash = self.db.admin_password_hash(username).await?;
-        // Unknown names are checked against nothing but still fail (and count) the same way.
-        let ok = match hash {
-            Some(hash) => verify_password_off_thread(password.to_string(), hash).await,
-            None => false,
+    /// Whether `password` is `username`'s, asked from `address`, unless the name or the
+    /// address must wait after repeated failures. Logins and password changes both check
+    /// through here, so guesses at either door count against the same backoff.
+    ///
+    /// The attempt is counted before the check runs, and names that are no account's are
+    /// checked against a stand-in hash, so they cost the same time as real ones.
+    pub async fn check_password(
+        &self,
+        username: &str,
+        password: &str,
+        address: IpAddr,
+    ) -> Result<PasswordCheck, DbError> {
+        let stored = if username.chars().count() <= LONGEST_USERNAME {
+            self.db.admin_password_hash(username).await?
+        } else {
+            None
         };
-        if !ok {
-            self.throttle.failed(username, Instant::now());
+        let account = stored.is_some().then_some(username);
+        let attempt = match self.throttle.admit(account, address, Instant::now()) {
+            Ok(attempt) => attempt,
+            Err(wait) => return Ok(PasswordCheck::TooSoon(wait)),
+        };
+        let Ok(Ok(_slot)) = tokio::time::timeout(HASHING_QUEUE_WAIT, self.hashing.acquire()).await else {
+            self.throttle.withdraw(attempt);
+            return Ok(PasswordCheck::Busy(Duration::from_secs(1)));
+        };
+        let hash = match &stored {
+            Some(hash) => hash.clone(),
+            None => tokio::task::spawn_blocking(|| stand_in_hash().to_string()).await.unwrap_or_default(),
+        };
+        let right = verify_password_off_thread(password.to_string(), hash).await && stored.is_some();
+        if !right {
             return Ok(PasswordCheck::Wrong);
         }
-        self.throttle.succeeded(username);
+        self.throttle.succeeded(attempt);
         Ok(PasswordCheck::Right)
     }
 
-    /// Checks a password (`check_password`) and, when it is right, opens a session.
-    pub async fn login(&self, username: &str, password: &str) -> Result<Login, DbError> {
-        match self.check_password(username, password).await? {
+    /// Checks a password (`check_password`) and, when it is right, opens a session,
+    /// unless the account was removed meanwhile.
+    pub async fn login(&self, username: &str, password: &str, address: IpAddr) -> Result<Login, DbError> {
+        match self.check_password(username, password, address).await? {
             PasswordCheck::TooSoon(wait) => Ok(Login::TooSoon(wait)),
+            PasswordCheck::Busy(wait) => Ok(Login::Busy(wait)),
             PasswordCheck::Wrong => Ok(Login::Refused),
             PasswordCheck::Right => {
                 let token = new_token("cps_");
                 let now = now_ms();
-                self.db.insert_admin_session(&hash_token(&token), username, now, now + SESSION_TTL_MS).await?;
-                Ok(Login::Accepted(token))
+                let opened =
+                    self.db.insert_admin_session(&hash_token(&token), username, now, now + SESSION_TTL_MS).await?;
+                Ok(if opened { Login::Accepted(token) } else { Login::Refused })
             }
         }
+    }
+
+    /// Entries the login backoff holds: (accounts, addresses).
+    pub fn throttle_entries(&self) -> (usize, usize) {
+        self.throttle.remembered()
     }
 
     /// The admin a session token belongs to, while it has not expired.
@@ -87,13 +132,19 @@ impl AdminSessions {
     }
 }
 
-/// The session token in a `Cookie` header value.
+/// An argon2 hash of a random password no one knows, made once: unknown usernames are
+/// checked against it, so a wrong name takes as long to refuse as a wrong password.
+fn stand_in_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| hash_password(&new_token("")))
+}
+
+/// The session token in a `Cookie` header value: the `__Host-` cookie when there is
+/// one, since only this host can have set it.
 pub fn session_token(cookie_header: Option<&str>) -> Option<&str> {
-    cookie_header?
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value)
+    let pairs = || cookie_header.into_iter().flat_map(|h| h.split(';')).filter_map(|pair| pair.trim().split_once('='));
+    let named = |wanted: &str| pairs().find(|(name, _)| *name == wanted).map(|(_, value)| value);
+    named(SECURE_SESSION_COOKIE).or_else(|| named(SESSION_COOKIE)).filter(|token| !token.is_empty())
 }
 
 #[cfg(test)]
@@ -104,6 +155,7 @@ mod tests {
     fn the_session_cookie_is_found_among_others() {
         assert_eq!(session_token(Some("a=1; chatpulse_session=tok; b=2")), Some("tok"));
         assert_eq!(session_token(Some("a=1")), None);
+        assert_eq!(session_token(Some("chatpulse_session=tossed; __Host-chatpulse_session=own")), Some("own"));
         assert_eq!(session_token(None), None);
     }
 }

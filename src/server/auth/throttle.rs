@@ -1,8 +1,17 @@
-//! Backoff after failed logins, per username: the first few failures cost nothing, then
-//! each further attempt must wait twice as long as the one before (up to 15 minutes)
-//! until a login succeeds. Guessing a password gets slow while a typo costs nothing.
+//! Backoff after failed logins, per account and per client address: the first few
+//! failures cost nothing, then each further attempt must wait twice as long as the one
+//! before (up to 15 minutes) until a login succeeds.
+//!
+//! Three properties matter more than the numbers:
+//! - An attempt is counted *before* its password is checked, under one lock, so requests
+//!   sent at once cannot all slip through while the first ones are still hashing.
+//! - Only accounts that exist get an entry, and addresses are kept in a bounded map, so
+//!   made-up usernames neither grow memory nor evict the real account's entry.
+//! - An account's backoff does not bind an address with no recent failures: whoever keeps
+//!   guessing at `admin` cannot keep the rightful admin, on another address, out.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
@@ -11,9 +20,11 @@ use parking_lot::Mutex;
 const FREE_FAILURES: u32 = 5;
 const FIRST_WAIT: Duration = Duration::from_secs(1);
 const LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
-/// Usernames remembered at most; beyond it the oldest entries are forgotten, so made-up
-/// names cannot grow the map without bound.
-const REMEMBERED: usize = 10_000;
+/// An entry this long past its last failure is forgotten: its wait is over, and the
+/// address counts as having no recent failures.
+const MEMORY: Duration = Duration::from_secs(30 * 60);
+/// Addresses remembered at most (about 50 bytes each); beyond it the stalest go first.
+const REMEMBERED_ADDRESSES: usize = 100_000;
 
 #[derive(Clone, Copy, Debug)]
 struct Failures {
@@ -21,33 +32,105 @@ struct Failures {
     last: Instant,
 }
 
-#[derive(Default)]
-pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, Failures>>,
-}
-
-impl LoginThrottle {
-    /// How long `username` must still wait before its next attempt is heard.
-    pub fn wait(&self, username: &str, now: Instant) -> Option<Duration> {
-        let failures = *self.failures.lock().get(username)?;
-        let ready_at = failures.last + wait_after(failures.count);
+impl Failures {
+    fn wait(&self, now: Instant) -> Option<Duration> {
+        let ready_at = self.last + wait_after(self.count);
         (ready_at > now).then(|| ready_at - now)
     }
 
-    pub fn failed(&self, username: &str, now: Instant) {
-        let mut failures = self.failures.lock();
-        if failures.len() >= REMEMBERED && !failures.contains_key(username) {
-            if let Some(oldest) = failures.iter().min_by_key(|(_, f)| f.last).map(|(name, _)| name.clone()) {
-                failures.remove(&oldest);
-            }
-        }
-        let entry = failures.entry(username.to_string()).or_insert(Failures { count: 0, last: now });
-        entry.count += 1;
-        entry.last = now;
+    fn is_recent(&self, now: Instant) -> bool {
+        now.saturating_duration_since(self.last) < MEMORY
     }
 
-    pub fn succeeded(&self, username: &str) {
-        self.failures.lock().remove(username);
+    fn count_one(&mut self, now: Instant) {
+        self.count += 1;
+        self.last = now;
+    }
+}
+
+/// An attempt that may go ahead; it counts as a failure until `succeeded` or `withdraw`.
+#[derive(Debug)]
+pub struct Attempt {
+    account: Option<String>,
+    address: IpAddr,
+}
+
+#[derive(Default)]
+struct Ledger {
+    /// Only existing accounts: their number is the number of admins.
+    accounts: HashMap<String, Failures>,
+    addresses: HashMap<IpAddr, Failures>,
+}
+
+#[derive(Default)]
+pub struct LoginThrottle {
+    ledger: Mutex<Ledger>,
+}
+
+impl LoginThrottle {
+    /// Admits an attempt at `account` (`None` when no such account exists) from
+    /// `address`, counting it at once, or says how long to wait.
+    pub fn admit(&self, account: Option<&str>, address: IpAddr, now: Instant) -> Result<Attempt, Duration> {
+        let mut ledger = self.ledger.lock();
+        let from_address = ledger.addresses.get(&address).copied().filter(|f| f.is_recent(now));
+        if let Some(wait) = from_address.and_then(|f| f.wait(now)) {
+            return Err(wait);
+        }
+        if let Some(account) = account {
+            let account_wait = ledger.accounts.get(account).and_then(|f| f.wait(now));
+            // A clean address may try even while the account backs off: that is how the
+            // rightful admin gets in during someone else's guessing. Its first failure
+            // makes it no longer clean.
+            if let (Some(wait), Some(_)) = (account_wait, from_address) {
+                return Err(wait);
+            }
+            ledger.accounts.entry(account.to_string()).or_insert(Failures { count: 0, last: now }).count_one(now);
+        }
+        ledger.make_room_for(address, now);
+        ledger.addresses.entry(address).or_insert(Failures { count: 0, last: now }).count_one(now);
+        Ok(Attempt { account: account.map(str::to_string), address })
+    }
+
+    /// The password was right: the account and the address start afresh.
+    pub fn succeeded(&self, attempt: Attempt) {
+        let mut ledger = self.ledger.lock();
+        if let Some(account) = &attempt.account {
+            ledger.accounts.remove(account);
+        }
+        ledger.addresses.remove(&attempt.address);
+    }
+
+    /// The attempt was never judged (the server was too busy): it does not count.
+    pub fn withdraw(&self, attempt: Attempt) {
+        let mut ledger = self.ledger.lock();
+        let uncount = |failures: &mut Failures| failures.count = failures.count.saturating_sub(1);
+        if let Some(account) = &attempt.account {
+            ledger.accounts.get_mut(account).map(uncount);
+        }
+        ledger.addresses.get_mut(&attempt.address).map(uncount);
+    }
+
+    /// Entries held, for tests and `/metrics`-style checks of the memory bound.
+    pub fn remembered(&self) -> (usize, usize) {
+        let ledger = self.ledger.lock();
+        (ledger.accounts.len(), ledger.addresses.len())
+    }
+}
+
+impl Ledger {
+    fn make_room_for(&mut self, address: IpAddr, now: Instant) {
+        if self.addresses.len() < REMEMBERED_ADDRESSES || self.addresses.contains_key(&address) {
+            return;
+        }
+        self.addresses.retain(|_, f| f.is_recent(now));
+        if self.addresses.len() >= REMEMBERED_ADDRESSES {
+            // Still full of recent failures: the stalest tenth go, in one pass.
+            let mut lasts: Vec<Instant> = self.addresses.values().map(|f| f.last).collect();
+            let cut = REMEMBERED_ADDRESSES / 10;
+            let (_, threshold, _) = lasts.select_nth_unstable(cut);
+            let threshold = *threshold;
+            self.addresses.retain(|_, f| f.last > threshold);
+        }
     }
 }
 
@@ -62,22 +145,85 @@ fn wait_after(failures: u32) -> Duration {
 mod tests {
     use super::*;
 
+    fn ip(last: u8) -> IpAddr {
+        IpAddr::from([203, 0, 113, last])
+    }
+
     #[test]
     fn waits_double_after_the_free_failures_and_a_success_clears_them() {
         let throttle = LoginThrottle::default();
         let start = Instant::now();
-        for _ in 0..FREE_FAILURES - 1 {
-            throttle.failed("admin", start);
+        for _ in 0..FREE_FAILURES {
+            throttle.admit(Some("admin"), ip(1), start).unwrap();
         }
-        assert_eq!(throttle.wait("admin", start), None);
-        throttle.failed("admin", start);
-        assert_eq!(throttle.wait("admin", start), Some(Duration::from_secs(1)));
-        throttle.failed("admin", start);
-        assert_eq!(throttle.wait("admin", start), Some(Duration::from_secs(2)));
-        assert_eq!(throttle.wait("admin", start + Duration::from_secs(2)), None);
-        assert_eq!(throttle.wait("someone-else", start), None);
-        throttle.succeeded("admin");
-        assert_eq!(throttle.wait("admin", start), None);
+        assert_eq!(throttle.admit(Some("admin"), ip(1), start).unwrap_err(), Duration::from_secs(1));
+        throttle.admit(Some("admin"), ip(1), start + Duration::from_secs(1)).unwrap();
+        assert_eq!(
+            throttle.admit(Some("admin"), ip(1), start + Duration::from_secs(1)).unwrap_err(),
+            Duration::from_secs(2)
+        );
+        let third = start + Duration::from_secs(3);
+        let attempt = throttle.admit(Some("admin"), ip(1), third).unwrap();
+        throttle.succeeded(attempt);
+        assert!(throttle.admit(Some("admin"), ip(1), third).is_ok());
+    }
+
+    #[test]
+    fn attempts_in_flight_count_before_their_outcome_is_known() {
+        let throttle = LoginThrottle::default();
+        let now = Instant::now();
+        let admitted = (0..60).filter(|_| throttle.admit(Some("admin"), ip(1), now).is_ok()).count();
+        assert_eq!(admitted, FREE_FAILURES as usize);
+    }
+
+    #[test]
+    fn a_clean_address_gets_in_while_the_account_backs_off_but_only_once_if_wrong() {
+        let throttle = LoginThrottle::default();
+        let now = Instant::now();
+        for _ in 0..FREE_FAILURES {
+            throttle.admit(Some("admin"), ip(1), now).unwrap();
+        }
+        assert!(throttle.admit(Some("admin"), ip(1), now).is_err(), "the guesser waits");
+        let _wrong = throttle.admit(Some("admin"), ip(2), now).expect("a clean address is heard");
+        assert!(throttle.admit(Some("admin"), ip(2), now).is_err(), "after a failure it is not clean");
+        let rightful = throttle.admit(Some("admin"), ip(3), now).expect("another clean address is heard");
+        throttle.succeeded(rightful);
+        assert!(throttle.admit(Some("admin"), ip(2), now).is_ok(), "the account starts afresh");
+    }
+
+    #[test]
+    fn unknown_names_take_no_memory_and_do_not_touch_the_account() {
+        let throttle = LoginThrottle::default();
+        let now = Instant::now();
+        for i in 0..10_000 {
+            let _ = throttle.admit(None, IpAddr::from([10, 0, (i / 256) as u8, (i % 256) as u8]), now);
+        }
+        assert_eq!(throttle.remembered(), (0, 10_000));
+        for _ in 0..FREE_FAILURES {
+            throttle.admit(Some("admin"), ip(1), now).unwrap();
+        }
+        assert!(throttle.admit(Some("admin"), ip(1), now).is_err());
+    }
+
+    #[test]
+    fn the_address_map_stays_bounded() {
+        let throttle = LoginThrottle::default();
+        let now = Instant::now();
+        for i in 0..(REMEMBERED_ADDRESSES as u32 + 5_000) {
+            let _ = throttle.admit(None, IpAddr::from(i.to_be_bytes()), now + Duration::from_micros(i.into()));
+        }
+        assert!(throttle.remembered().1 <= REMEMBERED_ADDRESSES);
+    }
+
+    #[test]
+    fn a_withdrawn_attempt_does_not_count() {
+        let throttle = LoginThrottle::default();
+        let now = Instant::now();
+        for _ in 0..50 {
+            let attempt = throttle.admit(Some("admin"), ip(1), now).unwrap();
+            throttle.withdraw(attempt);
+        }
+        assert!(throttle.admit(Some("admin"), ip(1), now).is_ok());
     }
 
     #[test]

@@ -91,6 +91,8 @@ impl Db {
         Ok(on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?)
     }
 
+    /// Adds a key, or updates the scope of the active key with that hash. A revoked key
+    /// stays revoked whoever names it again: revoking is for good.
     pub async fn insert_api_key(
         &self,
         label: &str,
@@ -100,7 +102,8 @@ impl Db {
         now_ms: i64,
     ) -> Result<(), DbError> {
         let sql = "INSERT INTO api_keys (label, scope, key_hash, source, created_ms) VALUES ($1, $2, $3, $4, $5) \
-                   ON CONFLICT (key_hash) DO UPDATE SET revoked_ms = NULL, scope = excluded.scope, source = excluded.source";
+                   ON CONFLICT (key_hash) DO UPDATE SET scope = excluded.scope, source = excluded.source \
+                   WHERE api_keys.revoked_ms IS NULL";
         on_pool!(self, pool => sqlx::query(sql)
             .bind(label).bind(scope).bind(key_hash).bind(source).bind(now_ms)
             .execute(pool).await.map(|r| r.rows_affected()))?;
@@ -133,10 +136,12 @@ impl Db {
         username: &str,
         now_ms: i64,
         expires_ms: i64,
-    ) -> Result<(), DbError> {
-        let sql = "INSERT INTO admin_sessions (token_hash, username, created_ms, expires_ms) VALUES ($1, $2, $3, $4)";
-        on_pool!(self, pool => sqlx::query(sql).bind(token_hash).bind(username).bind(now_ms).bind(expires_ms).execute(pool).await.map(|r| r.rows_affected()))?;
-        Ok(())
+    ) -> Result<bool, DbError> {
+        // One statement: a login that finishes while its admin is being removed opens nothing.
+        let sql = "INSERT INTO admin_sessions (token_hash, username, created_ms, expires_ms) \
+                   SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM admins WHERE username = $2)";
+        let inserted = on_pool!(self, pool => sqlx::query(sql).bind(token_hash).bind(username).bind(now_ms).bind(expires_ms).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(inserted == 1)
     }
 
     pub async fn admin_session(&self, token_hash: &str) -> Result<Option<AdminSessionRow>, DbError> {

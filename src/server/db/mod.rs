@@ -54,7 +54,9 @@ impl Db {
                 .map_err(DbError::Connect)?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                // FULL: an acknowledged batch survives a power cut, not only a crash
+                // (WAL with NORMAL may lose the last commits to a power cut).
+                .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10));
             if let Some(parent) = Path::new(options.get_filename()).parent() {
                 if !parent.as_os_str().is_empty() {

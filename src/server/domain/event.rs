@@ -227,6 +227,11 @@ impl Fields<'_> {
 
     fn string(&mut self, field: &str) -> Option<String> {
         match self.get(field)? {
+            // PostgreSQL cannot store NUL in text; SQLite would cut the text there.
+            Value::String(s) if s.contains('\0') => {
+                self.problem(field, "must not contain the NUL character (\\u0000)");
+                None
+            }
             Value::String(s) => Some(s.clone()),
             _ => {
                 self.problem(field, "must be a string");
@@ -390,6 +395,17 @@ mod tests {
             panic!("expected problems");
         };
         assert_eq!(fields_of(&problems), vec![(0, "id"), (0, "user_id"), (0, "city")]);
+    }
+
+    #[test]
+    fn text_no_database_can_store_is_refused_in_every_field() {
+        let bad = json!({"type": "message", "channel": "web", "user_id": "u", "sender": "user",
+                         "user_name": "a\u{0}b", "city": "\u{0}", "id": "x\u{0}", "country": "T\u{0}"});
+        let Err(BatchError::Invalid(problems)) = parse_batch(bad.to_string().as_bytes(), NOW) else {
+            panic!("expected problems");
+        };
+        assert_eq!(fields_of(&problems), vec![(0, "id"), (0, "user_name"), (0, "country"), (0, "city")]);
+        assert!(problems.iter().all(|p| p.reason.contains("NUL")), "{problems:?}");
     }
 
     #[test]

@@ -203,19 +203,45 @@ impl Engine {
     /// Applies committed events in commit order; events at or below the applied
     /// sequence were applied already and are skipped. Returns the moments worth telling
     /// a watching owner about.
+    ///
+    /// A message earlier than its user's latest makes that user's sessions be cut
+    /// again, once per call however many late messages the call brings: the user's
+    /// sessions leave the rollups at the first late one, later messages of that user are
+    /// only recorded, and the user is sorted and cut once at the end. A backlog of late
+    /// messages so costs O(n log n) for a user of n messages, not O(n) per message.
+    /// Later messages of a re-cut user in the same call are no milestones: they arrive
+    /// with a correction of history, not as news.
     pub fn apply(&mut self, events: &[StoredEvent]) -> Vec<Milestone> {
         let mut milestones = Vec::new();
+        let mut recut = BTreeSet::new();
         for stored in events {
             if stored.seq <= self.applied_seq {
                 continue;
             }
-            if let Some(user) = self.record(stored) {
-                if stored.event.kind == Kind::Message {
-                    milestones.extend(self.place_latest_message(user).into_iter().flatten());
-                }
+            let Some(user) = self.record(stored) else { continue };
+            if stored.event.kind != Kind::Message || recut.contains(&user) {
+                continue;
+            }
+            if self.latest_is_in_order(user) {
+                milestones.extend(self.place_latest_message(user).into_iter().flatten());
+            } else {
+                // The sessions' indices still describe `msgs` but for the new last one.
+                self.unindex_user(user);
+                recut.insert(user);
             }
         }
+        for user in recut {
+            self.users[user as usize].msgs.sort_by_key(Msg::order_key);
+            self.split_and_index_user(user);
+        }
         milestones
+    }
+
+    fn latest_is_in_order(&self, user: u32) -> bool {
+        match self.users[user as usize].msgs.as_slice() {
+            [.., before, last] => before.order_key() <= last.order_key(),
+            _ => true,
+        }
     }
 
     fn intern(&mut self, channel: Channel, user_id: &str) -> u32 {
@@ -274,25 +300,13 @@ impl Engine {
         }
     }
 
-    /// Places the user's newest message (last in `msgs`): extends or opens the last
-    /// session when it is the latest in time, otherwise re-cuts the user's sessions.
-    /// An in-order message that makes a session valid, or that is the first in human
-    /// mode after bot mode, is a milestone; late messages only correct history.
+    /// Places the user's newest message (last in `msgs`), which is the latest in time:
+    /// extends or opens the last session. A message that makes a session valid, or
+    /// that is the first in human mode after bot mode, is a milestone.
     fn place_latest_message(&mut self, user: u32) -> [Option<Milestone>; 2] {
         let rules = self.rules;
         let state = &mut self.users[user as usize];
         let index = state.msgs.len() - 1;
-        let in_order = index == 0 || state.msgs[index - 1].order_key() <= state.msgs[index].order_key();
-        if !in_order {
-            // Take the sessions out while their indices still describe `msgs`.
-            self.unindex_user(user);
-            let state = &mut self.users[user as usize];
-            let msg = state.msgs.pop().expect("just pushed");
-            let pos = state.msgs.partition_point(|m| m.order_key() <= msg.order_key());
-            state.msgs.insert(pos, msg);
-            self.split_and_index_user(user);
-            return [None, None];
-        }
         let msg = state.msgs[index].clone();
         let took_over = msg.human && (index == 0 || !state.msgs[index - 1].human);
         let became_valid = match state.sessions.last_mut() {
@@ -347,12 +361,17 @@ impl Engine {
         }
     }
 
-    /// Takes all of one user's sessions out of the rollups.
+    /// Takes all of one user's sessions out of the rollups, in one pass per time slot.
     fn unindex_user(&mut self, user: u32) {
-        let old = std::mem::take(&mut self.users[user as usize].sessions);
+        let state = &mut self.users[user as usize];
+        let old = std::mem::take(&mut state.sessions);
+        let channel = state.channel;
+        let mut leaving = Vec::new();
         for session in old.iter().filter(|s| s.valid) {
-            self.unindex_session(user, session);
+            leaving.extend(state.msgs[session.indices()].iter().map(|msg| message_stamp(channel, msg)));
+            self.sessions.remove(&(session.start, session.start_seq));
         }
+        self.messages.remove_all(leaving);
     }
 
     /// Cuts all of one user's sessions from their sorted messages, which no session
@@ -373,16 +392,6 @@ impl Engine {
             self.messages.add(message_stamp(state.channel, msg));
         }
         self.sessions.insert((session.start, session.start_seq), user);
-    }
-
-    /// Takes a valid session out of the rollups. The session must describe the
-    /// messages as they were when it was indexed.
-    fn unindex_session(&mut self, user: u32, session: &Session) {
-        let state = &self.users[user as usize];
-        for msg in &state.msgs[session.indices()] {
-            self.messages.remove(message_stamp(state.channel, msg));
-        }
-        self.sessions.remove(&(session.start, session.start_seq));
     }
 
     /// The session of `user` that starts at `key`.

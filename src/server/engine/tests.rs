@@ -313,6 +313,15 @@ fn random_late_traffic_gives_the_same_figures_incrementally_and_in_bulk() {
         .collect();
     let settings = Settings { session_gap_minutes: 90, ..Settings::default() };
     let one_by_one = incremental(settings.clone(), &events);
+    // Batches of every size from 1 to 97, as group commits deliver them: a batch that
+    // carries late messages re-cuts each user once.
+    let mut batched = Engine::new(settings.clone(), 0);
+    let mut rest = events.as_slice();
+    while !rest.is_empty() {
+        let (batch, later) = rest.split_at((next(97) as usize + 1).min(rest.len()));
+        batched.apply(batch);
+        rest = later;
+    }
     let bulk = Engine::build(settings, 0, events);
     for channel in [ChannelFilter::All, ChannelFilter::Web, ChannelFilter::Premium] {
         let q = StatsQuery {
@@ -325,6 +334,7 @@ fn random_late_traffic_gives_the_same_figures_incrementally_and_in_bulk() {
         };
         let (a, b) = (stats_of(&one_by_one, &q), stats_of(&bulk, &q));
         assert_eq!(a, b, "{channel:?}");
+        assert_eq!(stats_of(&batched, &q), b, "{channel:?} in batches");
         assert!(a.totals.sessions > 50 && a.totals.messages > 500, "{:?}", a.totals);
     }
 }
@@ -386,4 +396,23 @@ fn the_sessions_table_can_be_filtered_and_ordered_oldest_first() {
         },
     );
     assert_eq!((filtered.totals.sessions, filtered.sessions_page.total), (3, 0));
+}
+
+/// The storm of the hardening issue: one visitor's 20,000 messages within a minute,
+/// then 300 late ones a second earlier in one batch. The figures equal a build from
+/// scratch.
+#[test]
+fn a_late_storm_for_one_visitor_is_recut_once_and_stays_exact() {
+    let base = ms("2026-03-02T10:00:00Z");
+    let at = |offset: i64| crate::server::domain::time::format_ms(base + offset);
+    let mut events: Vec<StoredEvent> =
+        (1..=20_000).map(|seq| message(seq, "storm", &at(1_000 + seq * 3), Sender::User)).collect();
+    let late: Vec<StoredEvent> = (0..300).map(|i| message(20_001 + i, "storm", &at(i), Sender::Bot)).collect();
+    let mut engine = Engine::build(Settings::default(), 0, events.clone());
+    engine.apply(&late);
+    events.extend(late);
+    let fresh = Engine::build(Settings::default(), 0, events);
+    let q = day_query(ChannelFilter::All);
+    assert_eq!(stats_of(&engine, &q), stats_of(&fresh, &q));
+    assert_eq!(stats_of(&engine, &q).totals.messages, 20_300);
 }

@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use super::error::ApiError;
 use crate::server::auth::keyring::bearer;
 use crate::server::auth::sessions::session_token;
-use crate::server::auth::Scope;
+use crate::server::auth::{KeyError, Scope};
 use crate::server::state::AppState;
 
 fn header(parts: &Parts, name: axum::http::HeaderName) -> Option<&str> {
@@ -24,7 +24,10 @@ impl FromRequestParts<AppState> for IngestAccess {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let key_id = state.keyring.check(bearer(header(parts, AUTHORIZATION)), Scope::Ingest)?;
+        let key_id = state
+            .keyring
+            .check(bearer(header(parts, AUTHORIZATION)), Scope::Ingest)
+            .map_err(|error| refuse_key(state, parts, error))?;
         Ok(IngestAccess { key_id })
     }
 }
@@ -37,13 +40,25 @@ impl FromRequestParts<AppState> for ReadAccess {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         if let Some(token) = bearer(header(parts, AUTHORIZATION)) {
-            state.keyring.check(Some(token), Scope::Read)?;
+            state.keyring.check(Some(token), Scope::Read).map_err(|error| refuse_key(state, parts, error))?;
             return Ok(ReadAccess);
         }
         match admin_of(parts, state).await? {
             Some(_) => Ok(ReadAccess),
             None => Err(ApiError::NotLoggedIn),
         }
+    }
+}
+
+/// What a failed key check costs the caller's address, in requests: guessing keys
+/// runs out of budget quickly, and then is answered 429 instead of 401.
+const FAILED_KEY_COST: f64 = 10.0;
+
+fn refuse_key(state: &AppState, parts: &Parts, error: KeyError) -> ApiError {
+    let address = state.limits.client_address(&parts.extensions, &parts.headers);
+    match state.limits.per_address.take(&address, FAILED_KEY_COST, std::time::Instant::now()) {
+        Ok(()) => ApiError::Key(error),
+        Err(wait) => ApiError::TooMany(wait),
     }
 }
 

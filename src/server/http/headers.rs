@@ -1,10 +1,14 @@
 //! Security headers on every answer. Pages get a Content-Security-Policy that allows only
 //! chatpulse's own scripts and the inline hydration scripts carrying this response's
 //! nonce (set while rendering, see `page_policy`); everything else gets a policy that
-//! allows nothing, as no other answer is meant to run or embed anything.
+//! allows nothing, as no other answer is meant to run or embed anything. Only static
+//! assets may be cached; over HTTPS, HSTS pins the site to HTTPS.
 
 use axum::extract::Request;
-use axum::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
+};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
@@ -22,9 +26,31 @@ pub fn page_policy(nonce: &str) -> String {
 
 const NOTHING_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
+/// Browsers keep HTTPS for this site for a year once they have seen it over HTTPS.
+const HSTS: &str = "max-age=31536000";
+
+/// Files that are the same for everyone and may be cached; every other answer (pages,
+/// figures, exports, server functions) is an admin's data and is never stored.
+fn is_static_asset(path: &str) -> bool {
+    path.starts_with("/pkg/") || path.starts_with("/vendor/") || path == "/favicon.ico"
+}
+
 pub async fn security_headers(request: Request, next: Next) -> Response {
+    let cacheable = is_static_asset(request.uri().path());
+    // Browsers ignore HSTS on plain HTTP, so trusting the header here costs nothing.
+    let over_https = request
+        .headers()
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|proto| proto.eq_ignore_ascii_case("https"));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if !cacheable {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if over_https {
+        headers.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+    }
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     // For browsers that predate `frame-ancestors`.

@@ -1,13 +1,19 @@
 //! `GET /healthz`: ready when the database answers; names the state of Redis.
 
 use axum::extract::State;
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
 
+use super::error::ApiError;
 use crate::server::state::AppState;
 
-pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+/// A health check is one database round trip: it counts against the caller's read budget,
+/// so that it cannot be used to keep the database busy.
+pub async fn healthz(State(state): State<AppState>, parts: Parts) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let address = state.limits.client_address(&parts.extensions, &parts.headers);
+    state.limits.reads_per_address.take(&address, 1.0, std::time::Instant::now()).map_err(ApiError::TooMany)?;
     let database = match state.db.ping().await {
         Ok(()) => "ok",
         Err(error) => {
@@ -25,5 +31,5 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>)
         ("ok", _) => "ok",
         _ => "unavailable",
     };
-    (status, Json(json!({"status": overall, "database": database, "redis": redis})))
+    Ok((status, Json(json!({"status": overall, "database": database, "redis": redis}))))
 }

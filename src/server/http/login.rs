@@ -1,7 +1,7 @@
 //! `POST /login` and `POST /logout`: form posts that set or clear the session cookie,
 //! so logging in works without JavaScript.
 
-use axum::extract::State;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::header::{COOKIE, RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -9,7 +9,7 @@ use axum::Form;
 use serde::Deserialize;
 
 use super::error::ApiError;
-use crate::server::auth::sessions::{session_token, Login, SESSION_COOKIE, SESSION_TTL_MS};
+use crate::server::auth::sessions::{session_token, Login, SECURE_SESSION_COOKIE, SESSION_COOKIE, SESSION_TTL_MS};
 use crate::server::domain::time::retry_after_seconds;
 use crate::server::state::AppState;
 
@@ -21,59 +21,99 @@ pub struct LoginForm {
     next: String,
 }
 
-/// Only same-site paths, so a login link cannot send the admin elsewhere.
+/// Only paths of this site, so a login link cannot send the admin elsewhere. Browsers
+/// forgive a lot in a `Location`: they drop tabs and newlines, read `\\` as `/`, and some
+/// decode `%2F` before resolving; anything that could turn into `//host` or a scheme is
+/// refused, as is every byte outside printable ASCII (and any control byte in disguise).
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    let printable = next.bytes().all(|b| b.is_ascii_graphic());
+    let decoded = percent_decoded(next);
+    let path_only = |text: &str| text.starts_with('/') && !text.starts_with("//") && !text.contains('\\');
+    let no_hidden_bytes = decoded.bytes().all(|b| !b.is_ascii_control() && b != b' ');
+    if printable && path_only(next) && path_only(&decoded) && no_hidden_bytes {
         next
     } else {
         "/"
     }
 }
 
-/// The session cookie's attributes: `Secure` when the browser talks HTTPS to us or to
-/// the proxy in front (`X-Forwarded-Proto: https`), so the cookie never travels in clear.
-fn cookie_attributes(headers: &HeaderMap) -> &'static str {
-    let forwarded_https =
-        headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"));
-    if forwarded_https {
-        "Path=/; HttpOnly; Secure; SameSite=Strict"
-    } else {
-        "Path=/; HttpOnly; SameSite=Strict"
+/// `text` with `%XX` escapes decoded (bytes that are not UTF-8 become U+FFFD).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
     }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
-pub async fn login(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(form): Form<LoginForm>,
-) -> Result<Response, ApiError> {
+/// Whether the browser talks HTTPS to us or to the proxy in front (`X-Forwarded-Proto`).
+fn over_https(headers: &HeaderMap) -> bool {
+    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"))
+}
+
+/// The session cookie as `Set-Cookie` writes it: over HTTPS `Secure` and `__Host-`
+/// named, so it never travels in clear and no sibling host can set or shadow it.
+fn session_cookie(headers: &HeaderMap, token: &str, max_age_s: i64) -> HeaderValue {
+    let cookie = if over_https(headers) {
+        format!("{SECURE_SESSION_COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age_s}")
+    } else {
+        format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_s}")
+    };
+    HeaderValue::from_str(&cookie).expect("cookie is ASCII")
+}
+
+pub async fn login(State(state): State<AppState>, request: Request) -> Result<Response, ApiError> {
+    let address = state.limits.client_address(request.extensions(), request.headers());
+    let headers = request.headers().clone();
+    let Form(form) = Form::<LoginForm>::from_request(request, &state)
+        .await
+        .map_err(|_| ApiError::BadRequest("a login needs a username and a password".into()))?;
     let next = safe_next(&form.next).to_string();
-    match state.admin_sessions.login(&form.username, &form.password).await? {
+    match state.admin_sessions.login(&form.username, &form.password, address).await? {
         Login::Accepted(token) => {
-            let cookie =
-                format!("{SESSION_COOKIE}={token}; {}; Max-Age={}", cookie_attributes(&headers), SESSION_TTL_MS / 1000);
             let mut response = Redirect::to(&next).into_response();
-            response.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).expect("cookie is ASCII"));
+            response.headers_mut().insert(SET_COOKIE, session_cookie(&headers, &token, SESSION_TTL_MS / 1000));
             Ok(response)
         }
         Login::Refused => {
-            tracing::info!("a login failed");
+            tracing::info!(%address, "a login failed");
             let target = format!("/login?failed=1&next={}", urlencode(&next));
             Ok(Redirect::to(&target).into_response())
         }
         Login::TooSoon(wait) => {
-            tracing::warn!(wait_s = wait.as_secs(), "a login was refused after repeated failures");
-            let seconds = retry_after_seconds(wait);
-            let page = format!(
-                "<!DOCTYPE html><title>chatpulse</title><p>Too many failed logins. Try again in {seconds} s.</p>\
-                 <p><a href=\"/login?next={}\">Back to the login</a></p>",
-                urlencode(&next)
-            );
-            let mut response = (StatusCode::TOO_MANY_REQUESTS, Html(page)).into_response();
-            response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
-            Ok(response)
+            tracing::warn!(%address, wait_s = wait.as_secs(), "a login was refused after repeated failures");
+            Ok(wait_page("Too many failed logins.", wait, &next))
+        }
+        Login::Busy(wait) => {
+            tracing::warn!(%address, "a login was turned away: every password check was busy");
+            Ok(wait_page("The server is busy checking other logins.", wait, &next))
         }
     }
+}
+
+/// 429 with `Retry-After` and a page that says why and when.
+fn wait_page(why: &str, wait: std::time::Duration, next: &str) -> Response {
+    let seconds = retry_after_seconds(wait);
+    let page = format!(
+        "<!DOCTYPE html><title>chatpulse</title><p>{why} Try again in {seconds} s.</p>\
+         <p><a href=\"/login?next={}\">Back to the login</a></p>",
+        urlencode(next)
+    );
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, Html(page)).into_response();
+    response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
+    response
 }
 
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
@@ -83,8 +123,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result
         crate::server::session_watch::sweep(&state).await;
     }
     let mut response = Redirect::to("/login").into_response();
-    let expired = format!("{SESSION_COOKIE}=; {}; Max-Age=0", cookie_attributes(&headers));
-    response.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&expired).expect("cookie is ASCII"));
+    response.headers_mut().insert(SET_COOKIE, session_cookie(&headers, "", 0));
     Ok(response)
 }
 
@@ -107,5 +146,31 @@ mod tests {
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next(""), "/");
+    }
+
+    #[test]
+    fn hidden_bytes_backslashes_and_encoded_slashes_cannot_make_a_host() {
+        for hostile in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "/\\evil.example",
+            "\\/evil.example",
+            "/%09/evil.example",
+            "/%0a/evil.example",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/%5Cevil.example",
+            "%2F%2Fevil.example",
+            "/\u{3000}/evil.example",
+            "javascript:alert(1)",
+        ] {
+            let kept = safe_next(hostile);
+            assert!(kept == "/" || kept == hostile, "{hostile:?}");
+            assert_eq!(kept, "/", "{hostile:?} was followed");
+        }
+        assert_eq!(safe_next("/web?range=30d&page=2"), "/web?range=30d&page=2");
+        assert_eq!(safe_next("/web?q=%C3%BC"), "/web?q=%C3%BC");
     }
 }

@@ -1,6 +1,7 @@
 //! The HTTP doors of the contract: ingest, stats, CSV export, health, metrics, login.
 
 pub mod access;
+pub mod cross_site;
 pub mod error;
 pub mod headers;
 pub mod health;

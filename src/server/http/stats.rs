@@ -3,6 +3,7 @@
 use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::header;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -15,6 +16,8 @@ use crate::server::state::AppState;
 
 pub const DEFAULT_DAYS: i64 = 30;
 pub const MAX_PER_PAGE: u64 = 500;
+/// A CSV export costs as much of the per-address read budget as this many stats reads.
+const CSV_READ_COST: f64 = 25.0;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct StatsParams {
@@ -66,11 +69,19 @@ pub fn resolve_query(p: &StatsParams, now: i64) -> Result<StatsQuery, String> {
     })
 }
 
+/// Takes `cost` from the read budget of the request's address.
+fn charge_read(state: &AppState, parts: &Parts, cost: f64) -> Result<(), ApiError> {
+    let address = state.limits.client_address(&parts.extensions, &parts.headers);
+    state.limits.reads_per_address.take(&address, cost, std::time::Instant::now()).map_err(ApiError::TooMany)
+}
+
 pub async fn get_stats(
     State(state): State<AppState>,
     _access: ReadAccess,
+    parts: Parts,
     Query(params): Query<StatsParams>,
 ) -> Result<Response, ApiError> {
+    charge_read(&state, &parts, 1.0)?;
     let started = std::time::Instant::now();
     let now = now_ms();
     let query = resolve_query(&params, now).map_err(ApiError::BadRequest)?;
@@ -83,13 +94,23 @@ pub async fn get_stats(
 pub async fn get_sessions_csv(
     State(state): State<AppState>,
     _access: ReadAccess,
+    parts: Parts,
     Query(mut params): Query<StatsParams>,
 ) -> Result<Response, ApiError> {
+    charge_read(&state, &parts, CSV_READ_COST)?;
     params.page = None;
     params.per_page = None;
     let query = resolve_query(&params, now_ms()).map_err(ApiError::BadRequest)?;
     crate::server::catch_up::before_reading(&state).await?;
-    let rows = state.figures.all_session_rows(query);
+    // Bounded: past the limit the caller narrows the range, so one request cannot hold
+    // the figures' lock and memory for an unbounded number of rows.
+    let most = state.limits.export_max_rows;
+    let (rows, total) = state.figures.session_rows(query, most);
+    if total > most {
+        return Err(ApiError::BadRequest(format!(
+            "the range holds {total} sessions; an export holds at most {most}: narrow from and to"
+        )));
+    }
     let chunks = std::iter::once(Ok::<_, std::convert::Infallible>(CSV_HEADER.to_string()))
         .chain(rows.chunks(1000).map(|chunk| Ok(chunk.iter().map(csv_line).collect::<String>())))
         .collect::<Vec<_>>();
@@ -125,15 +146,13 @@ fn csv_line(r: &SessionRow) -> String {
     fields.join(",") + "\n"
 }
 
-/// Quotes a user-supplied cell, and defuses one a spreadsheet would run as a formula.
+/// Quotes a user-supplied cell, always: a spreadsheet whose list separator is `;` (or
+/// a tab) would otherwise split an unquoted `a;=1+2` into a second cell that is a
+/// formula. A cell that starts like a formula, even after spaces, is defused with `'`.
 fn csv_field(text: &str) -> String {
-    let defused =
-        if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() };
-    if defused.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", defused.replace('"', "\"\""))
-    } else {
-        defused
-    }
+    let formula_like = text.trim_start_matches(' ').starts_with(['=', '+', '-', '@', '\t', '\r', '\n', '|', '%']);
+    let defused = if formula_like { format!("'{text}") } else { text.to_string() };
+    format!("\"{}\"", defused.replace('"', "\"\""))
 }
 
 #[cfg(test)]
@@ -164,8 +183,10 @@ mod tests {
 
     #[test]
     fn csv_cells_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("plain"), "\"plain\"");
         assert_eq!(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "\"'=HYPERLINK(1)\"");
+        assert_eq!(csv_field("Ali;=2+3"), "\"Ali;=2+3\"", "one quoted cell whatever the list separator");
+        assert_eq!(csv_field("  =1+2"), "\"'  =1+2\"");
     }
 }
