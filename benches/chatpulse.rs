@@ -5,6 +5,8 @@
 //! cargo bench --features ssr --bench chatpulse -- stats [--backend sqlite|postgres] [--messages 1000000] [--baseline-runs 3] [--preloaded]
 //! cargo bench --features ssr --bench chatpulse -- fanout [--sockets 1000] [--rounds 60]
 //! cargo bench --features ssr --bench chatpulse -- cluster [--sockets 10000] [--rounds 30] [--refetchers 100]
+//! cargo bench --features ssr --bench chatpulse -- logins [--count 1000]
+//! cargo bench --features ssr --bench chatpulse -- late [--history 20000] [--late 1000]
 //! ```
 //! The server runs as a child process (this binary, re-run with CHATPULSE_BENCH_SERVE=1)
 //! so that its memory and CPU are its own; this process only generates load.
@@ -47,13 +49,18 @@ fn main() {
                 let refetchers: usize = option("--refetchers", "100").parse().unwrap();
                 support::cluster::run(sockets, rounds, refetchers).await
             }
+            "logins" => support::hostile::logins(option("--count", "1000").parse().unwrap()).await,
+            "late" => {
+                let history: usize = option("--history", "20000").parse().unwrap();
+                support::hostile::late(history, option("--late", "1000").parse().unwrap()).await
+            }
             "all" => {
                 support::ingest::run().await;
                 support::fanout::run(1000, 60).await;
                 support::stats::run("sqlite", 1_000_000, 3, false).await;
                 support::stats::run("postgres", 1_000_000, 3, false).await;
             }
-            other => eprintln!("unknown benchmark {other}: use ingest, stats, fanout, cluster or all"),
+            other => eprintln!("unknown benchmark {other}: use ingest, stats, fanout, cluster, logins, late or all"),
         }
     });
 }

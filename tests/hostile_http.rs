@@ -408,3 +408,27 @@ async fn sqlite_acknowledges_a_batch_only_once_it_survives_a_power_cut() {
     let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(pool).await.unwrap();
     assert_eq!(synchronous, 2, "FULL");
 }
+
+#[tokio::test]
+async fn a_client_trickling_its_headers_is_cut_off_at_the_deadline() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut stream = tokio::net::TcpStream::connect(app.base.trim_start_matches("http://")).await.unwrap();
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ").await.unwrap();
+    let started = Instant::now();
+    let mut answer = [0u8; 1024];
+    loop {
+        // One byte of a header a second, never ending it.
+        if stream.write_all(b"a").await.is_err() {
+            break;
+        }
+        match tokio::time::timeout(Duration::from_secs(1), stream.read(&mut answer)).await {
+            Err(_) => {}
+            Ok(_) => break,
+        }
+        assert!(started.elapsed() < Duration::from_secs(25), "the connection is still open");
+    }
+    let held = started.elapsed();
+    let deadline = chatpulse::server::serve::HEADER_DEADLINE;
+    assert!(held + Duration::from_secs(2) >= deadline && held < deadline + Duration::from_secs(5), "{held:?}");
+}

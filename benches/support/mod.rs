@@ -2,6 +2,7 @@
 
 pub mod cluster;
 pub mod fanout;
+pub mod hostile;
 pub mod ingest;
 pub mod load;
 pub mod server;

@@ -20,6 +20,7 @@ pub mod leadership;
 pub mod limits;
 pub mod live;
 pub mod metrics;
+pub mod serve;
 pub mod session_watch;
 pub mod shared_cache;
 pub mod sockets;

@@ -62,17 +62,9 @@ pub async fn run() -> ExitCode {
         listener.local_addr().map(|a| a.to_string()).unwrap_or_default()
     );
     let db = state.db.clone();
-    let served = axum::serve(listener, app(state, layer).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    crate::server::serve::serve(listener, app(state, layer), shutdown_signal()).await;
     db.close().await;
-    match served {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            tracing::error!(%error, "the server stopped with an error");
-            ExitCode::FAILURE
-        }
-    }
+    ExitCode::SUCCESS
 }
 
 /// Human-readable lines by default; one JSON object per line with

@@ -113,8 +113,8 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     let (state, layer) = build_state(&config, options).await.expect("app starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let router = app(state.clone(), layer).into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let router = app(state.clone(), layer);
+    tokio::spawn(chatpulse::server::serve::serve(listener, router, std::future::pending()));
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     TestApp { base: format!("http://{addr}"), state, client, database_url }
 }
