@@ -339,6 +339,12 @@ texts! {
     KeyScope => "Scope", "Kapsam";
     ScopeIngest => "ingest — sends widget events", "ingest — widget olaylarını gönderir";
     ScopeRead => "read — reads the figures", "read — verileri okur";
+    ScopeAdmin => "admin — erases visitors' data through the API", "admin — API ile ziyaretçi verisini siler";
+    EraseSection => "Erase a visitor", "Ziyaretçiyi sil";
+    EraseHint => "Deletes every stored event of one visitor for good (KVKK / GDPR requests); the figures of every dashboard follow, and the audit records who erased when.", "Bir ziyaretçinin kayıtlı tüm olaylarını kalıcı olarak siler (KVKK / GDPR talepleri); tüm panoların verileri güncellenir, kimin ne zaman sildiği kayda geçer.";
+    VisitorId => "Visitor id (user_id)", "Ziyaretçi kimliği (user_id)";
+    Erase => "Erase for good", "Kalıcı olarak sil";
+    Erased => "Erased: {} events deleted. The figures are being recomputed.", "Silindi: {} olay silindi. Veriler yeniden hesaplanıyor.";
     LastUsed => "Last used", "Son kullanım";
     Never => "never", "hiç";
     Revoke => "Revoke", "İptal et";

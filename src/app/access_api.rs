@@ -54,6 +54,23 @@ pub async fn revoke_key(id: i64) -> Result<(), ServerFnError> {
     accounts::revoke_key(&admin.state, id).await.map_err(answer)
 }
 
+/// Erases one visitor (KVKK / GDPR): every stored event of `user_id` in `channel`
+/// (`web`, `premium`, or `all`); returns how many events were deleted.
+#[server(endpoint = "access/erase_visitor")]
+pub async fn erase_visitor(user_id: String, channel: String) -> Result<u64, ServerFnError> {
+    use crate::server::erasure::ErasureError;
+    use axum::http::StatusCode;
+    let admin = crate::app::api::acting_admin().await?;
+    let actor = format!("admin:{}", admin.username);
+    match crate::server::erasure::erase_visitor(&admin.state, &actor, Some(&channel), user_id.trim()).await {
+        Ok(erased) => Ok(erased.events),
+        Err(error @ ErasureError::Unavailable(_)) => {
+            Err(crate::app::api::refuse(StatusCode::SERVICE_UNAVAILABLE, error))
+        }
+        Err(refused) => Err(crate::app::api::refuse(StatusCode::BAD_REQUEST, refused)),
+    }
+}
+
 #[cfg(feature = "ssr")]
 use crate::server::auth::accounts::{self, AccountError};
 

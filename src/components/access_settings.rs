@@ -88,6 +88,7 @@ pub fn AccessSettings() -> impl IntoView {
                     <select name="scope">
                         <option value="ingest">{t(Text::ScopeIngest)}</option>
                         <option value="read">{t(Text::ScopeRead)}</option>
+                        <option value="admin">{t(Text::ScopeAdmin)}</option>
                     </select>
                 </label>
                 <button type="submit">{t(Text::CreateKey)}</button>

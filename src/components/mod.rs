@@ -7,6 +7,7 @@
 pub mod access_settings;
 pub mod chart_panel;
 pub mod echart;
+pub mod erase_visitor;
 pub mod form_outcome;
 pub mod layout;
 pub mod live_status;

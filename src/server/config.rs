@@ -36,6 +36,8 @@ pub struct Config {
     pub ingest_key: Option<Secret>,
     pub read_key: Option<Secret>,
     pub demo: bool,
+    /// Events older than this many days are deleted (hourly); `None` keeps them all.
+    pub retention_days: Option<u32>,
     pub limits: LimitsConfig,
 }
 
@@ -117,6 +119,14 @@ impl Config {
             ingest_key: set("CHATPULSE_INGEST_KEY").map(Secret::new),
             read_key: set("CHATPULSE_READ_KEY").map(Secret::new),
             demo: set("CHATPULSE_DEMO").is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true")),
+            retention_days: set("CHATPULSE_RETENTION_DAYS").and_then(|v| match v.trim().parse::<u32>() {
+                Ok(0) => None,
+                Ok(days) => Some(days),
+                Err(_) => {
+                    tracing::error!(value = %v, "CHATPULSE_RETENTION_DAYS is not a whole number of days: nothing is deleted");
+                    None
+                }
+            }),
             limits: LimitsConfig::from_lookup(set),
         }
     }
@@ -143,6 +153,15 @@ mod tests {
         assert_eq!(config.limits.key_events_per_second, 0.0);
         assert_eq!(config.limits.allowed_origins, ["https://a.example", "https://b.example"]);
         assert_eq!(config.limits.sockets_per_address, LimitsConfig::default().sockets_per_address);
+    }
+
+    #[test]
+    fn retention_is_whole_days_and_zero_keeps_everything() {
+        let days =
+            |v: &str| Config::from_lookup(|n| (n == "CHATPULSE_RETENTION_DAYS").then(|| v.to_string())).retention_days;
+        assert_eq!(days("30"), Some(30));
+        assert_eq!(days("0"), None);
+        assert_eq!(days("a month"), None);
     }
 
     #[test]

@@ -199,7 +199,10 @@ impl Figures {
         on_ready: impl FnOnce(u64) + Send + 'static,
     ) -> Result<(), DbError> {
         let revision = self.db.save_settings(&settings).await?;
-        self.follow_settings(settings, revision, on_ready);
+        // A deletion this instance has not followed yet is found by the next
+        // `adopt_stored_settings`, which compares the epochs.
+        let epoch = self.engine.read().data_epoch();
+        self.follow_settings(settings, revision, epoch, on_ready);
         Ok(())
     }
 
@@ -209,11 +212,17 @@ impl Figures {
         self: &Arc<Self>,
         on_ready: impl FnOnce(u64) + Send + 'static,
     ) -> Result<(), DbError> {
-        let (settings, revision) = self.db.load_settings().await?;
-        let known = self.rebuild_revision.load(Ordering::SeqCst).max(self.engine.read().settings_revision());
-        if revision > known {
-            tracing::info!(revision, "following settings changed on another instance");
-            self.follow_settings(settings, revision, on_ready);
+        let stored = self.db.load_settings().await?;
+        let (known, epoch) = {
+            let engine = self.engine.read();
+            (self.rebuild_revision.load(Ordering::SeqCst).max(engine.settings_revision()), engine.data_epoch())
+        };
+        // Events deleted (here or elsewhere) that these figures still count, with no
+        // rebuild on its way to drop them.
+        let deleted_since = stored.data_epoch != epoch && self.rebuilds_running.load(Ordering::SeqCst) == 0;
+        if stored.revision > known || deleted_since {
+            tracing::info!(revision = stored.revision, "following the stored settings and deletions");
+            self.follow_settings(stored.settings, stored.revision, stored.data_epoch, on_ready);
         }
         Ok(())
     }
@@ -222,6 +231,7 @@ impl Figures {
         self: &Arc<Self>,
         settings: Settings,
         revision: i64,
+        data_epoch: i64,
         on_ready: impl FnOnce(u64) + Send + 'static,
     ) {
         self.rebuild_revision.store(revision, Ordering::SeqCst);
@@ -229,7 +239,9 @@ impl Figures {
             let mut engine = self.engine.write();
             // While a rebuild runs, the engine's rules are about to change: only a new
             // rebuild can apply even a view-only change on top of it.
-            if engine.same_rules(&settings) && self.rebuilds_running.load(Ordering::SeqCst) == 0 {
+            // Deleted events are dropped only by a rebuild.
+            let same_data = engine.data_epoch() == data_epoch;
+            if engine.same_rules(&settings) && same_data && self.rebuilds_running.load(Ordering::SeqCst) == 0 {
                 engine.set_view_settings(settings, revision);
                 Some(engine.version())
             } else {
@@ -319,8 +331,9 @@ impl Figures {
 }
 
 async fn build_engine(db: &Db, loaded: &AtomicU64) -> Result<Engine, DbError> {
-    let (settings, revision) = db.load_settings().await?;
-    let mut loader = Engine::bulk_loader(settings, revision);
+    let stored = db.load_settings().await?;
+    let mut loader = Engine::bulk_loader(stored.settings, stored.revision);
+    loader.after_deletions(stored.data_epoch, stored.seq_floor);
     let mut after = 0;
     loop {
         let page = db.events_after(after, CATCH_UP_PAGE * 5).await?;

@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod engine;
+pub mod erasure;
 pub mod fanout;
 pub mod figures;
 pub mod fragment;

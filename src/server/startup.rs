@@ -127,6 +127,9 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     fanout.spawn_watch();
     catch_up::spawn(state.clone());
     session_watch::spawn(state.clone());
+    if let Some(days) = config.retention_days {
+        crate::server::erasure::spawn_retention(state.clone(), days);
+    }
     if config.demo {
         demo::spawn(state.db.clone(), state.ingestor.clone(), state.figures.clone());
     }
@@ -209,7 +212,7 @@ pub fn app(state: AppState, socket_layer: FanoutLayer) -> Router {
 
 /// Paths anyone may request; each API path checks its own key or session.
 fn is_public(path: &str) -> bool {
-    const EXACT: [&str; 8] = [
+    const EXACT: [&str; 9] = [
         "/login",
         "/logout",
         "/healthz",
@@ -217,6 +220,7 @@ fn is_public(path: &str) -> bool {
         "/api/ingest/events",
         "/api/stats",
         "/api/stats/sessions.csv",
+        "/api/erasures",
         "/favicon.ico",
     ];
     EXACT.contains(&path) || path.starts_with("/pkg/") || path.starts_with("/vendor/")

@@ -94,6 +94,7 @@ pub fn test_config(database_url: &str) -> Config {
         ingest_key: Some(Secret::new(INGEST_KEY)),
         read_key: Some(Secret::new(READ_KEY)),
         demo: false,
+        retention_days: None,
         limits: Default::default(),
     }
 }

@@ -6,6 +6,7 @@ use crate::app::api::get_settings;
 use crate::app::form_post::Submitted;
 use crate::app::prefs::use_prefs;
 use crate::components::access_settings::AccessSettings;
+use crate::components::erase_visitor::EraseVisitor;
 use crate::components::form_outcome::FormOutcome;
 use crate::components::layout::Layout;
 use crate::components::post_form::PostForm;
@@ -62,6 +63,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <FormOutcome result=saved ok=Text::Saved />
             </section>
             <AccessSettings />
+            <EraseVisitor />
             <section class="panel settings-section">
                 <h2>{t(Text::AppearanceSection)}</h2>
                 <PrefsControls />

@@ -38,7 +38,7 @@ pub enum AccountError {
     LastAdmin,
     #[error("a key label has 1 to 100 characters")]
     BadLabel,
-    #[error("a key's scope is ingest or read")]
+    #[error("a key's scope is ingest, read or admin")]
     BadScope,
     #[error("there is no active key with that id")]
     NoSuchKey,
@@ -158,11 +158,13 @@ pub async fn create_key(state: &AppState, label: &str, scope: &str) -> Result<St
     let scope = match scope {
         "ingest" => Scope::Ingest,
         "read" => Scope::Read,
+        "admin" => Scope::Admin,
         _ => return Err(AccountError::BadScope),
     };
     let key = new_token(match scope {
         Scope::Ingest => "cpi_",
         Scope::Read => "cpr_",
+        Scope::Admin => "cpa_",
     });
     state.db.insert_api_key(label, scope.as_str(), &hash_token(&key), "settings", now_ms()).await?;
     state.keyring.reload().await?;

@@ -16,6 +16,8 @@ const TOUCH_EVERY_MS: i64 = 60_000;
 pub enum Scope {
     Ingest,
     Read,
+    /// Erasing visitors' data through the API (`POST /api/erasures`).
+    Admin,
 }
 
 impl Scope {
@@ -23,6 +25,7 @@ impl Scope {
         match self {
             Scope::Ingest => "ingest",
             Scope::Read => "read",
+            Scope::Admin => "admin",
         }
     }
 }

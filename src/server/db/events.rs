@@ -9,7 +9,7 @@ use crate::server::engine::StoredEvent;
 
 /// An arbitrary constant naming the PostgreSQL advisory lock that serializes writers
 /// across instances, so that `seq` order is commit order for every reader.
-const WRITE_LOCK_KEY: i64 = 0x6368_6174_7075_6c73;
+pub(super) const WRITE_LOCK_KEY: i64 = 0x6368_6174_7075_6c73;
 /// Rows per INSERT: 11 parameters each stays under both dialects' limits.
 const INSERT_CHUNK: usize = 500;
 

@@ -2,11 +2,14 @@
 //! Both run the same SQL (`$n` placeholders work on both); each has its own migrations.
 
 mod credentials;
+mod erasure;
 mod events;
 mod settings;
 
 pub use credentials::{AdminRow, AdminSessionRow, ApiKeyRow};
+pub use erasure::{Deletion, ErasureRow};
 pub use events::EventRow;
+pub use settings::StoredSettings;
 
 use std::path::Path;
 use std::str::FromStr;

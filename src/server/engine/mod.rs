@@ -80,6 +80,8 @@ impl UserState {
 pub struct Engine {
     settings: Settings,
     settings_revision: i64,
+    /// The deletions of events these figures reflect (see `db::StoredSettings`).
+    data_epoch: i64,
     rules: SessionRules,
     tz: Tz,
     applied_seq: i64,
@@ -101,6 +103,13 @@ pub struct BulkLoader {
 }
 
 impl BulkLoader {
+    /// Marks the figures as reflecting `data_epoch` deletions, with the data version
+    /// starting at `seq_floor` (the newest sequence before the last deletion).
+    pub fn after_deletions(&mut self, data_epoch: i64, seq_floor: i64) {
+        self.engine.data_epoch = data_epoch;
+        self.engine.applied_seq = self.engine.applied_seq.max(seq_floor);
+    }
+
     pub fn record(&mut self, events: Vec<StoredEvent>) {
         for stored in &events {
             if let Some(user) = self.engine.record(stored) {
@@ -137,6 +146,7 @@ impl Engine {
             tz: parse_timezone(&settings.timezone).unwrap_or(Tz::UTC),
             settings,
             settings_revision,
+            data_epoch: 0,
             applied_seq: 0,
             users: Vec::new(),
             user_index: Default::default(),
@@ -176,6 +186,10 @@ impl Engine {
 
     pub fn settings_revision(&self) -> i64 {
         self.settings_revision
+    }
+
+    pub fn data_epoch(&self) -> i64 {
+        self.data_epoch
     }
 
     pub fn applied_seq(&self) -> i64 {

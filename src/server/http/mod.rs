@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod cross_site;
+pub mod erasure;
 pub mod error;
 pub mod headers;
 pub mod health;
@@ -23,6 +24,7 @@ pub fn api_routes(state: &AppState) -> Router<AppState> {
         .route("/metrics", get(metrics::metrics))
         .route("/api/stats", get(stats::get_stats))
         .route("/api/stats/sessions.csv", get(stats::get_sessions_csv))
+        .route("/api/erasures", post(erasure::erase))
         .route("/healthz", get(health::healthz))
         .route("/login", post(login::login))
         .route("/logout", post(login::logout))
