@@ -331,7 +331,11 @@ texts! {
     NewPassword => "New password (12 characters or more)", "Yeni parola (en az 12 karakter)";
     CurrentPassword => "Current password", "Mevcut parola";
     ChangePassword => "Change your password", "Parolanızı değiştirin";
-    AdminAdded => "Admin added.", "Yönetici eklendi.";
+    AdminAdded => "Account added.", "Hesap eklendi.";
+    Role => "Role", "Rol";
+    RoleAdmin => "admin — changes settings, keys and accounts", "yönetici — ayarları, anahtarları ve hesapları değiştirir";
+    RoleViewer => "viewer", "izleyici";
+    RoleViewerOption => "viewer — sees the dashboards and exports CSV, changes nothing", "izleyici — panoları görür ve CSV indirir, bir şey değiştirmez";
     AdminRemoved => "Admin removed; their sessions have ended.", "Yönetici kaldırıldı; oturumları kapatıldı.";
     PasswordChanged => "Password changed. Your other sessions have ended.", "Parola değiştirildi. Diğer oturumlarınız kapatıldı.";
     KeysSection => "API keys", "API anahtarları";

@@ -218,6 +218,9 @@ pub struct AdminAccount {
     pub created: String,
     /// Whether this is the admin looking at the page.
     pub is_you: bool,
+    /// A viewer: sees the dashboards and exports CSV, changes nothing.
+    #[serde(default)]
+    pub viewer: bool,
 }
 
 /// An API key as the settings page lists it; the key itself is shown only once, when

@@ -149,7 +149,7 @@ async fn keys_are_shown_once_scoped_and_revoking_one_ends_its_requests_and_socke
         let (_, body) = call(&app, &cookie, "create_key", &[("label", "reporting"), ("scope", "read")]).await;
         let read_key: String = serde_json::from_str(&body).unwrap();
         for (form, words) in
-            [([("label", " "), ("scope", "read")], "label"), ([("label", "x"), ("scope", "admin")], "scope")]
+            [([("label", " "), ("scope", "read")], "label"), ([("label", "x"), ("scope", "owner")], "scope")]
         {
             let (status, body) = call(&app, &cookie, "create_key", &form).await;
             assert_eq!((status, body.contains(words)), (400, true), "{body}");

@@ -22,9 +22,10 @@ pub async fn get_access_lists(locale: Locale) -> Result<AccessLists, ServerFnErr
 }
 
 #[server(endpoint = "access/add_admin")]
-pub async fn add_admin(username: String, password: String) -> Result<(), ServerFnError> {
+pub async fn add_admin(username: String, password: String, role: Option<String>) -> Result<(), ServerFnError> {
     let admin = crate::app::api::acting_admin().await?;
-    accounts::add_admin(&admin.state, username.trim(), &password).await.map_err(answer)
+    let role = role.unwrap_or_else(|| "admin".to_string());
+    accounts::add_admin(&admin.state, username.trim(), &password, &role).await.map_err(answer)
 }
 
 #[server(endpoint = "access/remove_admin")]

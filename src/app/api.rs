@@ -11,7 +11,7 @@ use crate::model::{ChannelFilter, DashboardPage, Settings, Stats};
 pub async fn get_stats(channel: String) -> Result<Stats, ServerFnError> {
     use crate::server::domain::time::now_ms;
     use crate::server::http::stats::{resolve_query, StatsParams};
-    let state = admin_state().await?;
+    let state = reader_state().await?;
     settle(&state).await?;
     let now = now_ms();
     let params = StatsParams { channel: Some(channel), ..Default::default() };
@@ -34,7 +34,7 @@ pub async fn get_dashboard(
     let view = crate::dashboard_view::DashboardView::from_query(channel, locale, |name| {
         pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone())
     });
-    let state = admin_state().await?;
+    let state = reader_state().await?;
     settle(&state).await?;
     let now = crate::server::domain::time::now_ms();
     let dashboard = (*crate::server::dashboard::dashboard(&state, view, now).await).clone();
@@ -84,10 +84,13 @@ pub(crate) async fn acting_admin() -> Result<ActingAdmin, ServerFnError> {
     let parts: axum::http::request::Parts = leptos_axum::extract().await?;
     let cookie = parts.headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok());
     let token = session_token(cookie).map(str::to_string);
-    match crate::server::http::access::admin_of(&parts, &state).await {
-        Ok(Some(username)) => {
+    match crate::server::http::access::account_of(&parts, &state).await {
+        Ok(Some(account)) if account.role == Role::Viewer => {
+            Err(refuse(StatusCode::FORBIDDEN, "a viewer may look but not change anything; an admin may"))
+        }
+        Ok(Some(account)) => {
             let address = state.limits.client_address(&parts.extensions, &parts.headers);
-            Ok(ActingAdmin { state, username, session_token: token.unwrap_or_default(), address })
+            Ok(ActingAdmin { state, username: account.username, session_token: token.unwrap_or_default(), address })
         }
         Ok(None) => Err(refuse(StatusCode::UNAUTHORIZED, "log in first")),
         Err(_) => Err(refuse(StatusCode::SERVICE_UNAVAILABLE, "the server cannot check your session right now")),
@@ -102,12 +105,27 @@ async fn settle(state: &crate::server::state::AppState) -> Result<(), ServerFnEr
         .map_err(|_| refuse(StatusCode::SERVICE_UNAVAILABLE, "the database is unavailable; showing the last figures"))
 }
 
+/// The app state, once the request is known to come from a logged-in account of any
+/// role: what a viewer may read.
+#[cfg(feature = "ssr")]
+async fn reader_state() -> Result<crate::server::state::AppState, ServerFnError> {
+    let state = use_context::<crate::server::state::AppState>().ok_or_else(|| ServerFnError::new("no app state"))?;
+    let parts: axum::http::request::Parts = leptos_axum::extract().await?;
+    match crate::server::http::access::account_of(&parts, &state).await {
+        Ok(Some(_)) => Ok(state),
+        Ok(None) => Err(refuse(StatusCode::UNAUTHORIZED, "log in first")),
+        Err(_) => Err(refuse(StatusCode::SERVICE_UNAVAILABLE, "the server cannot check your session right now")),
+    }
+}
+
 /// The app state, once the request is known to come from a logged-in admin.
 #[cfg(feature = "ssr")]
 async fn admin_state() -> Result<crate::server::state::AppState, ServerFnError> {
     Ok(acting_admin().await?.state)
 }
 
+#[cfg(feature = "ssr")]
+use crate::server::auth::sessions::Role;
 #[cfg(feature = "ssr")]
 use axum::http::StatusCode;
 

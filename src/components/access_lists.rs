@@ -61,6 +61,7 @@ fn AdminRow(admin: AdminAccount, locale: Locale) -> impl IntoView {
             <td>
                 {admin.username}
                 {you.then(|| view! { <span class="muted">" (" {Text::You.get(locale)} ")"</span> })}
+                {admin.viewer.then(|| view! { <span class="muted" data-role="viewer">" · " {Text::RoleViewer.get(locale)}</span> })}
             </td>
             <td>{locale.date_time(&admin.created)}</td>
             <td>{remove}</td>
@@ -96,7 +97,12 @@ mod tests {
     #[test]
     fn labels_are_text_and_each_active_key_has_its_revoke_form() {
         let access = Access {
-            admins: vec![AdminAccount { username: "ops".into(), created: "2026-11-24 09:05".into(), is_you: true }],
+            admins: vec![AdminAccount {
+                username: "ops".into(),
+                created: "2026-11-24 09:05".into(),
+                is_you: true,
+                viewer: false,
+            }],
             keys: vec![ApiKeyListing {
                 id: 4,
                 label: "<b>x</b>".into(),

@@ -65,6 +65,13 @@ pub fn AccessSettings() -> impl IntoView {
             <PostForm class="stacked" id="add-admin" action="/api/access/add_admin" outcome=added changes>
                 <label>{t(Text::Username)} <input type="text" name="username" required autocomplete="off" /></label>
                 <label>{t(Text::NewPassword)} <input type="password" name="password" required minlength="12" autocomplete="new-password" /></label>
+                <label>
+                    {t(Text::Role)}
+                    <select name="role">
+                        <option value="admin">{t(Text::RoleAdmin)}</option>
+                        <option value="viewer">{t(Text::RoleViewerOption)}</option>
+                    </select>
+                </label>
                 <button type="submit">{t(Text::AddAdmin)}</button>
             </PostForm>
             <FormOutcome result=added ok=Text::AdminAdded />

@@ -15,12 +15,13 @@ use tokio::net::TcpListener;
 
 use crate::app::{shell, App};
 use crate::server::auth::bootstrap::{ensure_credentials, Generated};
+use crate::server::auth::sessions::Role;
 use crate::server::auth::{AdminSessions, Keyring};
 use crate::server::config::Config;
 use crate::server::db::Db;
 use crate::server::fanout::{Fanout, FanoutLayer};
 use crate::server::figures::Figures;
-use crate::server::http::access::admin_of;
+use crate::server::http::access::account_of;
 use crate::server::http::api_routes;
 use crate::server::http::cross_site::refuse_cross_site;
 use crate::server::http::headers::security_headers;
@@ -201,7 +202,7 @@ pub fn app(state: AppState, socket_layer: FanoutLayer) -> Router {
         )
         .merge(api_routes(&state))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(middleware::from_fn_with_state(state.clone(), require_admin))
+        .layer(middleware::from_fn_with_state(state.clone(), require_login))
         .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site));
     socket_layer
         .apply(router)
@@ -226,14 +227,21 @@ fn is_public(path: &str) -> bool {
     EXACT.contains(&path) || path.starts_with("/pkg/") || path.starts_with("/vendor/")
 }
 
-/// Everything else (pages, server functions) needs a logged-in admin: pages redirect
-/// to the login page and come back to the asked URL afterwards.
-async fn require_admin(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Pages only an admin opens; a viewer is sent to the dashboard.
+const ADMIN_PAGES: [&str; 1] = ["/settings"];
+
+/// Everything else (pages, server functions) needs a logged-in account: pages redirect
+/// to the login page and come back to the asked URL afterwards. Server functions that
+/// change something check for the admin role themselves (`app::api::acting_admin`).
+async fn require_login(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if is_public(request.uri().path()) {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    match admin_of(&parts, &state).await {
+    match account_of(&parts, &state).await {
+        Ok(Some(account)) if account.role == Role::Viewer && ADMIN_PAGES.contains(&parts.uri.path()) => {
+            Redirect::to("/").into_response()
+        }
         Ok(Some(_)) => next.run(Request::from_parts(parts, body)).await,
         Ok(None) => {
             let wants_page = parts

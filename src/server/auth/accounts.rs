@@ -3,7 +3,7 @@
 //! whatever the change took access from.
 
 use super::hashing::{hash_password_off_thread, hash_token, new_token};
-use super::sessions::PasswordCheck;
+use super::sessions::{PasswordCheck, Role};
 use super::Scope;
 use crate::model::{Access, AdminAccount, ApiKeyListing};
 use crate::server::db::DbError;
@@ -36,6 +36,8 @@ pub enum AccountError {
     Yourself,
     #[error("the last admin cannot be removed")]
     LastAdmin,
+    #[error("a role is admin or viewer")]
+    BadRole,
     #[error("a key label has 1 to 100 characters")]
     BadLabel,
     #[error("a key's scope is ingest, read or admin")]
@@ -73,7 +75,12 @@ pub async fn access(state: &AppState, acting: &str) -> Result<Access, AccountErr
     Ok(Access {
         admins: admins
             .into_iter()
-            .map(|a| AdminAccount { is_you: a.username == acting, created: time(a.created_ms), username: a.username })
+            .map(|a| AdminAccount {
+                is_you: a.username == acting,
+                created: time(a.created_ms),
+                viewer: Role::from_stored(&a.role) == Role::Viewer,
+                username: a.username,
+            })
             .collect(),
         keys: keys
             .into_iter()
@@ -90,14 +97,20 @@ pub async fn access(state: &AppState, acting: &str) -> Result<Access, AccountErr
     })
 }
 
-pub async fn add_admin(state: &AppState, username: &str, password: &str) -> Result<(), AccountError> {
+/// Adds an account: an admin, or with `role` `viewer` one that can only look.
+pub async fn add_admin(state: &AppState, username: &str, password: &str, role: &str) -> Result<(), AccountError> {
     check_username(username)?;
     check_password(password)?;
+    let role = match role {
+        "admin" => Role::Admin,
+        "viewer" => Role::Viewer,
+        _ => return Err(AccountError::BadRole),
+    };
     let hash = hash_password_off_thread(password.to_string()).await;
-    if !state.db.insert_admin(username, &hash, now_ms()).await? {
+    if !state.db.insert_admin(username, &hash, now_ms(), role.as_str()).await? {
         return Err(AccountError::Exists);
     }
-    tracing::info!(username, "an admin was added");
+    tracing::info!(username, role = role.as_str(), "an account was added");
     Ok(())
 }
 

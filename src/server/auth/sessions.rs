@@ -32,6 +32,39 @@ pub struct AdminSessions {
     hashing: Arc<Semaphore>,
 }
 
+/// What an account may do: an admin changes settings, keys and accounts; a viewer sees
+/// the dashboards and exports CSV.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Admin,
+    Viewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    /// A stored role; anything unknown is read as the lesser one.
+    pub fn from_stored(text: &str) -> Role {
+        if text == "admin" {
+            Role::Admin
+        } else {
+            Role::Viewer
+        }
+    }
+}
+
+/// The account a live session belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedIn {
+    pub username: String,
+    pub role: Role,
+}
+
 /// How a login attempt ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Login {
@@ -121,10 +154,18 @@ impl AdminSessions {
         self.throttle.remembered()
     }
 
-    /// The admin a session token belongs to, while it has not expired.
-    pub async fn user(&self, token: &str) -> Result<Option<String>, DbError> {
+    /// The account a session token belongs to, with its role now, while it has not
+    /// expired.
+    pub async fn account(&self, token: &str) -> Result<Option<SignedIn>, DbError> {
         let session = self.db.admin_session(&hash_token(token)).await?;
-        Ok(session.filter(|s| s.expires_ms > now_ms()).map(|s| s.username))
+        Ok(session
+            .filter(|s| s.expires_ms > now_ms())
+            .map(|s| SignedIn { role: Role::from_stored(&s.role), username: s.username }))
+    }
+
+    /// The account name a session token belongs to, whatever its role.
+    pub async fn user(&self, token: &str) -> Result<Option<String>, DbError> {
+        Ok(self.account(token).await?.map(|account| account.username))
     }
 
     pub async fn logout(&self, token: &str) -> Result<(), DbError> {

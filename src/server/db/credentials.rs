@@ -18,12 +18,16 @@ pub struct ApiKeyRow {
 pub struct AdminRow {
     pub username: String,
     pub created_ms: i64,
+    /// `admin` or `viewer`.
+    pub role: String,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AdminSessionRow {
     pub username: String,
     pub expires_ms: i64,
+    /// The account's role now, not when the session opened.
+    pub role: String,
 }
 
 impl Db {
@@ -40,15 +44,21 @@ impl Db {
     }
 
     pub async fn admins(&self) -> Result<Vec<AdminRow>, DbError> {
-        let sql = "SELECT username, created_ms FROM admins ORDER BY username";
+        let sql = "SELECT username, created_ms, role FROM admins ORDER BY username";
         Ok(on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?)
     }
 
-    /// Adds an admin unless the name is taken; says whether it was added.
-    pub async fn insert_admin(&self, username: &str, password_hash: &str, now_ms: i64) -> Result<bool, DbError> {
-        let sql = "INSERT INTO admins (username, password_hash, created_ms) VALUES ($1, $2, $3) \
+    /// Adds an account with `role` unless the name is taken; says whether it was added.
+    pub async fn insert_admin(
+        &self,
+        username: &str,
+        password_hash: &str,
+        now_ms: i64,
+        role: &str,
+    ) -> Result<bool, DbError> {
+        let sql = "INSERT INTO admins (username, password_hash, created_ms, role) VALUES ($1, $2, $3, $4) \
                    ON CONFLICT (username) DO NOTHING";
-        let added = on_pool!(self, pool => sqlx::query(sql).bind(username).bind(password_hash).bind(now_ms).execute(pool).await.map(|r| r.rows_affected()))?;
+        let added = on_pool!(self, pool => sqlx::query(sql).bind(username).bind(password_hash).bind(now_ms).bind(role).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(added == 1)
     }
 
@@ -58,10 +68,13 @@ impl Db {
     /// locks every admin row, so the second removal counts again after the first.
     pub async fn delete_admin_unless_last(&self, username: &str) -> Result<bool, DbError> {
         let sql = match self {
-            Db::Sqlite(_) => "DELETE FROM admins WHERE username = $1 AND (SELECT COUNT(*) FROM admins) > 1",
-            Db::Postgres(_) => {
+            Db::Sqlite(_) => {
                 "DELETE FROM admins WHERE username = $1 \
-                 AND (SELECT COUNT(*) FROM (SELECT 1 FROM admins FOR UPDATE) AS locked) > 1"
+                 AND (role <> 'admin' OR (SELECT COUNT(*) FROM admins WHERE role = 'admin') > 1)"
+            }
+            Db::Postgres(_) => {
+                "DELETE FROM admins WHERE username = $1 AND (role <> 'admin' \
+                 OR (SELECT COUNT(*) FROM (SELECT 1 FROM admins WHERE role = 'admin' FOR UPDATE) AS locked) > 1)"
             }
         };
         let removed =
@@ -145,7 +158,8 @@ impl Db {
     }
 
     pub async fn admin_session(&self, token_hash: &str) -> Result<Option<AdminSessionRow>, DbError> {
-        let sql = "SELECT username, expires_ms FROM admin_sessions WHERE token_hash = $1";
+        let sql = "SELECT s.username, s.expires_ms, a.role FROM admin_sessions s \
+                   JOIN admins a ON a.username = s.username WHERE s.token_hash = $1";
         Ok(on_pool!(self, pool => sqlx::query_as(sql).bind(token_hash).fetch_optional(pool).await)?)
     }
 

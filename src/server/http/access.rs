@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 
 use super::error::ApiError;
 use crate::server::auth::keyring::bearer;
-use crate::server::auth::sessions::session_token;
+use crate::server::auth::sessions::{session_token, SignedIn};
 use crate::server::auth::{KeyError, Scope};
 use crate::server::state::AppState;
 
@@ -32,7 +32,8 @@ impl FromRequestParts<AppState> for IngestAccess {
     }
 }
 
-/// A request from a logged-in admin, or carrying a valid key with the `read` scope.
+/// A request from a logged-in account (admin or viewer), or carrying a valid key with
+/// the `read` scope.
 pub struct ReadAccess;
 
 impl FromRequestParts<AppState> for ReadAccess {
@@ -43,7 +44,7 @@ impl FromRequestParts<AppState> for ReadAccess {
             state.keyring.check(Some(token), Scope::Read).map_err(|error| refuse_key(state, parts, error))?;
             return Ok(ReadAccess);
         }
-        match admin_of(parts, state).await? {
+        match account_of(parts, state).await? {
             Some(_) => Ok(ReadAccess),
             None => Err(ApiError::NotLoggedIn),
         }
@@ -62,10 +63,10 @@ fn refuse_key(state: &AppState, parts: &Parts, error: KeyError) -> ApiError {
     }
 }
 
-/// The admin whose session cookie the request carries, if any.
-pub async fn admin_of(parts: &Parts, state: &AppState) -> Result<Option<String>, ApiError> {
+/// The account whose session cookie the request carries, with its role, if any.
+pub async fn account_of(parts: &Parts, state: &AppState) -> Result<Option<SignedIn>, ApiError> {
     match session_token(header(parts, COOKIE)) {
-        Some(token) => Ok(state.admin_sessions.user(token).await?),
+        Some(token) => Ok(state.admin_sessions.account(token).await?),
         None => Ok(None),
     }
 }

@@ -2,7 +2,7 @@
 //! the `admin` scope (a read key is not enough).
 
 use axum::extract::State;
-use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -10,9 +10,10 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::access::admin_of;
+use super::access::account_of;
 use super::error::ApiError;
 use crate::server::auth::keyring::bearer;
+use crate::server::auth::sessions::Role;
 use crate::server::auth::Scope;
 use crate::server::erasure::{erase_visitor, ErasureError};
 use crate::server::state::AppState;
@@ -32,12 +33,11 @@ async fn actor(parts: &Parts, state: &AppState) -> Result<String, ApiError> {
         let id = state.keyring.check(Some(token), Scope::Admin)?;
         return Ok(format!("key:{id}"));
     }
-    if header(COOKIE).is_some() {
-        if let Some(name) = admin_of(parts, state).await? {
-            return Ok(format!("admin:{name}"));
-        }
+    match account_of(parts, state).await? {
+        Some(account) if account.role == Role::Admin => Ok(format!("admin:{}", account.username)),
+        Some(_) => Err(ApiError::Forbidden("a viewer may not erase data; an admin may")),
+        None => Err(ApiError::NotLoggedIn),
     }
-    Err(ApiError::NotLoggedIn)
 }
 
 pub async fn erase(State(state): State<AppState>, parts: Parts, body: axum::body::Bytes) -> Result<Response, ApiError> {

@@ -18,6 +18,8 @@ const RETRY_AFTER_SECONDS: &str = "5";
 pub enum ApiError {
     Key(KeyError),
     NotLoggedIn,
+    /// Logged in, but the account's role may not do this.
+    Forbidden(&'static str),
     BadRequest(String),
     Invalid(Vec<Problem>),
     TooLarge,
@@ -66,6 +68,7 @@ impl IntoResponse for ApiError {
                 StatusCode::UNAUTHORIZED,
                 json!({"error": "log in as an admin or send a read key (Authorization: Bearer <key>)"}),
             ),
+            ApiError::Forbidden(text) => (StatusCode::FORBIDDEN, json!({"error": text})),
             ApiError::BadRequest(text) => (StatusCode::BAD_REQUEST, json!({"error": text, "problems": []})),
             ApiError::Invalid(problems) => (
                 StatusCode::BAD_REQUEST,
