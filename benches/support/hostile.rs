@@ -29,16 +29,23 @@ fn watch_rss(server: &Server, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle<
     })
 }
 
-/// `count` wrong logins sent at once, for `username(i)`: (judged, refused, other, peak RSS KiB).
-async fn flood(server: &Server, count: usize, username: impl Fn(usize) -> String) -> (usize, usize, usize, u64) {
+/// `count` wrong logins sent at once, for `username(i)` from `address(i)` (as the trusted
+/// proxy's `X-Forwarded-For` says): (judged, refused, other, peak RSS KiB).
+async fn flood(
+    server: &Server,
+    count: usize,
+    username: impl Fn(usize) -> String,
+    address: impl Fn(usize) -> String,
+) -> (usize, usize, usize, u64) {
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let stop = Arc::new(AtomicBool::new(false));
     let peak = watch_rss(server, stop.clone());
     let attempts = (0..count).map(|i| {
-        let (client, url, name) = (client.clone(), format!("{}/login", server.base), username(i));
+        let (client, url, name, from) = (client.clone(), format!("{}/login", server.base), username(i), address(i));
         tokio::spawn(async move {
             let form = [("username", name.as_str()), ("password", "wrong password"), ("next", "/")];
-            client.post(url).form(&form).send().await.map(|r| r.status().as_u16()).unwrap_or(0)
+            let request = client.post(url).header("x-forwarded-for", from).form(&form);
+            request.send().await.map(|r| r.status().as_u16()).unwrap_or(0)
         })
     });
     let statuses: Vec<u16> = futures::future::join_all(attempts).await.into_iter().map(Result::unwrap).collect();
@@ -48,27 +55,46 @@ async fn flood(server: &Server, count: usize, username: impl Fn(usize) -> String
     (judged, refused, count - judged - refused, peak.await.unwrap())
 }
 
+/// A server that takes `X-Forwarded-For` from 127.0.0.1, so the flood can come from
+/// many addresses.
+async fn proxied_server(name: &str) -> Server {
+    Server::start_with(&sqlite_url(name), &[("CHATPULSE_TRUSTED_PROXIES", "127.0.0.1".to_string())]).await
+}
+
+fn spread(i: usize) -> String {
+    format!("10.{}.{}.{}", i / 65_536 % 256, i / 256 % 256, i % 256)
+}
+
 pub async fn logins(count: usize) {
-    let server = Server::start(&sqlite_url("bench-logins")).await;
+    let server = proxied_server("bench-logins").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle = server.rss_kib();
-    println!("login flood: {count} wrong logins sent at once from one address (server idle RSS {idle} KiB)");
+    println!("login flood: {count} wrong logins sent at once (server idle RSS {idle} KiB)");
     let started = Instant::now();
-    let (judged, refused, other, peak) = flood(&server, count, |_| "admin".to_string()).await;
+    let (judged, refused, other, peak) =
+        flood(&server, count, |_| "admin".to_string(), |_| "198.51.100.7".into()).await;
     println!(
-        "  one account:     judged {judged}, 429 {refused}, other {other}; {:.2} s; peak RSS {peak} KiB ({:.2}x idle)",
+        "  one account, one address:        judged {judged}, 429 {refused}, other {other}; {:.2} s; peak RSS {peak} KiB ({:.2}x idle)",
         started.elapsed().as_secs_f64(),
         peak as f64 / idle as f64
     );
-    // A fresh server: the first flood's address is in its backoff.
+    let started = Instant::now();
+    let (judged, refused, other, peak) = flood(&server, count, |_| "admin".to_string(), spread).await;
+    println!(
+        "  one account, {count} addresses:   judged {judged}, 429 {refused}, other {other}; {:.2} s; peak RSS {peak} KiB ({:.2}x idle)",
+        started.elapsed().as_secs_f64(),
+        peak as f64 / idle as f64
+    );
+    // A fresh server: the first floods' addresses are in their backoff.
     drop(server);
-    let server = Server::start(&sqlite_url("bench-logins-names")).await;
+    let server = proxied_server("bench-logins-names").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle = server.rss_kib();
     let started = Instant::now();
-    let (judged, refused, other, peak) = flood(&server, count, |i| format!("{}{i}", "n".repeat(4000))).await;
+    let (judged, refused, other, peak) =
+        flood(&server, count, |i| format!("{}{i}", "n".repeat(4000)), |i| spread(i + 100_000)).await;
     println!(
-        "  made-up names:   judged {judged}, 429 {refused}, other {other}; {:.2} s; peak RSS {peak} KiB ({:.2}x idle {idle} KiB)",
+        "  made-up names, {count} addresses: judged {judged}, 429 {refused}, other {other}; {:.2} s; peak RSS {peak} KiB ({:.2}x idle {idle} KiB)",
         started.elapsed().as_secs_f64(),
         peak as f64 / idle as f64
     );
