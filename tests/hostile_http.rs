@@ -47,16 +47,37 @@ async fn sixty_wrong_guesses_sent_at_once_are_judged_at_most_five_times() {
 }
 
 #[tokio::test]
-async fn the_rightful_admin_gets_in_from_a_clean_address_while_someone_guesses() {
+async fn the_rightful_admin_gets_in_from_a_known_browser_while_someone_guesses_from_everywhere() {
     let app = behind_proxy(LimitsConfig::default()).await;
-    for _ in 0..12 {
-        login_from(&app, "198.51.100.7", "admin", "wrong", "/").await;
+    // The admin logged in from this browser last week: it holds a known-device cookie.
+    let earlier = login_from(&app, "203.0.113.20", "admin", ADMIN_PASSWORD, "/").await;
+    let device = earlier
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .find(|c| c.starts_with("chatpulse_device="))
+        .expect("a known-device cookie");
+    // Someone guesses from 40 addresses: five guesses are judged, then everyone waits.
+    let mut judged = 0;
+    for i in 0..40 {
+        let status = login_from(&app, &format!("198.51.100.{i}"), "admin", "wrong", "/").await.status().as_u16();
+        judged += usize::from(status == 303);
     }
-    let guesser = login_from(&app, "198.51.100.7", "admin", ADMIN_PASSWORD, "/").await;
-    assert_eq!(guesser.status().as_u16(), 429, "the guessing address waits, even with the right password");
-    let rightful = login_from(&app, "203.0.113.20", "admin", ADMIN_PASSWORD, "/web").await;
+    assert_eq!(judged, 5, "guesses judged across addresses");
+    let new_browser = login_from(&app, "203.0.113.30", "admin", ADMIN_PASSWORD, "/").await;
+    assert_eq!(new_browser.status().as_u16(), 429, "an unknown browser waits, even with the right password");
+    let rightful = app
+        .client
+        .post(format!("{}/login", app.base))
+        .header("x-forwarded-for", "203.0.113.31")
+        .header("cookie", &device)
+        .form(&[("username", "admin"), ("password", ADMIN_PASSWORD), ("next", "/web")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(rightful.status().as_u16(), 303);
-    assert!(rightful.headers().get("set-cookie").is_some(), "the admin is in");
+    assert!(rightful.headers()["set-cookie"].to_str().unwrap().starts_with("chatpulse_session="), "the admin is in");
 }
 
 #[tokio::test]

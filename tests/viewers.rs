@@ -131,5 +131,5 @@ async fn a_viewer_does_not_count_as_the_admin_who_must_remain() {
     // `second` is now the only admin; the viewer does not make them removable.
     let bad_role = [("username", "x"), ("password", "a long passphrase"), ("role", "owner")];
     assert_eq!(post(&app, &second, "/api/access/add_admin", &bad_role).await.0, 400);
-    assert_eq!(app.state.db.delete_admin_unless_last("second").await.unwrap(), false);
+    assert!(!app.state.db.delete_admin_unless_last("second").await.unwrap());
 }

@@ -2,7 +2,7 @@
 //! password or a label must look like, storing the change, and shutting out at once
 //! whatever the change took access from.
 
-use super::hashing::{hash_password_off_thread, hash_token, new_token};
+use super::hashing::{hash_token, new_token};
 use super::sessions::{PasswordCheck, Role};
 use super::Scope;
 use crate::model::{Access, AdminAccount, ApiKeyListing};
@@ -106,7 +106,7 @@ pub async fn add_admin(state: &AppState, username: &str, password: &str, role: &
         "viewer" => Role::Viewer,
         _ => return Err(AccountError::BadRole),
     };
-    let hash = hash_password_off_thread(password.to_string()).await;
+    let hash = state.admin_sessions.hash_password(password.to_string()).await;
     if !state.db.insert_admin(username, &hash, now_ms(), role.as_str()).await? {
         return Err(AccountError::Exists);
     }
@@ -148,12 +148,13 @@ pub async fn change_password(
 ) -> Result<(), AccountError> {
     let Acting { username, session_token, address } = acting;
     check_password(new)?;
-    match state.admin_sessions.check_password(username, current, address).await? {
+    // Not as a known device: a borrowed session guesses no faster than the login page.
+    match state.admin_sessions.check_password(username, current, address, false).await? {
         PasswordCheck::Right => {}
         PasswordCheck::Wrong => return Err(AccountError::WrongPassword),
         PasswordCheck::TooSoon(wait) | PasswordCheck::Busy(wait) => return Err(AccountError::TooSoon(wait)),
     }
-    let hash = hash_password_off_thread(new.to_string()).await;
+    let hash = state.admin_sessions.hash_password(new.to_string()).await;
     state.db.set_admin_password(username, &hash).await?;
     state.db.delete_admin_sessions_of(username, Some(&hash_token(session_token))).await?;
     tracing::info!(username, "an admin changed their password");

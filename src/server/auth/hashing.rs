@@ -23,14 +23,63 @@ pub fn hash_password(password: &str) -> String {
     Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2 hashes any password").to_string()
 }
 
-/// `hash_password` off the async threads: argon2 takes tens of milliseconds on purpose.
-pub async fn hash_password_off_thread(password: String) -> String {
-    tokio::task::spawn_blocking(move || hash_password(&password)).await.expect("argon2 hashing does not panic")
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A few threads of their own for argon2, which takes tens of milliseconds and about
+/// 19 MiB on purpose. At most one hash per thread runs at once, so a login flood costs
+/// bounded CPU and memory; and since the threads are always the same few, the memory
+/// each one's allocator keeps after a hash is kept a few times, not once per thread of
+/// tokio's blocking pool (measured: 1 GB after a flood before, see `cargo bench -- logins`).
+pub struct HashingPool {
+    jobs: std::sync::mpsc::SyncSender<Job>,
+    slots: tokio::sync::Semaphore,
 }
 
-/// `verify_password` off the async threads.
-pub async fn verify_password_off_thread(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false)
+impl HashingPool {
+    pub fn new(threads: usize) -> HashingPool {
+        let threads = threads.max(1);
+        let (jobs, queue) = std::sync::mpsc::sync_channel::<Job>(threads);
+        let queue = std::sync::Arc::new(parking_lot::Mutex::new(queue));
+        for n in 0..threads {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new().name(format!("argon2-{n}")).spawn(move || loop {
+                let job = queue.lock().recv();
+                match job {
+                    Ok(job) => job(),
+                    Err(_) => return,
+                }
+            });
+            if let Err(error) = spawned {
+                tracing::error!(%error, "a password hashing thread could not start");
+            }
+        }
+        HashingPool { jobs, slots: tokio::sync::Semaphore::new(threads) }
+    }
+
+    /// Runs `work` on a hashing thread once one is free, waiting at most `wait` for it
+    /// (`None`: as long as it takes); `None` when none became free in time.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        wait: Option<std::time::Duration>,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Option<T> {
+        let slot = match wait {
+            Some(wait) => tokio::time::timeout(wait, self.slots.acquire()).await.ok()?.ok()?,
+            None => self.slots.acquire().await.ok()?,
+        };
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        // Never blocks: a job is sent only with a slot, and there are as many places.
+        self.jobs.send(Box::new(move || drop(answer.send(work())))).ok()?;
+        let out = answered.await.ok();
+        drop(slot);
+        out
+    }
+
+    /// A new password's hash, whenever a thread is free.
+    pub async fn hash(&self, password: String) -> String {
+        let hashed = self.run(None, move || hash_password(&password)).await;
+        hashed.expect("the hashing threads run while the pool lives")
+    }
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {

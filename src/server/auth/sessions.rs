@@ -4,9 +4,7 @@ use std::net::IpAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use tokio::sync::Semaphore;
-
-use super::hashing::{hash_password, hash_token, new_token, verify_password_off_thread};
+use super::hashing::{hash_password, hash_token, new_token, verify_password, HashingPool};
 use super::throttle::LoginThrottle;
 use crate::server::db::{Db, DbError};
 use crate::server::domain::time::now_ms;
@@ -16,6 +14,11 @@ pub const SESSION_COOKIE: &str = "chatpulse_session";
 /// host, `Secure`, for `Path=/` and without `Domain`: a sibling subdomain cannot plant
 /// one to log the admin into its own session.
 pub const SECURE_SESSION_COOKIE: &str = "__Host-chatpulse_session";
+/// The known-device cookie (see `throttle`), and its name over HTTPS.
+pub const DEVICE_COOKIE: &str = "chatpulse_device";
+pub const SECURE_DEVICE_COOKIE: &str = "__Host-chatpulse_device";
+/// How long a browser stays known without logging in again.
+pub const DEVICE_TTL_S: i64 = 365 * 24 * 3600;
 pub const SESSION_TTL_MS: i64 = 7 * 24 * 3_600_000;
 
 /// Longest a password check waits for a free hashing slot before it is turned away.
@@ -28,8 +31,9 @@ pub struct AdminSessions {
     db: Db,
     throttle: Arc<LoginThrottle>,
     /// Each argon2 check holds about 19 MiB for tens of milliseconds: at most this many
-    /// run at once, so a login flood costs bounded memory and leaves cores to the rest.
-    hashing: Arc<Semaphore>,
+    /// run at once, on threads of their own, so a login flood costs bounded memory and
+    /// leaves cores to the rest.
+    hashing: Arc<HashingPool>,
 }
 
 /// What an account may do: an admin changes settings, keys and accounts; a viewer sees
@@ -68,8 +72,11 @@ pub struct SignedIn {
 /// How a login attempt ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Login {
-    /// The new session's token.
-    Accepted(String),
+    /// The new session's token, and a known-device token for a browser new to the account.
+    Accepted {
+        session: String,
+        new_device: Option<String>,
+    },
     Refused,
     /// Too many failures for this username: not even checked; try again after this.
     TooSoon(Duration),
@@ -91,12 +98,14 @@ pub enum PasswordCheck {
 impl AdminSessions {
     pub fn new(db: Db) -> Self {
         let slots = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4);
-        AdminSessions { db, throttle: Arc::default(), hashing: Arc::new(Semaphore::new(slots)) }
+        AdminSessions { db, throttle: Arc::default(), hashing: Arc::new(HashingPool::new(slots)) }
     }
 
     /// Whether `password` is `username`'s, asked from `address`, unless the name or the
     /// address must wait after repeated failures. Logins and password changes both check
     /// through here, so guesses at either door count against the same backoff.
+    /// `known_device`: the browser has logged in to this account before (the account's
+    /// backoff does not bind it).
     ///
     /// The attempt is counted before the check runs, and names that are no account's are
     /// checked against a stand-in hash, so they cost the same time as real ones.
@@ -105,6 +114,7 @@ impl AdminSessions {
         username: &str,
         password: &str,
         address: IpAddr,
+        known_device: bool,
     ) -> Result<PasswordCheck, DbError> {
         let stored = if username.chars().count() <= LONGEST_USERNAME {
             self.db.admin_password_hash(username).await?
@@ -112,30 +122,45 @@ impl AdminSessions {
             None
         };
         let account = stored.is_some().then_some(username);
-        let attempt = match self.throttle.admit(account, address, Instant::now()) {
+        let attempt = match self.throttle.admit(account, address, known_device, Instant::now()) {
             Ok(attempt) => attempt,
             Err(wait) => return Ok(PasswordCheck::TooSoon(wait)),
         };
-        let Ok(Ok(_slot)) = tokio::time::timeout(HASHING_QUEUE_WAIT, self.hashing.acquire()).await else {
-            self.throttle.withdraw(attempt);
-            return Ok(PasswordCheck::Busy(Duration::from_secs(1)));
+        let is_account = stored.is_some();
+        let password = password.to_string();
+        let check = move || match &stored {
+            Some(hash) => verify_password(&password, hash),
+            None => verify_password(&password, stand_in_hash()),
         };
-        let hash = match &stored {
-            Some(hash) => hash.clone(),
-            None => tokio::task::spawn_blocking(|| stand_in_hash().to_string()).await.unwrap_or_default(),
-        };
-        let right = verify_password_off_thread(password.to_string(), hash).await && stored.is_some();
-        if !right {
-            return Ok(PasswordCheck::Wrong);
+        match self.hashing.run(Some(HASHING_QUEUE_WAIT), check).await {
+            None => {
+                self.throttle.withdraw(attempt);
+                Ok(PasswordCheck::Busy(Duration::from_secs(1)))
+            }
+            Some(right) if right && is_account => {
+                self.throttle.succeeded(attempt);
+                Ok(PasswordCheck::Right)
+            }
+            Some(_) => Ok(PasswordCheck::Wrong),
         }
-        self.throttle.succeeded(attempt);
-        Ok(PasswordCheck::Right)
     }
 
     /// Checks a password (`check_password`) and, when it is right, opens a session,
-    /// unless the account was removed meanwhile.
-    pub async fn login(&self, username: &str, password: &str, address: IpAddr) -> Result<Login, DbError> {
-        match self.check_password(username, password, address).await? {
+    /// unless the account was removed meanwhile. `device` is the browser's known-device
+    /// token, if it sent one; a login from a browser not yet known to this account
+    /// returns a new one to set.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        address: IpAddr,
+        device: Option<&str>,
+    ) -> Result<Login, DbError> {
+        let known = match device {
+            Some(token) => self.db.known_device(&hash_token(token)).await?.is_some_and(|name| name == username),
+            None => false,
+        };
+        match self.check_password(username, password, address, known).await? {
             PasswordCheck::TooSoon(wait) => Ok(Login::TooSoon(wait)),
             PasswordCheck::Busy(wait) => Ok(Login::Busy(wait)),
             PasswordCheck::Wrong => Ok(Login::Refused),
@@ -144,9 +169,24 @@ impl AdminSessions {
                 let now = now_ms();
                 let opened =
                     self.db.insert_admin_session(&hash_token(&token), username, now, now + SESSION_TTL_MS).await?;
-                Ok(if opened { Login::Accepted(token) } else { Login::Refused })
+                if !opened {
+                    return Ok(Login::Refused);
+                }
+                let new_device = if known {
+                    None
+                } else {
+                    let device = new_token("cpd_");
+                    self.db.insert_known_device(&hash_token(&device), username, now).await?;
+                    Some(device)
+                };
+                Ok(Login::Accepted { session: token, new_device })
             }
         }
+    }
+
+    /// A new password's hash, on the hashing threads.
+    pub async fn hash_password(&self, password: String) -> String {
+        self.hashing.hash(password).await
     }
 
     /// Entries the login backoff holds: (accounts, addresses).
@@ -183,9 +223,18 @@ fn stand_in_hash() -> &'static str {
 /// The session token in a `Cookie` header value: the `__Host-` cookie when there is
 /// one, since only this host can have set it.
 pub fn session_token(cookie_header: Option<&str>) -> Option<&str> {
+    cookie(cookie_header, SECURE_SESSION_COOKIE, SESSION_COOKIE)
+}
+
+/// The known-device token in a `Cookie` header value, like `session_token`.
+pub fn device_token(cookie_header: Option<&str>) -> Option<&str> {
+    cookie(cookie_header, SECURE_DEVICE_COOKIE, DEVICE_COOKIE)
+}
+
+fn cookie<'a>(cookie_header: Option<&'a str>, secure_name: &str, name: &str) -> Option<&'a str> {
     let pairs = || cookie_header.into_iter().flat_map(|h| h.split(';')).filter_map(|pair| pair.trim().split_once('='));
     let named = |wanted: &str| pairs().find(|(name, _)| *name == wanted).map(|(_, value)| value);
-    named(SECURE_SESSION_COOKIE).or_else(|| named(SESSION_COOKIE)).filter(|token| !token.is_empty())
+    named(secure_name).or_else(|| named(name)).filter(|token| !token.is_empty())
 }
 
 #[cfg(test)]

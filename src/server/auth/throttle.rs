@@ -7,8 +7,10 @@
 //!   sent at once cannot all slip through while the first ones are still hashing.
 //! - Only accounts that exist get an entry, and addresses are kept in a bounded map, so
 //!   made-up usernames neither grow memory nor evict the real account's entry.
-//! - An account's backoff does not bind an address with no recent failures: whoever keeps
-//!   guessing at `admin` cannot keep the rightful admin, on another address, out.
+//! - An account's backoff does not bind a browser that has logged in to that account
+//!   before (a *known device*, see `sessions`): whoever keeps guessing at `admin`, from
+//!   as many addresses as they like, cannot keep the rightful admin out, and gets no more
+//!   than five judged guesses per backoff step for it.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -20,8 +22,7 @@ use parking_lot::Mutex;
 const FREE_FAILURES: u32 = 5;
 const FIRST_WAIT: Duration = Duration::from_secs(1);
 const LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
-/// An entry this long past its last failure is forgotten: its wait is over, and the
-/// address counts as having no recent failures.
+/// An entry this long past its last failure is forgotten: its wait is over.
 const MEMORY: Duration = Duration::from_secs(30 * 60);
 /// Addresses remembered at most (about 50 bytes each); beyond it the stalest go first.
 const REMEMBERED_ADDRESSES: usize = 100_000;
@@ -69,8 +70,16 @@ pub struct LoginThrottle {
 
 impl LoginThrottle {
     /// Admits an attempt at `account` (`None` when no such account exists) from
-    /// `address`, counting it at once, or says how long to wait.
-    pub fn admit(&self, account: Option<&str>, address: IpAddr, now: Instant) -> Result<Attempt, Duration> {
+    /// `address`, counting it at once, or says how long to wait. `known_device`: the
+    /// browser has logged in to this account before, so the account's wait does not bind
+    /// it (its address's does).
+    pub fn admit(
+        &self,
+        account: Option<&str>,
+        address: IpAddr,
+        known_device: bool,
+        now: Instant,
+    ) -> Result<Attempt, Duration> {
         let mut ledger = self.ledger.lock();
         let from_address = ledger.addresses.get(&address).copied().filter(|f| f.is_recent(now));
         if let Some(wait) = from_address.and_then(|f| f.wait(now)) {
@@ -78,10 +87,7 @@ impl LoginThrottle {
         }
         if let Some(account) = account {
             let account_wait = ledger.accounts.get(account).and_then(|f| f.wait(now));
-            // A clean address may try even while the account backs off: that is how the
-            // rightful admin gets in during someone else's guessing. Its first failure
-            // makes it no longer clean.
-            if let (Some(wait), Some(_)) = (account_wait, from_address) {
+            if let (Some(wait), false) = (account_wait, known_device) {
                 return Err(wait);
             }
             ledger.accounts.entry(account.to_string()).or_insert(Failures { count: 0, last: now }).count_one(now);
@@ -154,41 +160,50 @@ mod tests {
         let throttle = LoginThrottle::default();
         let start = Instant::now();
         for _ in 0..FREE_FAILURES {
-            throttle.admit(Some("admin"), ip(1), start).unwrap();
+            throttle.admit(Some("admin"), ip(1), false, start).unwrap();
         }
-        assert_eq!(throttle.admit(Some("admin"), ip(1), start).unwrap_err(), Duration::from_secs(1));
-        throttle.admit(Some("admin"), ip(1), start + Duration::from_secs(1)).unwrap();
+        assert_eq!(throttle.admit(Some("admin"), ip(1), false, start).unwrap_err(), Duration::from_secs(1));
+        throttle.admit(Some("admin"), ip(1), false, start + Duration::from_secs(1)).unwrap();
         assert_eq!(
-            throttle.admit(Some("admin"), ip(1), start + Duration::from_secs(1)).unwrap_err(),
+            throttle.admit(Some("admin"), ip(1), false, start + Duration::from_secs(1)).unwrap_err(),
             Duration::from_secs(2)
         );
         let third = start + Duration::from_secs(3);
-        let attempt = throttle.admit(Some("admin"), ip(1), third).unwrap();
+        let attempt = throttle.admit(Some("admin"), ip(1), false, third).unwrap();
         throttle.succeeded(attempt);
-        assert!(throttle.admit(Some("admin"), ip(1), third).is_ok());
+        assert!(throttle.admit(Some("admin"), ip(1), false, third).is_ok());
     }
 
     #[test]
     fn attempts_in_flight_count_before_their_outcome_is_known() {
         let throttle = LoginThrottle::default();
         let now = Instant::now();
-        let admitted = (0..60).filter(|_| throttle.admit(Some("admin"), ip(1), now).is_ok()).count();
+        let admitted = (0..60).filter(|_| throttle.admit(Some("admin"), ip(1), false, now).is_ok()).count();
         assert_eq!(admitted, FREE_FAILURES as usize);
     }
 
     #[test]
-    fn a_clean_address_gets_in_while_the_account_backs_off_but_only_once_if_wrong() {
+    fn a_known_device_gets_in_while_the_account_backs_off_and_other_addresses_do_not() {
         let throttle = LoginThrottle::default();
         let now = Instant::now();
         for _ in 0..FREE_FAILURES {
-            throttle.admit(Some("admin"), ip(1), now).unwrap();
+            throttle.admit(Some("admin"), ip(1), false, now).unwrap();
         }
-        assert!(throttle.admit(Some("admin"), ip(1), now).is_err(), "the guesser waits");
-        let _wrong = throttle.admit(Some("admin"), ip(2), now).expect("a clean address is heard");
-        assert!(throttle.admit(Some("admin"), ip(2), now).is_err(), "after a failure it is not clean");
-        let rightful = throttle.admit(Some("admin"), ip(3), now).expect("another clean address is heard");
+        assert!(throttle.admit(Some("admin"), ip(1), false, now).is_err(), "the guesser waits");
+        assert!(throttle.admit(Some("admin"), ip(2), false, now).is_err(), "so does any other address");
+        let rightful = throttle.admit(Some("admin"), ip(3), true, now).expect("a known device is heard");
         throttle.succeeded(rightful);
-        assert!(throttle.admit(Some("admin"), ip(2), now).is_ok(), "the account starts afresh");
+        assert!(throttle.admit(Some("admin"), ip(2), false, now).is_ok(), "the account starts afresh");
+    }
+
+    #[test]
+    fn guesses_from_many_addresses_are_judged_five_times_per_step() {
+        let throttle = LoginThrottle::default();
+        let now = Instant::now();
+        let admitted = (0..1000u32)
+            .filter(|i| throttle.admit(Some("admin"), IpAddr::from(i.to_be_bytes()), false, now).is_ok())
+            .count();
+        assert_eq!(admitted, FREE_FAILURES as usize);
     }
 
     #[test]
@@ -196,13 +211,13 @@ mod tests {
         let throttle = LoginThrottle::default();
         let now = Instant::now();
         for i in 0..10_000 {
-            let _ = throttle.admit(None, IpAddr::from([10, 0, (i / 256) as u8, (i % 256) as u8]), now);
+            let _ = throttle.admit(None, IpAddr::from([10, 0, (i / 256) as u8, (i % 256) as u8]), false, now);
         }
         assert_eq!(throttle.remembered(), (0, 10_000));
         for _ in 0..FREE_FAILURES {
-            throttle.admit(Some("admin"), ip(1), now).unwrap();
+            throttle.admit(Some("admin"), ip(1), false, now).unwrap();
         }
-        assert!(throttle.admit(Some("admin"), ip(1), now).is_err());
+        assert!(throttle.admit(Some("admin"), ip(1), false, now).is_err());
     }
 
     #[test]
@@ -210,7 +225,7 @@ mod tests {
         let throttle = LoginThrottle::default();
         let now = Instant::now();
         for i in 0..(REMEMBERED_ADDRESSES as u32 + 5_000) {
-            let _ = throttle.admit(None, IpAddr::from(i.to_be_bytes()), now + Duration::from_micros(i.into()));
+            let _ = throttle.admit(None, IpAddr::from(i.to_be_bytes()), false, now + Duration::from_micros(i.into()));
         }
         assert!(throttle.remembered().1 <= REMEMBERED_ADDRESSES);
     }
@@ -220,10 +235,10 @@ mod tests {
         let throttle = LoginThrottle::default();
         let now = Instant::now();
         for _ in 0..50 {
-            let attempt = throttle.admit(Some("admin"), ip(1), now).unwrap();
+            let attempt = throttle.admit(Some("admin"), ip(1), false, now).unwrap();
             throttle.withdraw(attempt);
         }
-        assert!(throttle.admit(Some("admin"), ip(1), now).is_ok());
+        assert!(throttle.admit(Some("admin"), ip(1), false, now).is_ok());
     }
 
     #[test]

@@ -81,6 +81,8 @@ impl Db {
             on_pool!(self, pool => sqlx::query(sql).bind(username).execute(pool).await.map(|r| r.rows_affected()))?;
         if removed == 1 {
             self.delete_admin_sessions_of(username, None).await?;
+            let sql = "DELETE FROM known_devices WHERE username = $1";
+            on_pool!(self, pool => sqlx::query(sql).bind(username).execute(pool).await.map(|r| r.rows_affected()))?;
         }
         Ok(removed == 1)
     }
@@ -161,6 +163,20 @@ impl Db {
         let sql = "SELECT s.username, s.expires_ms, a.role FROM admin_sessions s \
                    JOIN admins a ON a.username = s.username WHERE s.token_hash = $1";
         Ok(on_pool!(self, pool => sqlx::query_as(sql).bind(token_hash).fetch_optional(pool).await)?)
+    }
+
+    /// Remembers a browser that logged in to `username` (by its token's hash).
+    pub async fn insert_known_device(&self, token_hash: &str, username: &str, now_ms: i64) -> Result<(), DbError> {
+        let sql = "INSERT INTO known_devices (token_hash, username, created_ms) VALUES ($1, $2, $3) \
+                   ON CONFLICT (token_hash) DO NOTHING";
+        on_pool!(self, pool => sqlx::query(sql).bind(token_hash).bind(username).bind(now_ms).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// The account a known browser logged in to, if any.
+    pub async fn known_device(&self, token_hash: &str) -> Result<Option<String>, DbError> {
+        let sql = "SELECT username FROM known_devices WHERE token_hash = $1";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(sql).bind(token_hash).fetch_optional(pool).await)?)
     }
 
     pub async fn delete_admin_session(&self, token_hash: &str) -> Result<(), DbError> {

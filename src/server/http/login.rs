@@ -9,7 +9,10 @@ use axum::Form;
 use serde::Deserialize;
 
 use super::error::ApiError;
-use crate::server::auth::sessions::{session_token, Login, SECURE_SESSION_COOKIE, SESSION_COOKIE, SESSION_TTL_MS};
+use crate::server::auth::sessions::{
+    device_token, session_token, Login, DEVICE_COOKIE, DEVICE_TTL_S, SECURE_DEVICE_COOKIE, SECURE_SESSION_COOKIE,
+    SESSION_COOKIE, SESSION_TTL_MS,
+};
 use crate::server::domain::time::retry_after_seconds;
 use crate::server::state::AppState;
 
@@ -66,10 +69,14 @@ fn over_https(headers: &HeaderMap) -> bool {
 /// The session cookie as `Set-Cookie` writes it: over HTTPS `Secure` and `__Host-`
 /// named, so it never travels in clear and no sibling host can set or shadow it.
 fn session_cookie(headers: &HeaderMap, token: &str, max_age_s: i64) -> HeaderValue {
+    cookie(headers, (SECURE_SESSION_COOKIE, SESSION_COOKIE), token, max_age_s)
+}
+
+fn cookie(headers: &HeaderMap, (secure_name, name): (&str, &str), token: &str, max_age_s: i64) -> HeaderValue {
     let cookie = if over_https(headers) {
-        format!("{SECURE_SESSION_COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age_s}")
+        format!("{secure_name}={token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age_s}")
     } else {
-        format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_s}")
+        format!("{name}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_s}")
     };
     HeaderValue::from_str(&cookie).expect("cookie is ASCII")
 }
@@ -81,10 +88,15 @@ pub async fn login(State(state): State<AppState>, request: Request) -> Result<Re
         .await
         .map_err(|_| ApiError::BadRequest("a login needs a username and a password".into()))?;
     let next = safe_next(&form.next).to_string();
-    match state.admin_sessions.login(&form.username, &form.password, address).await? {
-        Login::Accepted(token) => {
+    let device = device_token(headers.get(COOKIE).and_then(|v| v.to_str().ok()));
+    match state.admin_sessions.login(&form.username, &form.password, address, device).await? {
+        Login::Accepted { session, new_device } => {
             let mut response = Redirect::to(&next).into_response();
-            response.headers_mut().insert(SET_COOKIE, session_cookie(&headers, &token, SESSION_TTL_MS / 1000));
+            response.headers_mut().insert(SET_COOKIE, session_cookie(&headers, &session, SESSION_TTL_MS / 1000));
+            if let Some(device) = new_device {
+                let names = (SECURE_DEVICE_COOKIE, DEVICE_COOKIE);
+                response.headers_mut().append(SET_COOKIE, cookie(&headers, names, &device, DEVICE_TTL_S));
+            }
             Ok(response)
         }
         Login::Refused => {
