@@ -65,39 +65,28 @@ fn spread(i: usize) -> String {
     format!("10.{}.{}.{}", i / 65_536 % 256, i / 256 % 256, i % 256)
 }
 
-pub async fn logins(count: usize) {
+/// One flood against a fresh server, printed as a line.
+async fn flood_line(label: &str, count: usize, username: impl Fn(usize) -> String, address: impl Fn(usize) -> String) {
     let server = proxied_server("bench-logins").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle = server.rss_kib();
-    println!("login flood: {count} wrong logins sent at once (server idle RSS {idle} KiB)");
     let started = Instant::now();
-    let (judged, refused, other, peak) =
-        flood(&server, count, |_| "admin".to_string(), |_| "198.51.100.7".into()).await;
+    let (judged, refused, other, peak) = flood(&server, count, username, address).await;
     println!(
-        "  one account, one address:        judged {judged}, 429 {refused}, other {other}; {:.2} s; peak RSS {peak} KiB ({:.2}x idle)",
+        "  {label:<34} judged {judged:>4}, 429 {refused:>4}, other {other}; {:.2} s; peak RSS {peak} KiB ({:.2}x idle {idle} KiB)",
         started.elapsed().as_secs_f64(),
         peak as f64 / idle as f64
     );
-    let started = Instant::now();
-    let (judged, refused, other, peak) = flood(&server, count, |_| "admin".to_string(), spread).await;
-    println!(
-        "  one account, {count} addresses:   judged {judged}, 429 {refused}, other {other}; {:.2} s; peak RSS {peak} KiB ({:.2}x idle)",
-        started.elapsed().as_secs_f64(),
-        peak as f64 / idle as f64
-    );
-    // A fresh server: the first floods' addresses are in their backoff.
-    drop(server);
-    let server = proxied_server("bench-logins-names").await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let idle = server.rss_kib();
-    let started = Instant::now();
-    let (judged, refused, other, peak) =
-        flood(&server, count, |i| format!("{}{i}", "n".repeat(4000)), |i| spread(i + 100_000)).await;
-    println!(
-        "  made-up names, {count} addresses: judged {judged}, 429 {refused}, other {other}; {:.2} s; peak RSS {peak} KiB ({:.2}x idle {idle} KiB)",
-        started.elapsed().as_secs_f64(),
-        peak as f64 / idle as f64
-    );
+}
+
+pub async fn logins(count: usize) {
+    println!("login flood: {count} wrong logins sent at once, each scenario on a fresh server");
+    let admin = |_| "admin".to_string();
+    flood_line("one account, one address:", count, admin, |_| "198.51.100.7".into()).await;
+    flood_line(&format!("one account, {count} addresses:"), count, admin, spread).await;
+    flood_line(&format!("made-up names, {count} addresses:"), count, |i| format!("user{i}"), spread).await;
+    let long = |i| format!("{}{i}", "n".repeat(4000));
+    flood_line(&format!("4 KB names, {count} addresses:"), count, long, spread).await;
 }
 
 fn message(start_ms: i64, offset_ms: i64, sender: &str) -> Value {

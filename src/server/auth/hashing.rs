@@ -33,7 +33,14 @@ type Job = Box<dyn FnOnce() + Send>;
 pub struct HashingPool {
     jobs: std::sync::mpsc::SyncSender<Job>,
     slots: tokio::sync::Semaphore,
+    /// Callers waiting for a slot now, and how many may: past that a caller is turned
+    /// away at once instead of holding its request (and connection) open to wait.
+    waiting: std::sync::atomic::AtomicUsize,
+    most_waiting: usize,
 }
+
+/// Callers that may wait per hashing thread.
+const WAITING_PER_THREAD: usize = 8;
 
 impl HashingPool {
     pub fn new(threads: usize) -> HashingPool {
@@ -53,18 +60,34 @@ impl HashingPool {
                 tracing::error!(%error, "a password hashing thread could not start");
             }
         }
-        HashingPool { jobs, slots: tokio::sync::Semaphore::new(threads) }
+        HashingPool {
+            jobs,
+            slots: tokio::sync::Semaphore::new(threads),
+            waiting: std::sync::atomic::AtomicUsize::new(0),
+            most_waiting: threads * WAITING_PER_THREAD,
+        }
     }
 
     /// Runs `work` on a hashing thread once one is free, waiting at most `wait` for it
-    /// (`None`: as long as it takes); `None` when none became free in time.
+    /// (`None`: as long as it takes, however many wait); `None` when none became free in
+    /// time, or when too many callers wait already.
     pub async fn run<T: Send + 'static>(
         &self,
         wait: Option<std::time::Duration>,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Option<T> {
+        use std::sync::atomic::Ordering;
         let slot = match wait {
-            Some(wait) => tokio::time::timeout(wait, self.slots.acquire()).await.ok()?.ok()?,
+            Some(wait) => {
+                let queued = self.waiting.fetch_add(1, Ordering::SeqCst);
+                let slot = if queued < self.most_waiting {
+                    tokio::time::timeout(wait, self.slots.acquire()).await.ok().and_then(Result::ok)
+                } else {
+                    None
+                };
+                self.waiting.fetch_sub(1, Ordering::SeqCst);
+                slot?
+            }
             None => self.slots.acquire().await.ok()?,
         };
         let (answer, answered) = tokio::sync::oneshot::channel();
