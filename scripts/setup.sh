@@ -14,6 +14,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 CARGO_LEPTOS_VERSION=0.3.5
+CARGO_AUDIT_VERSION=0.22.2
 WASM_OPT_MAJOR=132
 
 setup_log() { printf 'setup: %s\n' "$*" >&2; }
@@ -44,6 +45,17 @@ setup_rust() {
   else
     setup_log "cargo-leptos $CARGO_LEPTOS_VERSION: installing (have '${have:-none}'; takes minutes)"
     cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  fi
+
+  have="$(cargo audit --version 2>/dev/null || true)"
+  if [[ "$have" == *" $CARGO_AUDIT_VERSION"* ]]; then
+    setup_log "cargo-audit $CARGO_AUDIT_VERSION: present"
+  elif [[ "${CHATPULSE_SKIP_CARGO_INSTALLS:-0}" == 1 ]]; then
+    setup_log "cargo-audit $CARGO_AUDIT_VERSION: MISSING (have '${have:-none}'), install skipped"
+  else
+    # Without binary scanning: only Cargo.lock is audited, and the build is shorter.
+    setup_log "cargo-audit $CARGO_AUDIT_VERSION: installing (have '${have:-none}'; takes minutes)"
+    cargo install cargo-audit --version "$CARGO_AUDIT_VERSION" --locked --no-default-features
   fi
 
   local want

@@ -33,6 +33,17 @@ step() {
 step "cargo fmt --check"
 cargo fmt --check
 
+step "cargo audit (advisory database snapshot in audit/)"
+# Offline: the database travels with the repository (audit/README.md). Vulnerabilities and
+# unsound code fail; ignored advisories are in .cargo/audit.toml with their reasons.
+audit=(cargo audit --db audit/advisory-db --no-fetch --deny unsound)
+"${audit[@]}" --file Cargo.lock
+# The step itself must be able to fail: a lock file with a known vulnerability.
+if "${audit[@]}" --quiet --file audit/known-vulnerable.lock >/dev/null 2>&1; then
+  echo "test: cargo audit passed a lock file with a known vulnerability" >&2
+  exit 1
+fi
+
 step "cargo clippy --features ssr --all-targets -- -D warnings"
 RUSTFLAGS="$LEPTOS_RUSTFLAGS" cargo clippy --features ssr --all-targets -- -D warnings
 

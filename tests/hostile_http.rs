@@ -453,3 +453,30 @@ async fn a_client_trickling_its_headers_is_cut_off_at_the_deadline() {
     let deadline = chatpulse::server::serve::HEADER_DEADLINE;
     assert!(held + Duration::from_secs(2) >= deadline && held < deadline + Duration::from_secs(5), "{held:?}");
 }
+
+#[tokio::test]
+async fn one_key_cannot_claim_another_keys_event_ids() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let other_key = "another-ingest-key-0123456789";
+    let hash = chatpulse::server::auth::hashing::hash_token(other_key);
+    app.state.db.insert_api_key("shop B", "ingest", &hash, "settings", 1).await.unwrap();
+    app.state.keyring.reload().await.unwrap();
+    let event = |user: &str| {
+        json!({"id": "evt-1", "type": "message", "channel": "web", "user_id": user, "sender": "user"})
+            .to_string()
+            .into_bytes()
+    };
+    // Key A sends B's future id first; B's own event with that id is still stored.
+    let (status, body) = app.ingest_raw(event("from-a"), "application/json", Some(common::INGEST_KEY)).await;
+    assert_eq!((status, &body), (202, &json!({"accepted": 1, "duplicates": 0})));
+    let (status, body) = app.ingest_raw(event("from-b"), "application/json", Some(other_key)).await;
+    assert_eq!((status, &body), (202, &json!({"accepted": 1, "duplicates": 0})), "B's id was pre-claimed");
+    // Within one key the id still counts once, over HTTP and Socket.IO alike.
+    let (status, body) = app.ingest_raw(event("from-b"), "application/json", Some(other_key)).await;
+    assert_eq!((status, &body), (202, &json!({"accepted": 0, "duplicates": 1})));
+    let mut socket =
+        common::sio::connect(&app.base, "/ingest", &format!("{{\"token\":\"{other_key}\"}}"), &[]).await.unwrap();
+    let data = json!({"id": "evt-1", "channel": "web", "user_id": "from-b", "sender": "user"}).to_string();
+    let ack = common::sio::emit_with_ack(&mut socket, "/ingest", 1, "message", &data).await;
+    assert!(ack.contains("\"duplicate\":true"), "{ack}");
+}

@@ -14,7 +14,7 @@ use crate::server::db::Db;
 use crate::server::domain::event::{Channel, Event, Kind, Sender};
 use crate::server::domain::time::now_ms;
 use crate::server::figures::Figures;
-use crate::server::ingest::Ingestor;
+use crate::server::ingest::{Ingestor, Source};
 use crate::server::leadership::Leadership;
 
 const TICK: Duration = Duration::from_millis(700);
@@ -74,7 +74,7 @@ async fn simulate(ingestor: &Ingestor, figures: &Figures) {
     loop {
         tick.tick().await;
         let events = step(&mut rng, &mut conversations, now_ms());
-        if let Err(error) = ingestor.ingest(events).await {
+        if let Err(error) = ingestor.ingest(Source::Demo, events).await {
             tracing::warn!(%error, "the demo simulator could not ingest; retrying on the next tick");
         }
     }
@@ -91,7 +91,7 @@ async fn write_history(ingestor: &Ingestor, rng: &mut StdRng) {
         batch.extend(step(rng, &mut conversations, at));
         if batch.len() >= HISTORY_BATCH {
             written += batch.len();
-            if let Err(error) = ingestor.ingest(std::mem::take(&mut batch)).await {
+            if let Err(error) = ingestor.ingest(Source::Demo, std::mem::take(&mut batch)).await {
                 tracing::warn!(%error, "the demo history could not be written");
                 return;
             }
@@ -99,7 +99,7 @@ async fn write_history(ingestor: &Ingestor, rng: &mut StdRng) {
         at += (BUSY_STEP_MS / activity(at) * rng.gen_range(0.5..1.5)) as i64;
     }
     written += batch.len();
-    if let Err(error) = ingestor.ingest(batch).await {
+    if let Err(error) = ingestor.ingest(Source::Demo, batch).await {
         tracing::warn!(%error, "the demo history could not be written");
     }
     tracing::info!(events = written, days = HISTORY_DAYS, "demo history written");

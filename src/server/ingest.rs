@@ -40,6 +40,26 @@ pub enum IngestError {
     Stopped,
 }
 
+/// Who sends events. Event ids are idempotency keys *per source*: the same id from two
+/// keys is two events, so one client cannot claim another's ids in advance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// An ingest key, over HTTP or Socket.IO alike.
+    Key(i64),
+    /// The demo simulator.
+    Demo,
+}
+
+impl Source {
+    /// The event id as stored: the source's namespace, then the client's id.
+    fn stored_id(self, id: &str) -> String {
+        match self {
+            Source::Key(key) => format!("k{key}:{id}"),
+            Source::Demo => format!("demo:{id}"),
+        }
+    }
+}
+
 pub struct Ingestor {
     queue: mpsc::Sender<Request>,
     metrics: Arc<Metrics>,
@@ -55,7 +75,10 @@ impl Ingestor {
 
     /// Stores valid events all-or-nothing. `Ok` only once they are committed and
     /// counted; an error means nothing of the request was stored.
-    pub async fn ingest(&self, events: Vec<Event>) -> Result<Outcome, IngestError> {
+    pub async fn ingest(&self, source: Source, mut events: Vec<Event>) -> Result<Outcome, IngestError> {
+        for event in &mut events {
+            event.id = event.id.as_deref().map(|id| source.stored_id(id));
+        }
         let (reply, answer) = oneshot::channel();
         self.queue.send(Request { events, reply }).await.map_err(|_| IngestError::Stopped)?;
         let duplicate = answer.await.map_err(|_| IngestError::Stopped)?.map_err(IngestError::Database)?;

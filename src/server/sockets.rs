@@ -15,6 +15,7 @@ use crate::server::auth::sessions::session_token;
 use crate::server::auth::Scope;
 use crate::server::domain::event::{parse_event, Kind};
 use crate::server::domain::time::{now_ms, retry_after_seconds};
+use crate::server::ingest::Source;
 use crate::server::live::DASHBOARD_NS;
 use crate::server::metrics::Door;
 use crate::server::session_watch;
@@ -173,7 +174,7 @@ async fn on_ingest_connect<A: Adapter>(socket: SocketRef<A>, state: AppState) {
             let state = state.clone();
             async move {
                 let answer = match state.limits.per_socket.take(&sid, 1.0, Instant::now()) {
-                    Ok(()) => ingest_one(&state, kind, data.unwrap_or(Value::Null)).await,
+                    Ok(()) => ingest_one(&state, key_id, kind, data.unwrap_or(Value::Null)).await,
                     Err(wait) => {
                         state.metrics.ingest_refused(Door::Socket, 429);
                         let seconds = retry_after_seconds(wait);
@@ -189,7 +190,7 @@ async fn on_ingest_connect<A: Adapter>(socket: SocketRef<A>, state: AppState) {
     }
 }
 
-async fn ingest_one(state: &AppState, kind: Kind, data: Value) -> Value {
+async fn ingest_one(state: &AppState, key_id: i64, kind: Kind, data: Value) -> Value {
     let event = match parse_event(0, &data, Some(kind), now_ms()) {
         Ok(event) => event,
         Err(problems) => {
@@ -198,7 +199,7 @@ async fn ingest_one(state: &AppState, kind: Kind, data: Value) -> Value {
                           "problems": problems});
         }
     };
-    match state.ingestor.ingest(vec![event]).await {
+    match state.ingestor.ingest(Source::Key(key_id), vec![event]).await {
         Ok(outcome) => json!({"ok": true, "duplicate": outcome.duplicates > 0}),
         Err(error) => {
             state.metrics.ingest_refused(Door::Socket, 503);

@@ -13,6 +13,7 @@ use super::access::IngestAccess;
 use super::error::ApiError;
 use crate::server::domain::event::parse_batch;
 use crate::server::domain::time::now_ms;
+use crate::server::ingest::Source;
 use crate::server::state::AppState;
 
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -31,7 +32,7 @@ pub async fn ingest_events(
     let body = read_limited(request.into_body()).await?;
     let events = parse_batch(&body, now_ms())?;
     state.limits.per_key.take(&access.key_id, events.len() as f64, Instant::now()).map_err(ApiError::TooMany)?;
-    let outcome = state.ingestor.ingest(events).await?;
+    let outcome = state.ingestor.ingest(Source::Key(access.key_id), events).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({"accepted": outcome.accepted, "duplicates": outcome.duplicates}))))
 }
 
