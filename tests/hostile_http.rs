@@ -480,3 +480,76 @@ async fn one_key_cannot_claim_another_keys_event_ids() {
     let ack = common::sio::emit_with_ack(&mut socket, "/ingest", 1, "message", &data).await;
     assert!(ack.contains("\"duplicate\":true"), "{ack}");
 }
+
+#[tokio::test]
+async fn settings_changed_in_a_burst_share_rebuilds_instead_of_stacking_them() {
+    use chatpulse::model::Settings;
+    let url = common::fresh_database(Backend::Sqlite).await;
+    let app = spawn_app_with(Config { limits: unlimited(), ..test_config(&url) }).await;
+    let at = |i: i64| (chrono::Utc::now() - chrono::Duration::seconds(20_000 - i)).to_rfc3339();
+    for batch in 0..20 {
+        let events: Vec<Value> = (0..1000)
+            .map(|i| {
+                json!({"type": "message", "channel": "web", "user_id": format!("u{}", i % 50),
+                            "sender": "user", "at": at(batch * 1000 + i)})
+            })
+            .collect();
+        assert_eq!(app.ingest(&Value::Array(events)).await.0, 202);
+    }
+    for gap in 31..=36 {
+        let settings = Settings { session_gap_minutes: gap, ..Settings::default() };
+        app.state.figures.change_settings(settings, |_| {}).await.unwrap();
+    }
+    let settled = common::eventually(30, || async {
+        app.state.figures.settings().session_gap_minutes == 36 && app.state.figures.rebuild_progress().running == 0
+    })
+    .await;
+    assert!(settled, "the newest settings serve");
+    let started = app.state.figures.rebuild_progress().started;
+    assert!((1..=3).contains(&started), "{started} rebuilds for 6 changes");
+}
+
+#[tokio::test]
+async fn reconnecting_does_not_refill_an_ingest_sockets_budget() {
+    let url = common::fresh_database(Backend::Sqlite).await;
+    let limits = LimitsConfig { socket_events_per_second: 0.5, ..LimitsConfig::default() };
+    let app = spawn_app_with(Config { limits, ..test_config(&url) }).await;
+    let auth = format!("{{\"token\":\"{}\"}}", common::INGEST_KEY);
+    let data = |i: u32| json!({"channel": "web", "user_id": format!("r{i}"), "sender": "user"}).to_string();
+    let mut first = common::sio::connect(&app.base, "/ingest", &auth, &[]).await.unwrap();
+    // The budget: half an event a second, a burst of one.
+    let ack = common::sio::emit_with_ack(&mut first, "/ingest", 1, "message", &data(1)).await;
+    assert!(ack.contains("\"ok\":true"), "{ack}");
+    drop(first);
+    let mut second = common::sio::connect(&app.base, "/ingest", &auth, &[]).await.unwrap();
+    let ack = common::sio::emit_with_ack(&mut second, "/ingest", 9, "message", &data(9)).await;
+    assert!(ack.contains("retry_after"), "a new socket got a new budget: {ack}");
+}
+
+#[tokio::test]
+async fn opening_engine_io_sessions_costs_the_address_before_any_key_is_checked() {
+    let url = common::fresh_database(Backend::Sqlite).await;
+    let limits = LimitsConfig { address_requests_per_second: 0.5, ..LimitsConfig::default() };
+    let app = spawn_app_with(Config { limits, ..test_config(&url) }).await;
+    // No key at all: refused by the namespace, but the handshake was counted …
+    assert!(common::sio::connect(&app.base, "/ingest", "{}", &[]).await.is_err());
+    // … so the next one is refused before it.
+    let refused = common::sio::connect(&app.base, "/ingest", "{}", &[]).await.unwrap_err();
+    assert!(refused.contains("429"), "{refused}");
+}
+
+#[tokio::test]
+async fn generated_credentials_go_to_a_private_file_not_to_the_log() {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = std::env::temp_dir().join(format!("chatpulse-first-start-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    let url = format!("sqlite://{}/data.db", folder.display());
+    let config = Config { admin_password: None, ingest_key: None, read_key: None, ..test_config(&url) };
+    let app = spawn_app_with(config).await;
+    let file = folder.join("chatpulse-first-start.txt");
+    let text = std::fs::read_to_string(&file).expect("the credentials file");
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    let password = text.lines().find_map(|l| l.split("`admin`: ").nth(1)).unwrap().split_whitespace().next().unwrap();
+    assert!(log_in(&app.client, &app.base, "admin", password).await.is_some());
+    assert!(text.contains("cpi_"), "{text}");
+}

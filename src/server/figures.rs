@@ -35,6 +35,8 @@ impl Snapshot {
 /// Where rebuilding the figures stands, for `/metrics`.
 pub struct RebuildProgress {
     pub running: usize,
+    /// Rebuilds started since the server started (finished, failed or superseded).
+    pub started: u64,
     pub events_loaded: u64,
     pub last_seconds: f64,
 }
@@ -64,6 +66,7 @@ pub struct Figures {
     /// Events the current (or last) rebuild has read, and how long the last one took.
     rebuild_loaded: AtomicU64,
     rebuild_last_ms: AtomicU64,
+    rebuilds_started: AtomicU64,
     computations: AtomicU64,
     /// Held by this instance's ingest writer from its insert to its own catch-up, so that
     /// no other catch-up applies (and leaves unannounced) this instance's commits.
@@ -88,6 +91,7 @@ impl Figures {
             rebuilt_waiters: parking_lot::Mutex::default(),
             rebuild_loaded: loaded,
             rebuild_last_ms: AtomicU64::new(0),
+            rebuilds_started: AtomicU64::new(0),
             computations: AtomicU64::new(0),
             commit_gate: tokio::sync::RwLock::new(()),
             last_catch_up_began: parking_lot::Mutex::new(None),
@@ -116,6 +120,7 @@ impl Figures {
     pub fn rebuild_progress(&self) -> RebuildProgress {
         RebuildProgress {
             running: self.rebuilds_running.load(Ordering::SeqCst),
+            started: self.rebuilds_started.load(Ordering::Relaxed),
             events_loaded: self.rebuild_loaded.load(Ordering::Relaxed),
             last_seconds: self.rebuild_last_ms.load(Ordering::Relaxed) as f64 / 1000.0,
         }
@@ -308,6 +313,7 @@ impl Figures {
     /// change has been requested meanwhile.
     async fn rebuild(&self, revision: i64) -> Result<Option<u64>, DbError> {
         let started = std::time::Instant::now();
+        self.rebuilds_started.fetch_add(1, Ordering::Relaxed);
         self.rebuild_loaded.store(0, Ordering::Relaxed);
         let mut fresh = build_engine(&self.db, &self.rebuild_loaded).await?;
         let _in_order = self.sync.lock().await;

@@ -157,6 +157,12 @@ impl Metrics {
             &plain(progress.running.to_string()),
         );
         metric(
+            "chatpulse_rebuilds_started_total",
+            "counter",
+            "Rebuilds of the figures started (settings changes made during one share the next).",
+            &plain(progress.started.to_string()),
+        );
+        metric(
             "chatpulse_rebuild_events_loaded",
             "gauge",
             "Events the current (or last) rebuild has read so far.",
