@@ -883,6 +883,46 @@ describe("the dashboard's features in a browser", { concurrency: false }, () => 
     }
   });
 
+  test("settings: a visitor erased on the page leaves every figure; a viewer added there sees the dashboard but not the settings", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const now = Date.now();
+    await ingest([message("erase-me", "user", now - 3 * MIN), message("erase-me", "bot", now - 2 * MIN)]);
+    const before = (await stats()).totals.users;
+    const label = "erase";
+    const { context, page } = await open(label, "/settings");
+    try {
+      await page.fill("#erase-visitor input[name=user_id]", "erase-me");
+      await page.selectOption("#erase-visitor select[name=channel]", "web");
+      await page.click("#erase-visitor button[type=submit]");
+      await explained(label, "erasing showed no outcome", () =>
+        page.locator("#erase .notice", { hasText: "2" }).waitFor({ timeout: UPDATE_MS }),
+      );
+      for (let i = 0; i < 50 && (await stats()).totals.users !== before - 1; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal((await stats()).totals.users, before - 1, "the erased visitor still counts");
+
+      await page.fill("#add-admin input[name=username]", "e2e-viewer");
+      await page.fill("#add-admin input[name=password]", "a long e2e passphrase");
+      await page.selectOption("#add-admin select[name=role]", "viewer");
+      await page.click("#add-admin button[type=submit]");
+      await page.locator("tr[data-admin=e2e-viewer] [data-role=viewer]").waitFor({ timeout: UPDATE_MS });
+      const login = await fetch(`${server.baseUrl}/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "username=e2e-viewer&password=a+long+e2e+passphrase&next=%2F",
+      });
+      assert.equal(login.status, 303);
+      const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0];
+      const get = (path) => fetch(`${server.baseUrl}${path}`, { redirect: "manual", headers: { cookie, accept: "text/html" } });
+      assert.equal((await get("/web")).status, 200);
+      const settings = await get("/settings");
+      assert.equal(settings.status, 303);
+      assert.equal(settings.headers.get("location"), "/");
+      assertNoProblems(label);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("language and theme switch at once, stick across a reload, and the charts redraw dark", { timeout: TEST_TIMEOUT_MS }, async () => {
     // Over a thousand messages, so that the thousands separator shows.
     const now = Date.now();
