@@ -180,14 +180,6 @@ pub async fn late(history: usize, late: usize) {
         took * 1000.0,
         max / qmax
     );
-    let stats: Value = client
-        .get(format!("{}/api/stats?from=1970-01-01T00:00:00Z", server.base))
-        .bearer_auth(READ_KEY)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats = server.stats(&client, "from=1970-01-01T00:00:00Z").await;
     println!("  messages counted: {} of {}", stats["totals"]["messages"], history + 2 * late);
 }

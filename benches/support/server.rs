@@ -78,6 +78,12 @@ impl Server {
         text.lines().find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok()).unwrap_or(f64::NAN)
     }
 
+    /// `GET /api/stats?<query>` with the read key, as JSON.
+    pub async fn stats(&self, client: &reqwest::Client, query: &str) -> serde_json::Value {
+        let url = format!("{}/api/stats?{query}", self.base);
+        client.get(url).bearer_auth(READ_KEY).send().await.unwrap().json().await.unwrap()
+    }
+
     /// CPU time the server process has used (user + system), in seconds.
     pub fn cpu_seconds(&self) -> f64 {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap();

@@ -113,15 +113,7 @@ async fn measure_rebuild(server: &Server, client: &reqwest::Client) -> Rebuild {
         .await
         .unwrap();
     let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
-    let current: Value = client
-        .get(format!("{}/api/stats", server.base))
-        .bearer_auth(READ_KEY)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let current = server.stats(client, "").await;
     // A different gap each run, so that the sessions really are rebuilt.
     let gap = if current["settings"]["session_gap_minutes"] == 31 { "30" } else { "31" };
     let started = Instant::now();
