@@ -301,16 +301,10 @@ impl Fields<'_> {
         now_ms
     }
 
+    /// A country code, or `None` for an unknown country: a code that names none (a
+    /// proxy's `XX` or `T1`, a typo) is stored as unknown, never a reason to refuse.
     fn country(&mut self, field: &str) -> Option<String> {
-        let text = self.string(field)?;
-        if text.is_empty() {
-            return None;
-        }
-        let code = normalize_country(&text);
-        if code.is_none() {
-            self.problem(field, "must be an ISO 3166-1 alpha-2 country code, e.g. TR");
-        }
-        code
+        normalize_country(&self.string(field)?)
     }
 }
 
@@ -406,6 +400,17 @@ mod tests {
         };
         assert_eq!(fields_of(&problems), vec![(0, "id"), (0, "user_name"), (0, "country"), (0, "city")]);
         assert!(problems.iter().all(|p| p.reason.contains("NUL")), "{problems:?}");
+    }
+
+    #[test]
+    fn proxy_country_markers_are_stored_as_unknown_and_kosovo_as_a_country() {
+        let batch: Vec<Value> = ["XX", "T1", "xk", "ZZ", "Turkey"]
+            .iter()
+            .map(|c| json!({"type": "user_online", "channel": "web", "user_id": "u", "country": c}))
+            .collect();
+        let events = parse_batch(Value::Array(batch).to_string().as_bytes(), NOW).expect("never lost over a country");
+        let countries: Vec<Option<&str>> = events.iter().map(|e| e.country.as_deref()).collect();
+        assert_eq!(countries, [None, None, Some("XK"), None, None]);
     }
 
     #[test]
