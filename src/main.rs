@@ -1,6 +1,5 @@
-//! Starts chatpulse: configuration from the environment, then serve until stopped.
+//! Starts chatpulse: the command line decides what to run (`server::cli`).
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    chatpulse::server::startup::run().await
+fn main() -> std::process::ExitCode {
+    chatpulse::server::cli::main()
 }

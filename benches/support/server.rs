@@ -12,7 +12,8 @@ pub fn serve_if_asked() -> bool {
         return false;
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    runtime.block_on(chatpulse::server::startup::run());
+    let config = chatpulse::server::config::Config::from_env().expect("the bench's configuration is well formed");
+    runtime.block_on(chatpulse::server::startup::run(config));
     true
 }
 

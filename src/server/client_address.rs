@@ -60,6 +60,14 @@ fn canonical(address: IpAddr) -> IpAddr {
 #[derive(Clone, Debug, Default)]
 pub struct TrustedProxies(Vec<AddressBlock>);
 
+/// As configured: `10.0.0.0/8,127.0.0.1/32`.
+impl std::fmt::Display for TrustedProxies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let blocks: Vec<String> = self.0.iter().map(|b| format!("{}/{}", b.network, b.prefix)).collect();
+        f.write_str(&blocks.join(","))
+    }
+}
+
 impl TrustedProxies {
     /// A comma-separated list; entries that are not addresses or blocks are skipped.
     pub fn parse(list: &str) -> TrustedProxies {

@@ -78,57 +78,185 @@ impl Default for LimitsConfig {
     }
 }
 
+/// Reads variables, keeping every malformed one as a problem instead of falling back to
+/// its default: a typo in a limit must stop the start, not quietly change the limit.
+struct Reader<'a> {
+    get: &'a dyn Fn(&str) -> Option<String>,
+    problems: Vec<String>,
+}
+
+impl Reader<'_> {
+    /// The variable's value, if it is set to something other than blanks.
+    fn text(&self, name: &str) -> Option<String> {
+        (self.get)(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    }
+
+    fn problem(&mut self, name: &str, value: &str, expected: &str) {
+        self.problems.push(format!("{name}={value:?}: {expected}"));
+    }
+
+    /// A rate: a number ≥ 0 (0 turns the limit off).
+    fn rate(&mut self, name: &str, default: f64) -> f64 {
+        let Some(text) = self.text(name) else { return default };
+        match text.parse::<f64>() {
+            Ok(rate) if rate.is_finite() && rate >= 0.0 => rate,
+            _ => {
+                self.problem(name, &text, "expected a number of 0 or more (0 turns the limit off)");
+                default
+            }
+        }
+    }
+
+    /// A whole number ≥ `least`.
+    fn count(&mut self, name: &str, default: u64, least: u64) -> u64 {
+        let Some(text) = self.text(name) else { return default };
+        match text.parse::<u64>() {
+            Ok(n) if n >= least => n,
+            _ => {
+                self.problem(name, &text, &format!("expected a whole number of {least} or more"));
+                default
+            }
+        }
+    }
+
+    fn flag(&mut self, name: &str) -> bool {
+        let Some(text) = self.text(name) else { return false };
+        match text.to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => true,
+            "0" | "false" | "no" | "off" => false,
+            _ => {
+                self.problem(name, &text, "expected 1 or 0 (true or false)");
+                false
+            }
+        }
+    }
+
+    fn origins(&mut self, name: &str) -> Vec<String> {
+        let Some(text) = self.text(name) else { return Vec::new() };
+        let mut origins = Vec::new();
+        for origin in text.split(',').map(|o| o.trim().trim_end_matches('/')).filter(|o| !o.is_empty()) {
+            let well_formed = origin.split_once("://").is_some_and(|(scheme, host)| {
+                matches!(scheme, "http" | "https") && !host.is_empty() && !host.contains('/')
+            });
+            if well_formed {
+                origins.push(origin.to_string());
+            } else {
+                self.problem(name, origin, "expected origins like https://admin.example.com, comma-separated");
+            }
+        }
+        origins
+    }
+
+    fn proxies(&mut self, name: &str) -> TrustedProxies {
+        let Some(text) = self.text(name) else { return TrustedProxies::default() };
+        for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            if crate::server::client_address::AddressBlock::parse(entry).is_none() {
+                self.problem(name, entry, "expected addresses or CIDR blocks like 10.0.0.0/8, comma-separated");
+            }
+        }
+        TrustedProxies::parse(&text)
+    }
+}
+
 impl LimitsConfig {
-    fn from_lookup(set: impl Fn(&str) -> Option<String>) -> LimitsConfig {
+    fn read(reader: &mut Reader<'_>) -> LimitsConfig {
         let defaults = LimitsConfig::default();
-        let number = |name: &str, default: f64| set(name).and_then(|v| v.trim().parse::<f64>().ok()).unwrap_or(default);
         LimitsConfig {
-            key_events_per_second: number("CHATPULSE_KEY_EVENTS_PER_SECOND", defaults.key_events_per_second),
-            address_requests_per_second: number(
-                "CHATPULSE_ADDRESS_REQUESTS_PER_SECOND",
-                defaults.address_requests_per_second,
-            ),
-            address_reads_per_second: number("CHATPULSE_ADDRESS_READS_PER_SECOND", defaults.address_reads_per_second),
-            export_max_rows: number("CHATPULSE_EXPORT_MAX_ROWS", defaults.export_max_rows as f64).max(1.0) as u64,
-            socket_events_per_second: number("CHATPULSE_SOCKET_EVENTS_PER_SECOND", defaults.socket_events_per_second),
-            sockets_per_address: number("CHATPULSE_SOCKETS_PER_ADDRESS", defaults.sockets_per_address as f64) as usize,
-            allowed_origins: set("CHATPULSE_ALLOWED_ORIGINS")
-                .map(|v| {
-                    v.split(',').map(|o| o.trim().trim_end_matches('/').to_string()).filter(|o| !o.is_empty()).collect()
-                })
-                .unwrap_or_default(),
-            trusted_proxies: set("CHATPULSE_TRUSTED_PROXIES").map(|v| TrustedProxies::parse(&v)).unwrap_or_default(),
+            key_events_per_second: reader.rate("CHATPULSE_KEY_EVENTS_PER_SECOND", defaults.key_events_per_second),
+            address_requests_per_second: reader
+                .rate("CHATPULSE_ADDRESS_REQUESTS_PER_SECOND", defaults.address_requests_per_second),
+            address_reads_per_second: reader
+                .rate("CHATPULSE_ADDRESS_READS_PER_SECOND", defaults.address_reads_per_second),
+            export_max_rows: reader.count("CHATPULSE_EXPORT_MAX_ROWS", defaults.export_max_rows, 1),
+            socket_events_per_second: reader
+                .rate("CHATPULSE_SOCKET_EVENTS_PER_SECOND", defaults.socket_events_per_second),
+            sockets_per_address: reader.count("CHATPULSE_SOCKETS_PER_ADDRESS", defaults.sockets_per_address as u64, 0)
+                as usize,
+            allowed_origins: reader.origins("CHATPULSE_ALLOWED_ORIGINS"),
+            trusted_proxies: reader.proxies("CHATPULSE_TRUSTED_PROXIES"),
         }
     }
 }
 
+/// Why the configuration cannot be used: every malformed variable, each with what was
+/// expected.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the configuration has {} problem(s):\n  {}", .0.len(), .0.join("\n  "))]
+pub struct ConfigError(pub Vec<String>);
+
 impl Config {
     /// Reads `.env` (when present) and then the process environment, which wins.
-    pub fn from_env() -> Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
         let _ = dotenvy::dotenv();
         Config::from_lookup(|name| std::env::var(name).ok())
     }
 
-    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Config {
-        let set = |name: &str| get(name).filter(|v| !v.trim().is_empty());
-        Config {
-            database_url: set("CHATPULSE_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
-            redis_url: set("CHATPULSE_REDIS_URL"),
-            redis_prefix: set("CHATPULSE_REDIS_PREFIX").unwrap_or_else(|| "chatpulse".to_string()),
-            admin_password: set("CHATPULSE_ADMIN_PASSWORD").map(Secret::new),
-            ingest_key: set("CHATPULSE_INGEST_KEY").map(Secret::new),
-            read_key: set("CHATPULSE_READ_KEY").map(Secret::new),
-            demo: set("CHATPULSE_DEMO").is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true")),
-            retention_days: set("CHATPULSE_RETENTION_DAYS").and_then(|v| match v.trim().parse::<u32>() {
-                Ok(0) => None,
-                Ok(days) => Some(days),
-                Err(_) => {
-                    tracing::error!(value = %v, "CHATPULSE_RETENTION_DAYS is not a whole number of days: nothing is deleted");
-                    None
-                }
-            }),
-            limits: LimitsConfig::from_lookup(set),
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let mut reader = Reader { get: &get, problems: Vec::new() };
+        let database_url = reader.text("CHATPULSE_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+        if !["sqlite:", "postgres:", "postgresql:"].iter().any(|scheme| database_url.starts_with(scheme)) {
+            reader.problem("CHATPULSE_DATABASE_URL", &database_url, "expected a sqlite:// or postgres:// URL");
         }
+        let redis_url = reader.text("CHATPULSE_REDIS_URL");
+        if let Some(url) = redis_url.as_deref().filter(|u| !u.starts_with("redis://") && !u.starts_with("rediss://")) {
+            let url = url.to_string();
+            reader.problem("CHATPULSE_REDIS_URL", &url, "expected a redis:// or rediss:// URL");
+        }
+        let retention = reader.count("CHATPULSE_RETENTION_DAYS", 0, 0);
+        if let Some(format) = reader.text("CHATPULSE_LOG_FORMAT").filter(|f| !matches!(f.as_str(), "text" | "json")) {
+            reader.problem("CHATPULSE_LOG_FORMAT", &format, "expected text or json");
+        }
+        let config = Config {
+            database_url,
+            redis_url,
+            redis_prefix: reader.text("CHATPULSE_REDIS_PREFIX").unwrap_or_else(|| "chatpulse".to_string()),
+            admin_password: reader.text("CHATPULSE_ADMIN_PASSWORD").map(Secret::new),
+            ingest_key: reader.text("CHATPULSE_INGEST_KEY").map(Secret::new),
+            read_key: reader.text("CHATPULSE_READ_KEY").map(Secret::new),
+            demo: reader.flag("CHATPULSE_DEMO"),
+            retention_days: u32::try_from(retention).ok().filter(|days| *days > 0),
+            limits: LimitsConfig::read(&mut reader),
+        };
+        if reader.problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigError(reader.problems))
+        }
+    }
+
+    /// The effective configuration, one `NAME = value` line each, secrets masked.
+    pub fn describe(&self) -> String {
+        let secret = |s: &Option<Secret>| if s.is_some() { "(set, hidden)" } else { "(unset)" }.to_string();
+        let limits = &self.limits;
+        let rows = [
+            ("CHATPULSE_DATABASE_URL", mask_url_password(&self.database_url)),
+            ("CHATPULSE_REDIS_URL", self.redis_url.as_deref().map_or("(unset)".into(), mask_url_password)),
+            ("CHATPULSE_REDIS_PREFIX", self.redis_prefix.clone()),
+            ("CHATPULSE_ADMIN_PASSWORD", secret(&self.admin_password)),
+            ("CHATPULSE_INGEST_KEY", secret(&self.ingest_key)),
+            ("CHATPULSE_READ_KEY", secret(&self.read_key)),
+            ("CHATPULSE_DEMO", if self.demo { "1" } else { "0" }.to_string()),
+            ("CHATPULSE_RETENTION_DAYS", self.retention_days.map_or("(keep everything)".into(), |d| d.to_string())),
+            ("CHATPULSE_KEY_EVENTS_PER_SECOND", limits.key_events_per_second.to_string()),
+            ("CHATPULSE_ADDRESS_REQUESTS_PER_SECOND", limits.address_requests_per_second.to_string()),
+            ("CHATPULSE_ADDRESS_READS_PER_SECOND", limits.address_reads_per_second.to_string()),
+            ("CHATPULSE_EXPORT_MAX_ROWS", limits.export_max_rows.to_string()),
+            ("CHATPULSE_SOCKET_EVENTS_PER_SECOND", limits.socket_events_per_second.to_string()),
+            ("CHATPULSE_SOCKETS_PER_ADDRESS", limits.sockets_per_address.to_string()),
+            ("CHATPULSE_ALLOWED_ORIGINS", limits.allowed_origins.join(",")),
+            ("CHATPULSE_TRUSTED_PROXIES", limits.trusted_proxies.to_string()),
+        ];
+        rows.iter().map(|(name, value)| format!("{name} = {value}\n")).collect()
+    }
+}
+
+/// A URL with its password, if any, replaced by `***`.
+fn mask_url_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let Some((credentials, host)) = rest.split_once('@') else { return url.to_string() };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
     }
 }
 
@@ -138,7 +266,7 @@ mod tests {
 
     #[test]
     fn defaults_work_on_a_fresh_machine() {
-        let config = Config::from_lookup(|_| None);
+        let config = Config::from_lookup(|_| None).unwrap();
         assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
         assert!(config.redis_url.is_none() && config.admin_password.is_none() && !config.demo);
     }
@@ -149,7 +277,8 @@ mod tests {
             "CHATPULSE_KEY_EVENTS_PER_SECOND" => Some("0".into()),
             "CHATPULSE_ALLOWED_ORIGINS" => Some("https://a.example/, https://b.example".into()),
             _ => None,
-        });
+        })
+        .unwrap();
         assert_eq!(config.limits.key_events_per_second, 0.0);
         assert_eq!(config.limits.allowed_origins, ["https://a.example", "https://b.example"]);
         assert_eq!(config.limits.sockets_per_address, LimitsConfig::default().sockets_per_address);
@@ -157,16 +286,59 @@ mod tests {
 
     #[test]
     fn retention_is_whole_days_and_zero_keeps_everything() {
-        let days =
-            |v: &str| Config::from_lookup(|n| (n == "CHATPULSE_RETENTION_DAYS").then(|| v.to_string())).retention_days;
-        assert_eq!(days("30"), Some(30));
-        assert_eq!(days("0"), None);
-        assert_eq!(days("a month"), None);
+        let days = |v: &str| Config::from_lookup(|n| (n == "CHATPULSE_RETENTION_DAYS").then(|| v.to_string()));
+        assert_eq!(days("30").unwrap().retention_days, Some(30));
+        assert_eq!(days("0").unwrap().retention_days, None);
+        assert!(days("a month").is_err());
+    }
+
+    #[test]
+    fn every_malformed_value_is_named_instead_of_quietly_becoming_the_default() {
+        let error = Config::from_lookup(|name| match name {
+            "CHATPULSE_KEY_EVENTS_PER_SECOND" => Some("10k".into()),
+            "CHATPULSE_SOCKETS_PER_ADDRESS" => Some("-1".into()),
+            "CHATPULSE_DEMO" => Some("maybe".into()),
+            "CHATPULSE_TRUSTED_PROXIES" => Some("10.0.0.0/8, proxy.local".into()),
+            "CHATPULSE_ALLOWED_ORIGINS" => Some("admin.example".into()),
+            "CHATPULSE_DATABASE_URL" => Some("mysql://x".into()),
+            "CHATPULSE_LOG_FORMAT" => Some("xml".into()),
+            _ => None,
+        })
+        .unwrap_err();
+        let names: Vec<&str> = error.0.iter().map(|p| p.split('=').next().unwrap()).collect();
+        assert_eq!(
+            names,
+            [
+                "CHATPULSE_DATABASE_URL",
+                "CHATPULSE_LOG_FORMAT",
+                "CHATPULSE_DEMO",
+                "CHATPULSE_KEY_EVENTS_PER_SECOND",
+                "CHATPULSE_SOCKETS_PER_ADDRESS",
+                "CHATPULSE_ALLOWED_ORIGINS",
+                "CHATPULSE_TRUSTED_PROXIES"
+            ]
+        );
+        assert!(error.to_string().contains("\"10k\": expected a number"), "{error}");
+    }
+
+    #[test]
+    fn the_description_masks_every_secret() {
+        let config = Config::from_lookup(|name| match name {
+            "CHATPULSE_DATABASE_URL" => Some("postgres://app:pa55word@db.example/chat?sslmode=require".into()),
+            "CHATPULSE_ADMIN_PASSWORD" => Some("hunter2hunter2".into()),
+            _ => None,
+        })
+        .unwrap();
+        let text = config.describe();
+        assert!(!text.contains("pa55word") && !text.contains("hunter2"), "{text}");
+        assert!(text.contains("postgres://app:***@db.example/chat?sslmode=require"), "{text}");
+        assert!(text.contains("CHATPULSE_ADMIN_PASSWORD = (set, hidden)"), "{text}");
     }
 
     #[test]
     fn secrets_do_not_print() {
-        let config = Config::from_lookup(|name| (name == "CHATPULSE_INGEST_KEY").then(|| "hunter2".to_string()));
+        let config =
+            Config::from_lookup(|name| (name == "CHATPULSE_INGEST_KEY").then(|| "hunter2".to_string())).unwrap();
         assert!(!format!("{config:?}").contains("hunter2"));
         assert_eq!(config.ingest_key.unwrap().expose(), "hunter2");
     }

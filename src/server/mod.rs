@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod catch_up;
 pub mod charts;
+pub mod cli;
 pub mod client_address;
 pub mod config;
 pub mod dashboard;

@@ -33,10 +33,10 @@ use crate::server::metrics::Metrics;
 use crate::server::state::AppState;
 use crate::server::{catch_up, demo, session_watch, sockets};
 
-pub async fn run() -> ExitCode {
+/// Serves with `config` until stopped.
+pub async fn run(config: Config) -> ExitCode {
     init_tracing();
     return_large_blocks_to_the_system();
-    let config = Config::from_env();
     let options = match leptos_options() {
         Ok(options) => options,
         Err(error) => {
