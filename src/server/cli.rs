@@ -11,6 +11,11 @@ Usage:
   chatpulse [serve]        serve the dashboard, the API and the sockets (the default)
   chatpulse check-config   print the effective configuration (secrets masked); exit 1
                            when a variable is malformed
+  chatpulse export [FILE]  write every stored event as NDJSON (to FILE, or - / nothing
+                           for standard output): a backup that `import` restores
+  chatpulse import FILE    read events from NDJSON or CSV (FILE, or - for standard input)
+                           through the ingest's validation; idempotent by `id`, so it can
+                           be run again after an interruption; prints what it refused
   chatpulse --help         this text
 
 Configuration comes from CHATPULSE_* variables and a .env file in the working folder;
@@ -26,21 +31,32 @@ pub fn main() -> ExitCode {
         print!("{USAGE}");
         return ExitCode::SUCCESS;
     }
-    if args.len() > 1 {
-        eprintln!("chatpulse: unexpected arguments after {command}\n\n{USAGE}");
+    let takes_a_file = matches!(command, "import" | "export");
+    if args.len() > 1 + usize::from(takes_a_file) || (command == "import" && args.len() < 2) {
+        eprintln!("chatpulse: wrong arguments for {command}\n\n{USAGE}");
         return ExitCode::from(2);
     }
     let config = Config::from_env();
     match (command, config) {
+        ("import" | "export", Ok(config)) => {
+            let file = args.get(1).cloned().unwrap_or_else(|| "-".into());
+            match runtime() {
+                Ok(runtime) => runtime.block_on(transfer(command, &config, &file)),
+                Err(error) => {
+                    eprintln!("chatpulse: cannot start the runtime: {error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         ("check-config", Ok(config)) => {
             print!("{}", config.describe());
             ExitCode::SUCCESS
         }
-        ("check-config" | "serve", Err(problems)) => {
+        ("check-config" | "serve" | "import" | "export", Err(problems)) => {
             eprintln!("chatpulse: {problems}");
             ExitCode::FAILURE
         }
-        ("serve", Ok(config)) => match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        ("serve", Ok(config)) => match runtime() {
             Ok(runtime) => runtime.block_on(crate::server::startup::run(config)),
             Err(error) => {
                 eprintln!("chatpulse: cannot start the runtime: {error}");
@@ -51,5 +67,66 @@ pub fn main() -> ExitCode {
             eprintln!("chatpulse: unknown command {other:?}\n\n{USAGE}");
             ExitCode::from(2)
         }
+    }
+}
+
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()
+}
+
+/// `import FILE` or `export FILE` against the configured database.
+#[allow(clippy::print_stderr)]
+async fn transfer(command: &str, config: &Config, file: &str) -> ExitCode {
+    use crate::server::transfer;
+    let db = match crate::server::db::Db::connect(&config.database_url).await {
+        Ok(db) => db,
+        Err(error) => {
+            eprintln!("chatpulse: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(error) = db.migrate().await {
+        eprintln!("chatpulse: {error}");
+        return ExitCode::FAILURE;
+    }
+    let outcome = if command == "export" {
+        let written = match file {
+            "-" => transfer::export(&db, &mut std::io::BufWriter::new(std::io::stdout().lock())).await,
+            path => match std::fs::File::create(path) {
+                Ok(out) => transfer::export(&db, &mut std::io::BufWriter::new(out)).await,
+                Err(error) => Err(error.into()),
+            },
+        };
+        written.map(|count| eprintln!("chatpulse: exported {count} events"))
+    } else {
+        let progress = |summary: &transfer::ImportSummary| show_progress(summary);
+        let summary = match file {
+            "-" => transfer::import(&db, std::io::stdin().lock(), progress).await,
+            path => match std::fs::File::open(path) {
+                Ok(input) => transfer::import(&db, std::io::BufReader::new(input), progress).await,
+                Err(error) => Err(error.into()),
+            },
+        };
+        summary.map(|summary| eprint!("\nchatpulse: {summary}"))
+    };
+    db.close().await;
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("chatpulse: {command} failed: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// On a terminal, one line rewritten in place; in a log, a line every 100,000 events.
+#[allow(clippy::print_stderr)]
+fn show_progress(summary: &crate::server::transfer::ImportSummary) {
+    use std::io::IsTerminal;
+    let line = format!("{} read, {} stored, {} refused", summary.lines, summary.stored, summary.refused);
+    if std::io::stderr().is_terminal() {
+        eprint!("\r{line}");
+    } else if summary.lines % 100_000 < 1000 {
+        eprintln!("{line}");
     }
 }

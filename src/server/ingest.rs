@@ -48,14 +48,17 @@ pub enum Source {
     Key(i64),
     /// The demo simulator.
     Demo,
+    /// `chatpulse import`.
+    Import,
 }
 
 impl Source {
     /// The event id as stored: the source's namespace, then the client's id.
-    fn stored_id(self, id: &str) -> String {
+    pub fn stored_id(self, id: &str) -> String {
         match self {
             Source::Key(key) => format!("k{key}:{id}"),
             Source::Demo => format!("demo:{id}"),
+            Source::Import => format!("import:{id}"),
         }
     }
 }

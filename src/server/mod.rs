@@ -28,3 +28,4 @@ pub mod shared_cache;
 pub mod sockets;
 pub mod startup;
 pub mod state;
+pub mod transfer;
