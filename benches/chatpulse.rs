@@ -7,6 +7,7 @@
 //! cargo bench --features ssr --bench chatpulse -- cluster [--sockets 10000] [--rounds 30] [--refetchers 100]
 //! cargo bench --features ssr --bench chatpulse -- logins [--count 1000]
 //! cargo bench --features ssr --bench chatpulse -- late [--history 20000] [--late 1000]
+//! cargo bench --features ssr --bench chatpulse -- import [--events 1000000]
 //! ```
 //! The server runs as a child process (this binary, re-run with CHATPULSE_BENCH_SERVE=1)
 //! so that its memory and CPU are its own; this process only generates load.
@@ -49,6 +50,7 @@ fn main() {
                 let refetchers: usize = option("--refetchers", "100").parse().unwrap();
                 support::cluster::run(sockets, rounds, refetchers).await
             }
+            "import" => support::import::run(option("--events", "1000000").parse().unwrap()).await,
             "logins" => support::hostile::logins(option("--count", "1000").parse().unwrap()).await,
             "late" => {
                 let history: usize = option("--history", "20000").parse().unwrap();
@@ -60,7 +62,9 @@ fn main() {
                 support::stats::run("sqlite", 1_000_000, 3, false).await;
                 support::stats::run("postgres", 1_000_000, 3, false).await;
             }
-            other => eprintln!("unknown benchmark {other}: use ingest, stats, fanout, cluster, logins, late or all"),
+            other => {
+                eprintln!("unknown benchmark {other}: use ingest, stats, fanout, cluster, logins, late, import or all")
+            }
         }
     });
 }

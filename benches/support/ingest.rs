@@ -36,7 +36,7 @@ pub async fn run() {
 }
 
 /// Sends every body, `clients` at a time; panics on anything but 202.
-async fn send_all(base: &str, bodies: Vec<Value>, clients: usize) {
+pub async fn send_all(base: &str, bodies: Vec<Value>, clients: usize) {
     let queue = std::sync::Arc::new(parking_lot::Mutex::new(bodies));
     let tasks: Vec<_> = (0..clients)
         .map(|_| {

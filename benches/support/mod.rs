@@ -3,6 +3,7 @@
 pub mod cluster;
 pub mod fanout;
 pub mod hostile;
+pub mod import;
 pub mod ingest;
 pub mod load;
 pub mod server;
