@@ -28,7 +28,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
-        <html lang=locale.code() data-theme=theme.code()>
+        <html lang=locale.code() data-theme=theme.code() data-role=account_role()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -47,6 +47,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The signed-in account's role, as `require_login` left it on the request: the page's
+/// styles hide what a viewer may not use (the server refuses it either way).
+fn account_role() -> Option<&'static str> {
+    #[cfg(feature = "ssr")]
+    {
+        let parts = use_context::<axum::http::request::Parts>()?;
+        parts.extensions.get::<crate::server::auth::sessions::Role>().map(|role| role.as_str())
+    }
+    #[cfg(not(feature = "ssr"))]
+    None
 }
 
 #[component]

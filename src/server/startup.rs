@@ -256,7 +256,12 @@ async fn require_login(State(state): State<AppState>, request: Request, next: Ne
         Ok(Some(account)) if account.role == Role::Viewer && ADMIN_PAGES.contains(&parts.uri.path()) => {
             Redirect::to("/").into_response()
         }
-        Ok(Some(_)) => next.run(Request::from_parts(parts, body)).await,
+        Ok(Some(account)) => {
+            let mut request = Request::from_parts(parts, body);
+            // For the page shell, which marks a viewer's page (`app::shell`).
+            request.extensions_mut().insert(account.role);
+            next.run(request).await
+        }
         Ok(None) => {
             let wants_page = parts
                 .headers

@@ -913,7 +913,9 @@ describe("the dashboard's features in a browser", { concurrency: false }, () => 
       assert.equal(login.status, 303);
       const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0];
       const get = (path) => fetch(`${server.baseUrl}${path}`, { redirect: "manual", headers: { cookie, accept: "text/html" } });
-      assert.equal((await get("/web")).status, 200);
+      const viewerPage = await get("/web");
+      assert.equal(viewerPage.status, 200);
+      assert.match(await viewerPage.text(), /<html[^>]*data-role="viewer"/, "the viewer's page is not marked, its Settings link shows");
       const settings = await get("/settings");
       assert.equal(settings.status, 303);
       assert.equal(settings.headers.get("location"), "/");
