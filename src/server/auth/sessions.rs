@@ -1,4 +1,5 @@
-//! Admin logins: password check, session tokens in an HttpOnly cookie, expiry.
+//! Logins (admins and viewers): password check with its backoff, session tokens in an
+//! HttpOnly cookie, known devices, expiry.
 
 use std::net::IpAddr;
 use std::sync::{Arc, OnceLock};
