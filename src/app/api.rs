@@ -80,18 +80,26 @@ pub(crate) struct ActingAdmin {
 #[cfg(feature = "ssr")]
 pub(crate) async fn acting_admin() -> Result<ActingAdmin, ServerFnError> {
     use crate::server::auth::sessions::session_token;
+    let (state, parts, account) = signed_in().await?;
+    if account.role == Role::Viewer {
+        return Err(refuse(StatusCode::FORBIDDEN, "a viewer may look but not change anything; an admin may"));
+    }
+    let cookie = parts.headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok());
+    let session_token = session_token(cookie).unwrap_or_default().to_string();
+    let address = state.limits.client_address(&parts.extensions, &parts.headers);
+    Ok(ActingAdmin { state, username: account.username, session_token, address })
+}
+
+/// The app state, the request and the account whose session it carries (any role).
+#[cfg(feature = "ssr")]
+async fn signed_in() -> Result<
+    (crate::server::state::AppState, axum::http::request::Parts, crate::server::auth::sessions::SignedIn),
+    ServerFnError,
+> {
     let state = use_context::<crate::server::state::AppState>().ok_or_else(|| ServerFnError::new("no app state"))?;
     let parts: axum::http::request::Parts = leptos_axum::extract().await?;
-    let cookie = parts.headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok());
-    let token = session_token(cookie).map(str::to_string);
     match crate::server::http::access::account_of(&parts, &state).await {
-        Ok(Some(account)) if account.role == Role::Viewer => {
-            Err(refuse(StatusCode::FORBIDDEN, "a viewer may look but not change anything; an admin may"))
-        }
-        Ok(Some(account)) => {
-            let address = state.limits.client_address(&parts.extensions, &parts.headers);
-            Ok(ActingAdmin { state, username: account.username, session_token: token.unwrap_or_default(), address })
-        }
+        Ok(Some(account)) => Ok((state, parts, account)),
         Ok(None) => Err(refuse(StatusCode::UNAUTHORIZED, "log in first")),
         Err(_) => Err(refuse(StatusCode::SERVICE_UNAVAILABLE, "the server cannot check your session right now")),
     }
@@ -109,13 +117,7 @@ async fn settle(state: &crate::server::state::AppState) -> Result<(), ServerFnEr
 /// role: what a viewer may read.
 #[cfg(feature = "ssr")]
 async fn reader_state() -> Result<crate::server::state::AppState, ServerFnError> {
-    let state = use_context::<crate::server::state::AppState>().ok_or_else(|| ServerFnError::new("no app state"))?;
-    let parts: axum::http::request::Parts = leptos_axum::extract().await?;
-    match crate::server::http::access::account_of(&parts, &state).await {
-        Ok(Some(_)) => Ok(state),
-        Ok(None) => Err(refuse(StatusCode::UNAUTHORIZED, "log in first")),
-        Err(_) => Err(refuse(StatusCode::SERVICE_UNAVAILABLE, "the server cannot check your session right now")),
-    }
+    Ok(signed_in().await?.0)
 }
 
 /// The app state, once the request is known to come from a logged-in admin.

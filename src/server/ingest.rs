@@ -53,12 +53,14 @@ pub enum Source {
 }
 
 impl Source {
-    /// The event id as stored: the source's namespace, then the client's id.
-    pub fn stored_id(self, id: &str) -> String {
-        match self {
-            Source::Key(key) => format!("k{key}:{id}"),
-            Source::Demo => format!("demo:{id}"),
-            Source::Import => format!("import:{id}"),
+    /// Puts the source's namespace before each event's id, as ids are stored.
+    pub fn claim(self, events: &mut [Event]) {
+        for event in events {
+            event.id = event.id.as_deref().map(|id| match self {
+                Source::Key(key) => format!("k{key}:{id}"),
+                Source::Demo => format!("demo:{id}"),
+                Source::Import => format!("import:{id}"),
+            });
         }
     }
 }
@@ -79,9 +81,7 @@ impl Ingestor {
     /// Stores valid events all-or-nothing. `Ok` only once they are committed and
     /// counted; an error means nothing of the request was stored.
     pub async fn ingest(&self, source: Source, mut events: Vec<Event>) -> Result<Outcome, IngestError> {
-        for event in &mut events {
-            event.id = event.id.as_deref().map(|id| source.stored_id(id));
-        }
+        source.claim(&mut events);
         let (reply, answer) = oneshot::channel();
         self.queue.send(Request { events, reply }).await.map_err(|_| IngestError::Stopped)?;
         let duplicate = answer.await.map_err(|_| IngestError::Stopped)?.map_err(IngestError::Database)?;

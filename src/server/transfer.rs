@@ -161,9 +161,7 @@ async fn store(db: &Db, batch: &mut Vec<Event>, summary: &mut ImportSummary) -> 
     if batch.is_empty() {
         return Ok(());
     }
-    for event in batch.iter_mut() {
-        event.id = event.id.as_deref().map(|id| Source::Import.stored_id(id));
-    }
+    Source::Import.claim(batch);
     let duplicates = db.insert_events(batch, now_ms()).await?;
     let repeated = duplicates.iter().filter(|d| **d).count() as u64;
     summary.duplicates += repeated;

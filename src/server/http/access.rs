@@ -10,7 +10,7 @@ use crate::server::auth::sessions::{session_token, SignedIn};
 use crate::server::auth::{KeyError, Scope};
 use crate::server::state::AppState;
 
-fn header(parts: &Parts, name: axum::http::HeaderName) -> Option<&str> {
+pub(super) fn header(parts: &Parts, name: axum::http::HeaderName) -> Option<&str> {
     parts.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -55,7 +55,7 @@ impl FromRequestParts<AppState> for ReadAccess {
 /// runs out of budget quickly, and then is answered 429 instead of 401.
 const FAILED_KEY_COST: f64 = 10.0;
 
-fn refuse_key(state: &AppState, parts: &Parts, error: KeyError) -> ApiError {
+pub(super) fn refuse_key(state: &AppState, parts: &Parts, error: KeyError) -> ApiError {
     let address = state.limits.client_address(&parts.extensions, &parts.headers);
     match state.limits.per_address.take(&address, FAILED_KEY_COST, std::time::Instant::now()) {
         Ok(()) => ApiError::Key(error),

@@ -10,7 +10,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::access::account_of;
+use super::access::{account_of, header, refuse_key};
 use super::error::ApiError;
 use crate::server::auth::keyring::bearer;
 use crate::server::auth::sessions::Role;
@@ -28,9 +28,8 @@ pub struct ErasureRequest {
 
 /// Who asks, as the audit names them: `key:<id>` or `admin:<name>`.
 async fn actor(parts: &Parts, state: &AppState) -> Result<String, ApiError> {
-    let header = |name| parts.headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
-    if let Some(token) = bearer(header(AUTHORIZATION)) {
-        let id = state.keyring.check(Some(token), Scope::Admin)?;
+    if let Some(token) = bearer(header(parts, AUTHORIZATION)) {
+        let id = state.keyring.check(Some(token), Scope::Admin).map_err(|error| refuse_key(state, parts, error))?;
         return Ok(format!("key:{id}"));
     }
     match account_of(parts, state).await? {

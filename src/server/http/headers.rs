@@ -9,7 +9,7 @@ use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS,
     X_FRAME_OPTIONS,
 };
-use axum::http::HeaderValue;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -35,14 +35,15 @@ fn is_static_asset(path: &str) -> bool {
     path.starts_with("/pkg/") || path.starts_with("/vendor/") || path == "/favicon.ico"
 }
 
+/// Whether the browser talks HTTPS to us or to the proxy in front (`X-Forwarded-Proto`).
+pub fn over_https(headers: &HeaderMap) -> bool {
+    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"))
+}
+
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let cacheable = is_static_asset(request.uri().path());
     // Browsers ignore HSTS on plain HTTP, so trusting the header here costs nothing.
-    let over_https = request
-        .headers()
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|proto| proto.eq_ignore_ascii_case("https"));
+    let over_https = over_https(request.headers());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     if !cacheable {

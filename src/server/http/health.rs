@@ -12,8 +12,7 @@ use crate::server::state::AppState;
 /// A health check is one database round trip: it counts against the caller's read budget,
 /// so that it cannot be used to keep the database busy.
 pub async fn healthz(State(state): State<AppState>, parts: Parts) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let address = state.limits.client_address(&parts.extensions, &parts.headers);
-    state.limits.reads_per_address.take(&address, 1.0, std::time::Instant::now()).map_err(ApiError::TooMany)?;
+    super::stats::charge_read(&state, &parts, 1.0)?;
     let database = match state.db.ping().await {
         Ok(()) => "ok",
         Err(error) => {

@@ -9,6 +9,7 @@ use axum::Form;
 use serde::Deserialize;
 
 use super::error::ApiError;
+use super::headers::over_https;
 use crate::server::auth::sessions::{
     device_token, session_token, Login, DEVICE_COOKIE, DEVICE_TTL_S, SECURE_DEVICE_COOKIE, SECURE_SESSION_COOKIE,
     SESSION_COOKIE, SESSION_TTL_MS,
@@ -59,11 +60,6 @@ fn percent_decoded(text: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Whether the browser talks HTTPS to us or to the proxy in front (`X-Forwarded-Proto`).
-fn over_https(headers: &HeaderMap) -> bool {
-    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"))
 }
 
 /// The session cookie as `Set-Cookie` writes it: over HTTPS `Secure` and `__Host-`

@@ -70,7 +70,7 @@ pub fn resolve_query(p: &StatsParams, now: i64) -> Result<StatsQuery, String> {
 }
 
 /// Takes `cost` from the read budget of the request's address.
-fn charge_read(state: &AppState, parts: &Parts, cost: f64) -> Result<(), ApiError> {
+pub(super) fn charge_read(state: &AppState, parts: &Parts, cost: f64) -> Result<(), ApiError> {
     let address = state.limits.client_address(&parts.extensions, &parts.headers);
     state.limits.reads_per_address.take(&address, cost, std::time::Instant::now()).map_err(ApiError::TooMany)
 }
