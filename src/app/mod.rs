@@ -8,6 +8,7 @@ pub mod form_post;
 pub mod live;
 pub mod pages;
 pub mod prefs;
+pub mod sources_api;
 pub mod toasts;
 
 use leptos::prelude::*;
@@ -38,7 +39,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Static tags in the shell rather than leptos_meta's: no page changes its
                 // title or styles, and the browser's WASM is smaller without it.
                 <title>"chatpulse"</title>
-                <link rel="stylesheet" id="leptos" href="/pkg/chatpulse.css" />
+                <link rel="stylesheet" id="leptos" href=format!("/pkg/{}.css", options.output_name) />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
             </head>

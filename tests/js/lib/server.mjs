@@ -34,8 +34,9 @@ export async function freePort() {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Spawns the server binary (env CHATPULSE_BIN, default target/debug/chatpulse) from the repo
- * root and resolves once it is healthy. `env` adds to or overrides the defaults.
+ * Spawns the server binary (`bin`, else env CHATPULSE_BIN, default target/debug/chatpulse) in
+ * `cwd` (default: the repo root) and resolves once it is healthy. `env` adds to or overrides
+ * the defaults.
  * Returns { baseUrl, port, dataDir, logs(), stop(), kill(), restart(), running() }:
  * - stop(): ends the process (SIGTERM, SIGKILL after 5 s) and deletes the database folder;
  * - kill(signal = "SIGTERM"): ends the process the same way but keeps the database, and
@@ -43,8 +44,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * - restart(): after kill(), starts the server again on the same port, database and
  *   environment, and resolves once it is healthy.
  */
-export async function startServer({ env = {} } = {}) {
-  const bin = path.resolve(REPO_ROOT, process.env.CHATPULSE_BIN ?? "target/debug/chatpulse");
+export async function startServer({ env = {}, bin: binary, cwd = REPO_ROOT } = {}) {
+  const bin = path.resolve(REPO_ROOT, binary ?? process.env.CHATPULSE_BIN ?? "target/debug/chatpulse");
   if (!existsSync(bin)) {
     throw new Error(`server binary not found at ${bin}: run \`cargo leptos build\` first (or set CHATPULSE_BIN)`);
   }
@@ -78,7 +79,7 @@ export async function startServer({ env = {} } = {}) {
   let run = null;
 
   function spawnRun() {
-    const child = spawn(bin, [], { cwd: REPO_ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(bin, [], { cwd, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout.on("data", collect);
     child.stderr.on("data", collect);
     const current = { child, exited: null };
