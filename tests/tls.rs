@@ -26,6 +26,22 @@ async fn verify_full_refuses_a_certificate_no_trusted_authority_signed_and_says_
     assert!(message.to_lowercase().contains("certificate"), "the reason is named: {message}");
 }
 
+/// `chatpulse_tls_only` refuses unencrypted connections (its pg_hba.conf rule comes from
+/// `scripts/setup.sh`).
+#[tokio::test]
+async fn sslmode_disable_against_a_tls_only_database_fails_and_says_what_to_change() {
+    let base = common::pg_admin_url().rsplit_once('/').unwrap().0.to_string();
+    let disabled = format!("{base}/chatpulse_tls_only?sslmode=disable");
+    let error = chatpulse::server::db::Db::connect(&disabled).await.expect_err(
+        "chatpulse_tls_only refuses unencrypted connections: run scripts/setup.sh, which adds its pg_hba.conf rule",
+    );
+    let message = error.to_string();
+    assert!(message.contains("accepts only encrypted connections"), "{message}");
+    assert!(message.contains("sslmode=require"), "{message}");
+    let required = chatpulse::server::db::Db::connect(&format!("{base}/chatpulse_tls_only?sslmode=require")).await;
+    assert!(required.is_ok(), "{:?}", required.err());
+}
+
 #[tokio::test]
 async fn rediss_urls_are_understood() {
     // Without TLS support compiled in, the redis client refuses `rediss://` outright.

@@ -2,11 +2,13 @@
 //! Both run the same SQL (`$n` placeholders work on both); each has its own migrations.
 
 mod credentials;
+mod cursors;
 mod erasure;
 mod events;
 mod settings;
 
 pub use credentials::{AdminRow, AdminSessionRow, ApiKeyRow};
+pub use cursors::{SourceAdvance, SourcePosition, SourceRefusal};
 pub use erasure::{Deletion, ErasureRow};
 pub use events::EventRow;
 pub use settings::StoredSettings;
@@ -33,6 +35,11 @@ pub enum DbError {
     UnknownScheme,
     #[error("cannot open the database: {0}")]
     Connect(#[source] sqlx::Error),
+    #[error(
+        "cannot open the database: the server accepts only encrypted connections ({0}); \
+         add ?sslmode=require (or verify-full) to the URL"
+    )]
+    TlsRequired(#[source] sqlx::Error),
     #[error("a database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
@@ -75,7 +82,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(3))
                 .connect(url)
                 .await
-                .map_err(DbError::Connect)?;
+                .map_err(refused_unencrypted)?;
             Ok(Db::Postgres(pool))
         } else {
             Err(DbError::UnknownScheme)
@@ -102,5 +109,16 @@ impl Db {
 
     pub fn is_postgres(&self) -> bool {
         matches!(self, Db::Postgres(_))
+    }
+}
+
+/// A PostgreSQL refusal of an unencrypted connection (pg_hba.conf `hostssl` only) says
+/// what to change; any other connect error stays as it is.
+fn refused_unencrypted(error: sqlx::Error) -> DbError {
+    let text = error.to_string();
+    if text.contains("no encryption") || text.contains("SSL off") {
+        DbError::TlsRequired(error)
+    } else {
+        DbError::Connect(error)
     }
 }
