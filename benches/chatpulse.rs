@@ -8,6 +8,7 @@
 //! cargo bench --features ssr --bench chatpulse -- logins [--count 1000]
 //! cargo bench --features ssr --bench chatpulse -- late [--history 20000] [--late 1000]
 //! cargo bench --features ssr --bench chatpulse -- import [--events 1000000]
+//! cargo bench --features ssr --bench chatpulse -- sources [--rows 1000000] [--samples 60]
 //! ```
 //! The server runs as a child process (this binary, re-run with CHATPULSE_BENCH_SERVE=1)
 //! so that its memory and CPU are its own; this process only generates load.
@@ -51,6 +52,10 @@ fn main() {
                 support::cluster::run(sockets, rounds, refetchers).await
             }
             "import" => support::import::run(option("--events", "1000000").parse().unwrap()).await,
+            "sources" => {
+                let rows: usize = option("--rows", "1000000").parse().unwrap();
+                support::sources::run(rows, option("--samples", "60").parse().unwrap()).await
+            }
             "logins" => support::hostile::logins(option("--count", "1000").parse().unwrap()).await,
             "late" => {
                 let history: usize = option("--history", "20000").parse().unwrap();
@@ -63,7 +68,7 @@ fn main() {
                 support::stats::run("postgres", 1_000_000, 3, false).await;
             }
             other => {
-                eprintln!("unknown benchmark {other}: use ingest, stats, fanout, cluster, logins, late, import or all")
+                eprintln!("unknown benchmark {other}: use ingest, stats, fanout, cluster, logins, late, import, sources or all")
             }
         }
     });

@@ -184,9 +184,35 @@ setup_check_wasm_opt() {
   fi
 }
 
+# The tests' TLS-only database: the local PostgreSQL refuses unencrypted connections to
+# `chatpulse_tls_only` (one pg_hba.conf line, put first), so that a test can show what
+# `sslmode=disable` against a server that demands TLS looks like. Only when this machine's
+# PostgreSQL is local and its pg_hba.conf writable (CI and development machines).
+TLS_ONLY_RULE="hostnossl chatpulse_tls_only all all reject"
+setup_postgres_tls_only() {
+  local hba
+  hba="$(psql -h 127.0.0.1 -U postgres -d postgres -Atc 'show hba_file' 2>/dev/null || true)"
+  if [[ -z "$hba" || ! -w "$hba" ]]; then
+    setup_log "postgres TLS-only test database: skipped (no local, writable pg_hba.conf)"
+    return 0
+  fi
+  if ! grep -qxF "$TLS_ONLY_RULE" "$hba"; then
+    setup_log "postgres TLS-only test database: adding its pg_hba.conf rule"
+    printf '%s\n%s\n' "$TLS_ONLY_RULE" "$(cat "$hba")" >"$hba"
+    psql -h 127.0.0.1 -U postgres -d postgres -Atc 'select pg_reload_conf()' >/dev/null
+  else
+    setup_log "postgres TLS-only test database: present"
+  fi
+  if [[ "$(psql -h 127.0.0.1 -U postgres -d postgres -Atc \
+    "select 1 from pg_database where datname = 'chatpulse_tls_only'")" != 1 ]]; then
+    psql -h 127.0.0.1 -U postgres -d postgres -qc 'create database chatpulse_tls_only' >/dev/null
+  fi
+}
+
 chatpulse_setup() {
   setup_rust
   setup_debian
+  setup_postgres_tls_only
   setup_npm
   setup_vendor
   setup_check_wasm_opt

@@ -357,6 +357,14 @@ texts! {
     NewKeyOnce => "Copy this key now; it will not be shown again:", "Bu anahtarı şimdi kopyalayın; bir daha gösterilmeyecek:";
     KeyRevoked => "Key revoked; its open connections have ended.", "Anahtar iptal edildi; açık bağlantıları kapatıldı.";
     AccessLoadFailed => "The admins and keys could not be loaded.", "Yöneticiler ve anahtarlar yüklenemedi.";
+    SourcesSection => "Sources", "Kaynaklar";
+    SourcesHint => "Where chatpulse reads events by itself: the followed SQL table and the widget servers' announcements.", "chatpulse'ın olayları kendisinin okuduğu yerler: izlenen SQL tablosu ve widget sunucularının duyuruları.";
+    SourceRead => "Read", "Okunan";
+    SourceRefused => "Refused", "Reddedilen";
+    SourceCursor => "Cursor", "İmleç";
+    SourceState => "State", "Durum";
+    RefusalReason => "Why", "Neden";
+    RefusalLast => "Last at", "Son konum";
 }
 
 #[cfg(test)]

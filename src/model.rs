@@ -252,3 +252,50 @@ pub struct Access {
     pub admins: Vec<AdminAccount>,
     pub keys: Vec<ApiKeyListing>,
 }
+
+/// What a followed source (a SQL table, a widget server) is doing now.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceState {
+    /// Configured, not connected yet.
+    #[default]
+    Starting,
+    /// Another instance follows it (one at a time, by leader election).
+    Standby,
+    /// Reading the history a page at a time.
+    Backfilling,
+    /// Caught up; reading new rows as they land.
+    Following,
+    /// Connected to a widget server and listening.
+    Connected,
+    /// Unreachable or refusing; `detail` says why. It is retried with backoff.
+    Down,
+}
+
+/// One reason a source's rows or announcements were refused, with how often.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRefusalCount {
+    pub reason: String,
+    pub count: u64,
+    /// Where the last such row is: its cursor (SQL) or its event name (Socket.IO).
+    pub last: String,
+}
+
+/// A followed source as `/healthz`, `/metrics` and the settings page show it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceStatus {
+    /// `sql`, or `socketio:<channel>`.
+    pub name: String,
+    pub state: SourceState,
+    /// Why it is down, or what it is waiting for.
+    pub detail: Option<String>,
+    /// Rows (SQL) or announcements (Socket.IO) read since the source was first followed.
+    pub read: u64,
+    /// Of those, how many could not become events.
+    pub refused: u64,
+    /// The SQL source's stored cursor.
+    pub cursor: Option<String>,
+    /// When the state last changed (ms since the epoch).
+    pub since_ms: i64,
+    pub refusals: Vec<SourceRefusalCount>,
+}

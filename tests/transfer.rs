@@ -93,7 +93,7 @@ async fn refused_lines_are_listed_with_their_reasons_and_the_rest_is_stored_from
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("4 events read: 1 stored, 0 already stored, 3 refused"), "{err}");
     assert!(err.contains("line 2: not JSON"), "{err}");
-    assert!(err.contains("line 3: at: is required when importing"), "{err}");
+    assert!(err.contains("line 3: at: is required for an event recorded earlier"), "{err}");
     assert!(err.contains("line 4: channel: must be one of web or premium"), "{err}");
 
     let csv = format!(

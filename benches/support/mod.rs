@@ -8,6 +8,7 @@ pub mod ingest;
 pub mod load;
 pub mod server;
 pub mod sio;
+pub mod sources;
 pub mod stats;
 
 /// p50, p99 and max of durations in milliseconds.

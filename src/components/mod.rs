@@ -15,6 +15,7 @@ pub mod post_form;
 pub mod prefs_controls;
 pub mod range_bar;
 pub mod sidebar;
+pub mod source_status;
 
 #[cfg(feature = "ssr")]
 pub mod access_lists;

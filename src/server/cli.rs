@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default) and `check-config`, each with `--help`.
+//! The command line: `serve` (the default), `check-config`, `import`, `export` and
+//! `bundle-site`, with `--help`.
 
 use std::process::ExitCode;
 
@@ -16,6 +17,10 @@ Usage:
   chatpulse import FILE    read events from NDJSON or CSV (FILE, or - for standard input)
                            through the ingest's validation; idempotent by `id`, so it can
                            be run again after an interruption; prints what it refused
+  chatpulse bundle-site SITE OUT
+                           write OUT: this binary with the site folder SITE (as
+                           `cargo leptos build` leaves it in target/site) packed in, a
+                           single file that serves everything from any folder
   chatpulse --help         this text
 
 Configuration comes from CHATPULSE_* variables and a .env file in the working folder;
@@ -30,6 +35,9 @@ pub fn main() -> ExitCode {
     if args.iter().any(|a| a == "--help" || a == "-h") || command == "help" {
         print!("{USAGE}");
         return ExitCode::SUCCESS;
+    }
+    if command == "bundle-site" {
+        return bundle_site(&args[1..]);
     }
     let takes_a_file = matches!(command, "import" | "export");
     if args.len() > 1 + usize::from(takes_a_file) || (command == "import" && args.len() < 2) {
@@ -66,6 +74,33 @@ pub fn main() -> ExitCode {
         (other, _) => {
             eprintln!("chatpulse: unknown command {other:?}\n\n{USAGE}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// `bundle-site SITE OUT`: this very binary with SITE packed in, written to OUT.
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+fn bundle_site(args: &[String]) -> ExitCode {
+    let [site, out] = args else {
+        eprintln!("chatpulse: bundle-site needs SITE and OUT\n\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let output_name = std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "chatpulse".into());
+    let packed = std::env::current_exe()
+        .and_then(|binary| crate::server::site_bundle::pack(&binary, site.as_ref(), &output_name, out.as_ref()));
+    match packed {
+        Ok(packed) => {
+            println!(
+                "{out}: {} files ({} KB) packed; the app's files are served as {}.*",
+                packed.files,
+                packed.bytes / 1024,
+                packed.output_name
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("chatpulse: cannot bundle {site} into {out}: {error}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::server::client_address::TrustedProxies;
+use crate::server::domain::event::Channel;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/chatpulse.db";
 
@@ -39,6 +40,31 @@ pub struct Config {
     /// Events older than this many days are deleted (hourly); `None` keeps them all.
     pub retention_days: Option<u32>,
     pub limits: LimitsConfig,
+    /// A PostgreSQL table followed for events (`CHATPULSE_SQL_SOURCE_*`).
+    pub sql_source: Option<SqlSourceConfig>,
+    /// Widget servers whose Socket.IO announcements become events
+    /// (`CHATPULSE_SOCKETIO_SOURCES=web=http://host:3000/stats,...`).
+    pub widget_sources: Vec<WidgetSourceConfig>,
+}
+
+/// The followed SQL table: where, the query that pages it, and the channel that wakes.
+#[derive(Clone, Debug)]
+pub struct SqlSourceConfig {
+    pub url: Secret,
+    /// A `SELECT` with one text parameter `$1` (the last cursor, or `''`).
+    pub query: String,
+    /// A `LISTEN` channel whose notifications mean a new row.
+    pub notify: Option<String>,
+}
+
+/// One widget server's `/stats` namespace, and the channel its visitors belong to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WidgetSourceConfig {
+    pub channel: Channel,
+    /// `http://host:3000` (the server; the Socket.IO path is the default `/socket.io/`).
+    pub server: String,
+    /// `/stats`.
+    pub namespace: String,
 }
 
 /// How much one client may ask for; a rate of 0 turns that limit off.
@@ -147,6 +173,57 @@ impl Reader<'_> {
         origins
     }
 
+    fn sql_source(&mut self) -> Option<SqlSourceConfig> {
+        const URL: &str = "CHATPULSE_SQL_SOURCE_URL";
+        const QUERY: &str = "CHATPULSE_SQL_SOURCE_QUERY";
+        const NOTIFY: &str = "CHATPULSE_SQL_SOURCE_NOTIFY";
+        let (url, query, notify) = (self.text(URL), self.text(QUERY), self.text(NOTIFY));
+        match (&url, &query) {
+            (None, None) => {
+                if let Some(notify) = notify {
+                    self.problem(NOTIFY, &notify, "needs CHATPULSE_SQL_SOURCE_URL and CHATPULSE_SQL_SOURCE_QUERY");
+                }
+                return None;
+            }
+            (Some(_), None) => self.problem(QUERY, "", "needs a SELECT when CHATPULSE_SQL_SOURCE_URL is set"),
+            (None, Some(_)) => self.problem(URL, "", "needs a postgres:// URL when CHATPULSE_SQL_SOURCE_QUERY is set"),
+            (Some(_), Some(_)) => {}
+        }
+        let (url, query) = (url?, query?);
+        if !url.starts_with("postgres://") && !url.starts_with("postgresql://") {
+            self.problem(URL, &mask_url_password(&url), "expected a postgres:// URL");
+        }
+        let lowered = query.trim_start().to_ascii_lowercase();
+        if !(lowered.starts_with("select") || lowered.starts_with("with")) || !query.contains("$1") {
+            self.problem(QUERY, &query, "expected a SELECT (or WITH … SELECT) using $1, the last cursor as text");
+        }
+        if let Some(channel) = notify.as_deref().filter(|c| !is_identifier(c)) {
+            let channel = channel.to_string();
+            self.problem(NOTIFY, &channel, "expected a channel name of letters, digits and _");
+        }
+        Some(SqlSourceConfig { url: Secret::new(url), query, notify })
+    }
+
+    fn widget_sources(&mut self) -> Vec<WidgetSourceConfig> {
+        const NAME: &str = "CHATPULSE_SOCKETIO_SOURCES";
+        let Some(text) = self.text(NAME) else { return Vec::new() };
+        let mut sources: Vec<WidgetSourceConfig> = Vec::new();
+        for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            match parse_widget_source(entry) {
+                Some(source) if sources.iter().any(|s| s.channel == source.channel) => {
+                    self.problem(NAME, entry, "names a channel twice")
+                }
+                Some(source) => sources.push(source),
+                None => self.problem(
+                    NAME,
+                    entry,
+                    "expected channel=URL pairs like web=http://host:3000/stats,premium=http://host:3001/stats",
+                ),
+            }
+        }
+        sources
+    }
+
     fn proxies(&mut self, name: &str) -> TrustedProxies {
         let Some(text) = self.text(name) else { return TrustedProxies::default() };
         for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
@@ -216,6 +293,8 @@ impl Config {
             demo: reader.flag("CHATPULSE_DEMO"),
             retention_days: u32::try_from(retention).ok().filter(|days| *days > 0),
             limits: LimitsConfig::read(&mut reader),
+            sql_source: reader.sql_source(),
+            widget_sources: reader.widget_sources(),
         };
         if reader.problems.is_empty() {
             Ok(config)
@@ -246,8 +325,53 @@ impl Config {
             ("CHATPULSE_ALLOWED_ORIGINS", limits.allowed_origins.join(",")),
             ("CHATPULSE_TRUSTED_PROXIES", limits.trusted_proxies.to_string()),
         ];
-        rows.iter().map(|(name, value)| format!("{name} = {value}\n")).collect()
+        let mut text: String = rows.iter().map(|(name, value)| format!("{name} = {value}\n")).collect();
+        if let Some(sql) = &self.sql_source {
+            text += &format!("CHATPULSE_SQL_SOURCE_URL = {}\n", mask_url_password(sql.url.expose()));
+            text += &format!(
+                "CHATPULSE_SQL_SOURCE_QUERY = {}\n",
+                sql.query.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+            text += &format!(
+                "CHATPULSE_SQL_SOURCE_NOTIFY = {}\n",
+                sql.notify.as_deref().unwrap_or("(unset: polled every second)")
+            );
+        }
+        let widgets: Vec<String> = self
+            .widget_sources
+            .iter()
+            .map(|s| format!("{}={}{}", s.channel.as_str(), mask_url_password(&s.server), s.namespace))
+            .collect();
+        text += &format!(
+            "CHATPULSE_SOCKETIO_SOURCES = {}\n",
+            if widgets.is_empty() { "(unset)".into() } else { widgets.join(",") }
+        );
+        text
     }
+}
+
+/// `web=http://host:3000/stats`: the channel, the server and the namespace (`/` when the
+/// URL has no path).
+fn parse_widget_source(entry: &str) -> Option<WidgetSourceConfig> {
+    let (channel, url) = entry.split_once('=')?;
+    let channel = Channel::parse(channel.trim())?;
+    let (scheme, rest) = url.trim().split_once("://")?;
+    if !matches!(scheme, "http" | "https") {
+        return None;
+    }
+    let (host, path) = rest.split_once('/').map_or((rest, ""), |(host, path)| (host, path));
+    if host.is_empty() || path.contains(['?', '#']) {
+        return None;
+    }
+    Some(WidgetSourceConfig {
+        channel,
+        server: format!("{scheme}://{host}"),
+        namespace: format!("/{}", path.trim_end_matches('/')),
+    })
+}
+
+fn is_identifier(text: &str) -> bool {
+    !text.is_empty() && text.len() <= 63 && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// A URL with its password, if any, replaced by `***`.
@@ -333,6 +457,44 @@ mod tests {
         assert!(!text.contains("pa55word") && !text.contains("hunter2"), "{text}");
         assert!(text.contains("postgres://app:***@db.example/chat?sslmode=require"), "{text}");
         assert!(text.contains("CHATPULSE_ADMIN_PASSWORD = (set, hidden)"), "{text}");
+    }
+
+    #[test]
+    fn sources_are_read_and_checked() {
+        let config = Config::from_lookup(|name| match name {
+            "CHATPULSE_SQL_SOURCE_URL" => Some("postgres://reader:s3cret@db/chat?sslmode=require".into()),
+            "CHATPULSE_SQL_SOURCE_QUERY" => Some("select id as cursor from t where id > $1::bigint".into()),
+            "CHATPULSE_SQL_SOURCE_NOTIFY" => Some("chat_rows".into()),
+            "CHATPULSE_SOCKETIO_SOURCES" => Some("web=http://w:3000/stats, premium=https://p.example/stats/".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(config.sql_source.as_ref().unwrap().notify.as_deref(), Some("chat_rows"));
+        assert_eq!(
+            config.widget_sources[1],
+            WidgetSourceConfig {
+                channel: Channel::Premium,
+                server: "https://p.example".into(),
+                namespace: "/stats".into()
+            }
+        );
+        let text = config.describe();
+        assert!(
+            !text.contains("s3cret") && text.contains("CHATPULSE_SOCKETIO_SOURCES = web=http://w:3000/stats,"),
+            "{text}"
+        );
+
+        let error = Config::from_lookup(|name| match name {
+            "CHATPULSE_SQL_SOURCE_URL" => Some("mysql://db".into()),
+            "CHATPULSE_SQL_SOURCE_QUERY" => Some("delete from t".into()),
+            "CHATPULSE_SQL_SOURCE_NOTIFY" => Some("x; drop".into()),
+            "CHATPULSE_SOCKETIO_SOURCES" => {
+                Some("web=ftp://w/stats,shop=http://s/stats,web=http://a/x,web=http://b/y".into())
+            }
+            _ => None,
+        })
+        .unwrap_err();
+        assert_eq!(error.0.len(), 6, "{error}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::server::db::{Db, DbError};
+use crate::server::db::{Db, DbError, SourceAdvance};
 use crate::server::domain::event::Event;
 use crate::server::domain::time::now_ms;
 use crate::server::figures::Figures;
@@ -29,6 +29,8 @@ pub struct Outcome {
 
 struct Request {
     events: Vec<Event>,
+    /// A followed source's new position, committed with the events or not at all.
+    advance: Option<SourceAdvance>,
     reply: oneshot::Sender<Result<Vec<bool>, Arc<DbError>>>,
 }
 
@@ -50,6 +52,8 @@ pub enum Source {
     Demo,
     /// `chatpulse import`.
     Import,
+    /// A followed source (a SQL table, a widget server's announcements), by its name.
+    Followed(&'static str),
 }
 
 impl Source {
@@ -60,6 +64,7 @@ impl Source {
                 Source::Key(key) => format!("k{key}:{id}"),
                 Source::Demo => format!("demo:{id}"),
                 Source::Import => format!("import:{id}"),
+                Source::Followed(name) => format!("{name}:{id}"),
             });
         }
     }
@@ -80,10 +85,20 @@ impl Ingestor {
 
     /// Stores valid events all-or-nothing. `Ok` only once they are committed and
     /// counted; an error means nothing of the request was stored.
-    pub async fn ingest(&self, source: Source, mut events: Vec<Event>) -> Result<Outcome, IngestError> {
+    pub async fn ingest(&self, source: Source, events: Vec<Event>) -> Result<Outcome, IngestError> {
+        self.ingest_advancing(source, events, None).await
+    }
+
+    /// As `ingest`, and moves a followed source's cursor in the same transaction.
+    pub async fn ingest_advancing(
+        &self,
+        source: Source,
+        mut events: Vec<Event>,
+        advance: Option<SourceAdvance>,
+    ) -> Result<Outcome, IngestError> {
         source.claim(&mut events);
         let (reply, answer) = oneshot::channel();
-        self.queue.send(Request { events, reply }).await.map_err(|_| IngestError::Stopped)?;
+        self.queue.send(Request { events, advance, reply }).await.map_err(|_| IngestError::Stopped)?;
         let duplicate = answer.await.map_err(|_| IngestError::Stopped)?.map_err(IngestError::Database)?;
         let duplicates = duplicate.iter().filter(|d| **d).count();
         self.metrics.events_stored(duplicate.len() - duplicates, duplicates);
@@ -150,7 +165,8 @@ impl Writer {
     /// of those were duplicates; the others have been answered with their error.
     async fn insert_group(&self, group: Vec<Request>) -> (Vec<Request>, Vec<Event>, Vec<bool>) {
         let events: Vec<Event> = group.iter().flat_map(|r| r.events.iter().cloned()).collect();
-        let error = match self.db.insert_events(&events, now_ms()).await {
+        let advances: Vec<SourceAdvance> = group.iter().filter_map(|r| r.advance.clone()).collect();
+        let error = match self.db.insert_events(&events, &advances, now_ms()).await {
             Ok(duplicate) => return (group, events, duplicate),
             Err(error) => error,
         };
@@ -161,7 +177,7 @@ impl Writer {
         tracing::warn!(%error, requests = group.len(), "a group commit failed; trying each request alone");
         let (mut stored, mut events, mut duplicate) = (Vec::new(), Vec::new(), Vec::new());
         for request in group {
-            match self.db.insert_events(&request.events, now_ms()).await {
+            match self.db.insert_events(&request.events, request.advance.as_slice(), now_ms()).await {
                 Ok(flags) => {
                     events.extend(request.events.iter().cloned());
                     duplicate.extend(flags);

@@ -1,6 +1,6 @@
 //! `GET /metrics`: this instance's numbers in the Prometheus text format — connected
 //! sockets, ingest volume and refusals, how long stats answers take, the data version,
-//! and the state of rebuilds, the database and Redis. Counters are plain atomics
+//! and the state of rebuilds, the database, Redis and the followed sources. Counters are plain atomics
 //! bumped where the work happens; the text is written on each scrape.
 
 use std::collections::BTreeMap;
@@ -14,6 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use parking_lot::Mutex;
 
+use crate::model::SourceState;
 use crate::server::http::access::ReadAccess;
 use crate::server::live::DASHBOARD_NS;
 use crate::server::sockets::INGEST_NS;
@@ -181,6 +182,36 @@ impl Metrics {
         };
         if !redis_up.is_empty() {
             metric("chatpulse_redis_up", "gauge", "Whether Redis answered the last check.", &plain(redis_up.into()));
+        }
+        let sources = state.sources.snapshot();
+        if !sources.is_empty() {
+            let each = |value: &dyn Fn(&crate::model::SourceStatus) -> String| -> Vec<(String, String)> {
+                sources.iter().map(|s| (format!("{{source=\"{}\"}}", s.name), value(s))).collect()
+            };
+            metric(
+                "chatpulse_source_up",
+                "gauge",
+                "Whether a followed source is being read (0 while it is down).",
+                &each(&|s| u8::from(s.state != SourceState::Down).to_string()),
+            );
+            metric(
+                "chatpulse_source_backfilling",
+                "gauge",
+                "Whether a followed SQL source is still reading its history.",
+                &each(&|s| u8::from(s.state == SourceState::Backfilling).to_string()),
+            );
+            metric(
+                "chatpulse_source_read_total",
+                "counter",
+                "Rows or announcements read from a followed source.",
+                &each(&|s| s.read.to_string()),
+            );
+            metric(
+                "chatpulse_source_refused_total",
+                "counter",
+                "Rows or announcements a followed source gave that could not become events.",
+                &each(&|s| s.refused.to_string()),
+            );
         }
         out
     }

@@ -26,10 +26,15 @@ use crate::server::http::api_routes;
 use crate::server::http::cross_site::refuse_cross_site;
 use crate::server::http::headers::security_headers;
 use crate::server::http::login::urlencode;
+use crate::server::http::site_files::embedded_file;
 use crate::server::ingest::Ingestor;
 use crate::server::limits::Limits;
 use crate::server::live::Live;
 use crate::server::metrics::Metrics;
+use crate::server::site_bundle::EmbeddedSite;
+use crate::server::sources::sql_follower::{FollowerWake, SqlFollower};
+use crate::server::sources::widget_client::WidgetListener;
+use crate::server::sources::Sources;
 use crate::server::state::AppState;
 use crate::server::{catch_up, demo, session_watch, sockets};
 
@@ -45,13 +50,15 @@ pub async fn run(config: Config) -> ExitCode {
         }
     };
     let addr = options.site_addr;
-    let (state, layer) = match build_state(&config, options).await {
+    let (options, site) = choose_site(options);
+    let (mut state, layer) = match build_state(&config, options).await {
         Ok(built) => built,
         Err(error) => {
             tracing::error!("chatpulse cannot start: {error}");
             return ExitCode::FAILURE;
         }
     };
+    state.site = site;
     let listener = match TcpListener::bind(addr).await {
         Ok(listener) => listener,
         Err(error) => {
@@ -102,6 +109,32 @@ fn leptos_options() -> Result<LeptosOptions, String> {
     leptos::config::get_configuration(file).map(|c| c.leptos_options).map_err(|e| e.to_string())
 }
 
+/// The site on disk (`site_root`, as cargo-leptos builds it and `cargo leptos watch`
+/// rebuilds it) when it is there; otherwise the one packed into this binary, whose app
+/// files go by hashed names (`site_bundle`).
+fn choose_site(mut options: LeptosOptions) -> (LeptosOptions, Option<Arc<EmbeddedSite>>) {
+    let on_disk = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    if on_disk.is_dir() {
+        tracing::info!(site = %on_disk.display(), "serving the site from disk");
+        return (options, None);
+    }
+    match EmbeddedSite::of_current_exe() {
+        Some(site) => {
+            tracing::info!(files = site.len(), name = %site.output_name, "serving the site packed into the binary");
+            options.output_name = site.output_name.clone().into();
+            (options, Some(Arc::new(site)))
+        }
+        None => {
+            tracing::warn!(
+                site = %on_disk.display(),
+                "no site on disk and none packed into this binary: pages will load without their scripts \
+                 (build with `cargo leptos build`, or pack one with `chatpulse bundle-site`)"
+            );
+            (options, None)
+        }
+    }
+}
+
 /// Opens the database, migrates it, loads the figures and registers the sockets.
 pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Result<(AppState, FanoutLayer), String> {
     let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
@@ -128,6 +161,8 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
         limits: Arc::new(Limits::new(&config.limits)),
         metrics,
         dashboards: Arc::default(),
+        sources: Sources::default(),
+        site: None,
     };
     match &fanout {
         Fanout::Local(io) => {
@@ -145,10 +180,36 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     if let Some(days) = config.retention_days {
         crate::server::erasure::spawn_retention(state.clone(), days);
     }
+    follow_sources(config, &state);
     if config.demo {
         demo::spawn(state.db.clone(), state.ingestor.clone(), state.figures.clone());
     }
     Ok((state, layer))
+}
+
+/// Starts following the configured SQL table and widget servers.
+fn follow_sources(config: &Config, state: &AppState) {
+    let sql_follower = config.sql_source.as_ref().map(|sql| {
+        let wake = FollowerWake::default();
+        SqlFollower {
+            config: sql.clone(),
+            db: state.db.clone(),
+            ingestor: state.ingestor.clone(),
+            sources: state.sources.clone(),
+            wake: wake.clone(),
+        }
+        .spawn();
+        wake
+    });
+    for widget in &config.widget_sources {
+        WidgetListener {
+            config: widget.clone(),
+            ingestor: state.ingestor.clone(),
+            sources: state.sources.clone(),
+            sql_follower: sql_follower.clone(),
+        }
+        .spawn();
+    }
 }
 
 /// Shows generated credentials once. On a terminal they are printed; otherwise stderr
@@ -215,7 +276,7 @@ pub fn app(state: AppState, socket_layer: FanoutLayer) -> Router {
             move || shell(shell_options.clone()),
         )
         .merge(api_routes(&state))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(static_file_or_not_found)
         .layer(middleware::from_fn_with_state(state.clone(), require_login))
         .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site));
     socket_layer
@@ -223,6 +284,17 @@ pub fn app(state: AppState, socket_layer: FanoutLayer) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), sockets::limit_handshakes))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// A file of the packed site, else a file of the site on disk or the not-found page.
+async fn static_file_or_not_found(state: State<AppState>, request: Request) -> Response {
+    if let Some(site) = &state.site {
+        if let Some(response) = embedded_file(site, request.uri().path(), request.headers()) {
+            return response;
+        }
+    }
+    let uri = request.uri().clone();
+    leptos_axum::file_and_error_handler::<AppState, _>(shell)(uri, state, request).await
 }
 
 /// Paths anyone may request; each API path checks its own key or session.

@@ -16,6 +16,8 @@ use crate::server::limits::Limits;
 use crate::server::live::Live;
 use crate::server::metrics::Metrics;
 use crate::server::shared_cache::SharedCache;
+use crate::server::site_bundle::EmbeddedSite;
+use crate::server::sources::Sources;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -31,4 +33,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Dashboard answers shared by every page showing the same view.
     pub dashboards: Arc<SharedCache<DashboardView, DashboardPage>>,
+    /// The followed sources' states (SQL table, widget servers).
+    pub sources: Sources,
+    /// The site packed into the binary, when it serves that one (`site_bundle`).
+    pub site: Option<Arc<EmbeddedSite>>,
 }

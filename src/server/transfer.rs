@@ -9,7 +9,7 @@ use std::io::{BufRead, Write};
 use serde_json::{json, Map, Value};
 
 use crate::server::db::{Db, DbError};
-use crate::server::domain::event::{parse_event, Event, Problem};
+use crate::server::domain::event::{parse_recorded_event, Event};
 use crate::server::domain::time::{format_ms, now_ms};
 use crate::server::engine::StoredEvent;
 use crate::server::ingest::Source;
@@ -133,7 +133,7 @@ pub async fn import(
             Some(header) => Ok(csv_object(header, &line)),
             None => serde_json::from_str::<Value>(&line).map_err(|e| format!("not JSON: {e}")),
         };
-        match value.and_then(|v| event_of(&v)) {
+        match value.and_then(|v| parse_recorded_event(&v, now_ms())) {
             Ok(event) => batch.push(event),
             Err(reasons) => summary.refuse(number, vec![reasons]),
         }
@@ -147,22 +147,12 @@ pub async fn import(
     Ok(summary)
 }
 
-/// One event through the ingest's validation, with `at` required.
-fn event_of(value: &Value) -> Result<Event, String> {
-    if value.get("at").is_none_or(Value::is_null) {
-        return Err("at: is required when importing".into());
-    }
-    parse_event(0, value, None, now_ms()).map_err(|problems| {
-        problems.iter().map(|Problem { field, reason, .. }| format!("{field}: {reason}")).collect::<Vec<_>>().join("; ")
-    })
-}
-
 async fn store(db: &Db, batch: &mut Vec<Event>, summary: &mut ImportSummary) -> Result<(), TransferError> {
     if batch.is_empty() {
         return Ok(());
     }
     Source::Import.claim(batch);
-    let duplicates = db.insert_events(batch, now_ms()).await?;
+    let duplicates = db.insert_events(batch, &[], now_ms()).await?;
     let repeated = duplicates.iter().filter(|d| **d).count() as u64;
     summary.duplicates += repeated;
     summary.stored += duplicates.len() as u64 - repeated;
@@ -236,12 +226,13 @@ mod tests {
             json!({"type": "message", "channel": "web", "user_id": "u1", "at": "2026-03-01T10:00:00Z",
                    "sender": "operator", "human_mode": true})
         );
-        assert!(event_of(&value).is_ok());
+        assert!(parse_recorded_event(&value, now_ms()).is_ok());
     }
 
     #[test]
     fn an_event_without_a_time_is_refused_rather_than_stamped_now() {
-        let reason = event_of(&json!({"type": "user_online", "channel": "web", "user_id": "u"})).unwrap_err();
+        let reason = parse_recorded_event(&json!({"type": "user_online", "channel": "web", "user_id": "u"}), now_ms())
+            .unwrap_err();
         assert!(reason.contains("at: is required"), "{reason}");
     }
 }

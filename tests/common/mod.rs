@@ -96,6 +96,8 @@ pub fn test_config(database_url: &str) -> Config {
         demo: false,
         retention_days: None,
         limits: Default::default(),
+        sql_source: None,
+        widget_sources: Vec::new(),
     }
 }
 

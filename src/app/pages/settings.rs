@@ -11,6 +11,7 @@ use crate::components::form_outcome::FormOutcome;
 use crate::components::layout::Layout;
 use crate::components::post_form::PostForm;
 use crate::components::prefs_controls::PrefsControls;
+use crate::components::source_status::SourceStatusPanel;
 use crate::i18n::Text;
 
 /// A whole number from 1 to `max`, labelled in the viewer's language.
@@ -63,6 +64,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <FormOutcome result=saved ok=Text::Saved />
             </section>
             <AccessSettings />
+            <SourceStatusPanel />
             <EraseVisitor />
             <section class="panel settings-section">
                 <h2>{t(Text::AppearanceSection)}</h2>

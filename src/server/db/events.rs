@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use super::cursors::{SourceAdvance, ADVANCE_CURSOR, COUNT_REFUSAL};
 use super::{on_pool, Db, DbError};
 use crate::server::domain::event::{Channel, Event, Kind, Sender};
 use crate::server::engine::StoredEvent;
@@ -52,9 +53,15 @@ const SELECT_EVENTS: &str = "SELECT seq, event_id, kind, channel, user_id, at_ms
                              country, city FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
 
 impl Db {
-    /// Stores every event not stored before in one transaction; returns, per event,
+    /// Stores every event not stored before in one transaction, with the sources'
+    /// `advances` (their cursors move only if the events land); returns, per event,
     /// whether it was a duplicate (its `id` stored already, or earlier in the batch).
-    pub async fn insert_events(&self, events: &[Event], received_ms: i64) -> Result<Vec<bool>, DbError> {
+    pub async fn insert_events(
+        &self,
+        events: &[Event],
+        advances: &[SourceAdvance],
+        received_ms: i64,
+    ) -> Result<Vec<bool>, DbError> {
         on_pool!(self, pool => {
             // SQLite: take the write lock up front. A deferred transaction that read first
             // fails with SQLITE_BUSY_SNAPSHOT when another write commits before its own.
@@ -97,6 +104,26 @@ impl Db {
                         .push_bind(received_ms);
                 });
                 query.build().execute(&mut *tx).await?;
+            }
+            for advance in advances {
+                sqlx::query(ADVANCE_CURSOR)
+                    .bind(&advance.source)
+                    .bind(&advance.cursor)
+                    .bind(advance.rows as i64)
+                    .bind(advance.refused.len() as i64)
+                    .bind(received_ms)
+                    .execute(&mut *tx)
+                    .await?;
+                for (reason, (count, cursor)) in advance.refusals_by_reason() {
+                    sqlx::query(COUNT_REFUSAL)
+                        .bind(&advance.source)
+                        .bind(reason)
+                        .bind(count)
+                        .bind(cursor)
+                        .bind(received_ms)
+                        .execute(&mut *tx)
+                        .await?;
+                }
             }
             tx.commit().await?;
             Ok(duplicates)

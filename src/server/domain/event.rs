@@ -124,6 +124,20 @@ impl Problem {
     }
 }
 
+/// One event recorded elsewhere earlier (an import, a followed table), through the
+/// ingest's validation with `at` required: history is never stamped with the time it was
+/// read. The error lists every problem as `field: reason`.
+pub fn parse_recorded_event(value: &Value, now_ms: i64) -> Result<Event, String> {
+    if value.get("at").is_none_or(Value::is_null) {
+        return Err(
+            "at: is required for an event recorded earlier (it is never stamped with the time it was read)".into()
+        );
+    }
+    parse_event(0, value, None, now_ms).map_err(|problems| {
+        problems.iter().map(|Problem { field, reason, .. }| format!("{field}: {reason}")).collect::<Vec<_>>().join("; ")
+    })
+}
+
 /// Why a whole request body was refused before or while reading its events.
 #[derive(Debug, PartialEq, Eq)]
 pub enum BatchError {

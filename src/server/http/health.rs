@@ -1,4 +1,5 @@
-//! `GET /healthz`: ready when the database answers; names the state of Redis.
+//! `GET /healthz`: ready when the database answers; names the state of Redis and of each
+//! followed source.
 
 use axum::extract::State;
 use axum::http::request::Parts;
@@ -25,10 +26,20 @@ pub async fn healthz(State(state): State<AppState>, parts: Parts) -> Result<(Sta
     // the load balancer's pool and says it is degraded.
     let redis = state.fanout.redis_status();
     let status = if database == "ok" { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    // A source that cannot be read delays figures but loses nothing (it is read from
+    // where it stopped): degraded, not unavailable.
+    let sources: Vec<Value> = state
+        .sources
+        .snapshot()
+        .into_iter()
+        .map(|s| json!({"name": s.name, "state": s.state, "detail": s.detail}))
+        .collect();
+    let sources_down = !state.sources.down().is_empty();
     let overall = match (database, redis) {
         ("ok", "unavailable") => "degraded",
+        ("ok", _) if sources_down => "degraded",
         ("ok", _) => "ok",
         _ => "unavailable",
     };
-    Ok((status, Json(json!({"status": overall, "database": database, "redis": redis}))))
+    Ok((status, Json(json!({"status": overall, "database": database, "redis": redis, "sources": sources}))))
 }

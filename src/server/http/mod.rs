@@ -8,6 +8,7 @@ pub mod headers;
 pub mod health;
 pub mod ingest;
 pub mod login;
+pub mod site_files;
 pub mod stats;
 
 use axum::middleware;
