@@ -215,6 +215,49 @@ async fn a_query_that_is_wrong_as_a_whole_is_named_in_health() {
     assert_eq!(messages(&app.stats(&day_range()).await), 0, "nothing of a wrong query is stored");
 }
 
+/// Messages of the last day on a chatpulse process.
+async fn instance_messages(instance: &Instance, range: &str) -> i64 {
+    let url = format!("{}/api/stats?{range}", instance.base);
+    let response = instance.client.get(url).bearer_auth(common::READ_KEY).send().await.unwrap();
+    messages(&response.json::<Value>().await.unwrap())
+}
+
+async fn instance_source_state(instance: &Instance) -> Value {
+    instance.health().await.1["sources"][0]["state"].clone()
+}
+
+/// Two instances on one database: one follows the table, the other stands by, and takes
+/// over when the first dies; every row still counts once.
+#[tokio::test]
+async fn of_two_instances_one_follows_and_the_other_takes_over_when_it_dies() {
+    let (source_url, pool) = n8n_table().await;
+    write_turns(&pool, &conversations("two", 50)).await;
+    let env = [
+        ("CHATPULSE_DATABASE_URL", fresh_database(Backend::Postgres).await),
+        ("CHATPULSE_SQL_SOURCE_URL", source_url),
+        ("CHATPULSE_SQL_SOURCE_QUERY", n8n_query(20)),
+        ("CHATPULSE_SQL_SOURCE_NOTIFY", "chatpulse_rows".to_string()),
+    ];
+    let mut first = Instance::start("follower-first", &env).await;
+    assert!(eventually(20, || async { instance_source_state(&first).await == "following" }).await);
+    let second = Instance::start("follower-second", &env).await;
+    assert!(eventually(10, || async { instance_source_state(&second).await == "standby" }).await);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(instance_source_state(&second).await, "standby", "only one instance follows");
+
+    first.kill().await;
+    write_turns(&pool, &conversations("after", 10)).await;
+    let range = day_range();
+    assert!(
+        eventually(30, || async {
+            instance_source_state(&second).await == "following" && instance_messages(&second, &range).await == 180
+        })
+        .await,
+        "the second instance takes over: {} messages",
+        instance_messages(&second, &range).await
+    );
+}
+
 /// `kill -9` during the backfill and again while following: every row counts once. The
 /// query gives no `id`, so only the cursor stored with the events keeps rows from
 /// counting twice.
@@ -252,17 +295,7 @@ async fn kill_9_during_the_backfill_and_while_following_loses_and_doubles_nothin
     };
     assert!(eventually(60, following).await, "the backfill resumes and finishes");
     let range = day_range();
-    let stats_messages = |instance: &Instance| {
-        let range = range.clone();
-        let client = instance.client.clone();
-        let base = instance.base.clone();
-        async move {
-            let response =
-                client.get(format!("{base}/api/stats?{range}")).bearer_auth(common::READ_KEY).send().await.unwrap();
-            messages(&response.json::<Value>().await.unwrap())
-        }
-    };
-    assert_eq!(stats_messages(&instance).await, 12_000);
+    assert_eq!(instance_messages(&instance, &range).await, 12_000);
 
     // Rows keep landing while the follower is killed again.
     let writer = {
@@ -280,11 +313,11 @@ async fn kill_9_during_the_backfill_and_while_following_loses_and_doubles_nothin
     writer.await.unwrap();
     instance.restart().await;
     assert!(
-        eventually(30, || async { stats_messages(&instance).await >= 12_100 }).await,
+        eventually(30, || async { instance_messages(&instance, &range).await >= 12_100 }).await,
         "the rows written while the follower was down are read after the restart"
     );
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(stats_messages(&instance).await, 12_100, "every row counts exactly once");
+    assert_eq!(instance_messages(&instance, &range).await, 12_100, "every row counts exactly once");
 }
 
 #[tokio::test]
@@ -393,15 +426,16 @@ async fn widget_server_announcements_become_events_once_across_reconnects() {
     web.reports("connected 1").await;
     premium.reports("connected 1").await;
 
-    let opened = json!({"userId": "v1", "timestamp": recent(30)});
+    let times: Vec<String> = [30, 29, 28, 27, 20].into_iter().map(recent).collect();
+    let opened = json!({"userId": "v1", "timestamp": times[0]});
     web.emit("widget_opened", opened.clone()).await;
-    web.emit("stats_update", json!({"type": "user_online", "userId": "v1", "timestamp": recent(29)})).await;
-    web.emit("stats_update", json!({"type": "new_message", "userId": "v1", "timestamp": recent(28), "sender": "user"}))
+    web.emit("stats_update", json!({"type": "user_online", "userId": "v1", "timestamp": times[1]})).await;
+    web.emit("stats_update", json!({"type": "new_message", "userId": "v1", "timestamp": times[2], "sender": "user"}))
         .await;
-    web.emit("stats_update", json!({"type": "new_message", "userId": "v1", "timestamp": recent(27), "sender": "bot"}))
+    web.emit("stats_update", json!({"type": "new_message", "userId": "v1", "timestamp": times[3], "sender": "bot"}))
         .await;
-    web.emit("stats_update", json!({"type": "typing", "userId": "v1", "timestamp": recent(27)})).await;
-    premium.emit("widget_opened", json!({"userId": 7, "timestamp": recent(20)})).await;
+    web.emit("stats_update", json!({"type": "typing", "userId": "v1", "timestamp": times[3]})).await;
+    premium.emit("widget_opened", json!({"userId": 7, "timestamp": times[4]})).await;
     let range = day_range();
     let settled = eventually(10, || async {
         let stats = app.stats(&range).await;
@@ -409,7 +443,8 @@ async fn widget_server_announcements_become_events_once_across_reconnects() {
     })
     .await;
     assert!(settled, "{}", app.stats(&range).await["totals"]);
-    web.emit("stats_update", json!({"type": "user_offline", "userId": "v1", "timestamp": recent(0)})).await;
+    let offline_at = recent(0);
+    web.emit("stats_update", json!({"type": "user_offline", "userId": "v1", "timestamp": offline_at})).await;
     assert!(eventually(10, || async { app.stats(&range).await["totals"]["online_users"] == 0 }).await);
     let web_status = source_state(&app, "socketio:web").unwrap();
     assert_eq!((web_status.state, web_status.read, web_status.refused), (SourceState::Connected, 6, 1));
@@ -436,12 +471,29 @@ async fn widget_server_announcements_become_events_once_across_reconnects() {
         eventually(5, || async { source_state(&app, "socketio:web").unwrap().state == SourceState::Connected }).await
     );
     web.emit("widget_opened", opened).await;
-    web.emit("widget_opened", json!({"userId": "v2", "timestamp": recent(1)})).await;
+    let second_open_at = recent(1);
+    web.emit("widget_opened", json!({"userId": "v2", "timestamp": second_open_at})).await;
     assert!(eventually(10, || async { app.stats(&range).await["totals"]["widget_opens"] == 3 }).await);
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(app.stats(&range).await["totals"]["widget_opens"], 3, "the repeated announcement counted once");
     let (_, health) = app.get_json("/healthz", None).await;
     assert_eq!(health["status"], "ok");
+
+    // The same events sent to the ingest API give the same figures.
+    let direct = spawn_app_with(test_config(&fresh_database(Backend::Sqlite).await)).await;
+    let web_event =
+        |kind: &str, user: &str, at: &str| json!({"type": kind, "channel": "web", "user_id": user, "at": at});
+    let mut events = vec![web_event("widget_opened", "v1", &times[0]), web_event("user_online", "v1", &times[1])];
+    for (sender, at) in [("user", &times[2]), ("bot", &times[3])] {
+        let mut message = web_event("message", "v1", at);
+        message["sender"] = json!(sender);
+        events.push(message);
+    }
+    events.push(json!({"type": "widget_opened", "channel": "premium", "user_id": "7", "at": times[4]}));
+    events.push(web_event("user_offline", "v1", &offline_at));
+    events.push(web_event("widget_opened", "v2", &second_open_at));
+    assert_eq!(direct.ingest(&Value::Array(events)).await.0, 202);
+    assert_eq!(figures(&app, &range).await, figures(&direct, &range).await);
 }
 
 /// With a SQL source, `new_message` is a nudge: the row is read from the table as soon as
