@@ -261,7 +261,10 @@ async fn the_csv_export_lists_every_session_of_the_range(backend: Backend) {
 
 async fn health_names_the_database_and_redis(backend: Backend) {
     let app = spawn_app(backend).await;
-    assert_eq!(app.get_json("/healthz", None).await, (200, json!({"status": "ok", "database": "ok", "redis": "off"})));
+    assert_eq!(
+        app.get_json("/healthz", None).await,
+        (200, json!({"status": "ok", "database": "ok", "redis": "off", "sources": []}))
+    );
 }
 
 async fn a_settings_change_rebuilds_the_figures_in_the_background(backend: Backend) {
