@@ -8,6 +8,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::error::ApiError;
+use crate::model::SourceState;
 use crate::server::state::AppState;
 
 /// A health check is one database round trip: it counts against the caller's read budget,
@@ -28,13 +29,10 @@ pub async fn healthz(State(state): State<AppState>, parts: Parts) -> Result<(Sta
     let status = if database == "ok" { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     // A source that cannot be read delays figures but loses nothing (it is read from
     // where it stopped): degraded, not unavailable.
-    let sources: Vec<Value> = state
-        .sources
-        .snapshot()
-        .into_iter()
-        .map(|s| json!({"name": s.name, "state": s.state, "detail": s.detail}))
-        .collect();
-    let sources_down = !state.sources.down().is_empty();
+    let snapshot = state.sources.snapshot();
+    let sources_down = snapshot.iter().any(|s| s.state == SourceState::Down);
+    let sources: Vec<Value> =
+        snapshot.into_iter().map(|s| json!({"name": s.name, "state": s.state, "detail": s.detail})).collect();
     let overall = match (database, redis) {
         ("ok", "unavailable") => "degraded",
         ("ok", _) if sources_down => "degraded",

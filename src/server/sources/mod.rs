@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-use crate::model::{SourceState, SourceStatus};
+use crate::model::{SourceRefusalCount, SourceState, SourceStatus};
 use crate::server::domain::time::now_ms;
 
 /// The state of every configured source on this instance.
@@ -47,11 +47,26 @@ impl Sources {
         self.0.lock().values().cloned().collect()
     }
 
-    /// Names of the sources that cannot be read now.
-    pub fn down(&self) -> Vec<String> {
-        self.0.lock().values().filter(|s| s.state == SourceState::Down).map(|s| s.name.clone()).collect()
+    /// Counts a row or announcement of `name` that could not become an event: by reason,
+    /// with where the last such one was (at most `LISTED_REASONS` reasons are listed).
+    pub fn count_refusal(&self, name: &str, reason: String, last: String) {
+        self.update(name, |status| {
+            status.refused += 1;
+            let room = status.refusals.len() < LISTED_REASONS;
+            match status.refusals.iter_mut().find(|r| r.reason == reason) {
+                Some(known) => {
+                    known.count += 1;
+                    known.last = last;
+                }
+                None if room => status.refusals.push(SourceRefusalCount { reason, count: 1, last }),
+                None => {}
+            }
+        });
     }
 }
+
+/// Refusal reasons a source lists at most (the stored ones are read back 50 at most).
+const LISTED_REASONS: usize = 50;
 
 /// The delay before retry number `attempt` (from 0): doubling from 250 ms up to 30 s,
 /// each drawn at random between half and all of it, so that instances and sources cut

@@ -179,25 +179,17 @@ impl SqlFollower {
             }
             advance.cursor = row.cursor;
         }
-        let refused = advance.refused.clone();
         self.ingestor
             .ingest_advancing(Source::Followed(NAME), events, Some(advance.clone()))
             .await
             .map_err(|e| FollowError::Store(e.to_string()))?;
         self.sources.update(NAME, |status| {
             status.read += advance.rows;
-            status.refused += refused.len() as u64;
             status.cursor = Some(advance.cursor.clone());
-            for (reason, cursor) in refused {
-                match status.refusals.iter_mut().find(|r| r.reason == reason) {
-                    Some(known) => {
-                        known.count += 1;
-                        known.last = cursor;
-                    }
-                    None => status.refusals.push(SourceRefusalCount { reason, count: 1, last: cursor }),
-                }
-            }
         });
+        for (reason, cursor) in &advance.refused {
+            self.sources.count_refusal(NAME, reason.clone(), cursor.clone());
+        }
         Ok(advance)
     }
 

@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 use super::sql_follower::FollowerWake;
 use super::widget_payload::{read_announcement, Announcement};
 use super::{retry_delay, Sources};
-use crate::model::{SourceRefusalCount, SourceState};
+use crate::model::SourceState;
 use crate::server::config::WidgetSourceConfig;
 use crate::server::domain::event::Channel;
 use crate::server::domain::time::now_ms;
@@ -185,17 +185,7 @@ impl WidgetListener {
     fn refuse(&self, announcement: &str, reason: String) {
         let name = source_name(self.config.channel);
         tracing::warn!(source = name, %reason, "an announcement could not be mapped to an event");
-        self.sources.update(name, |status| {
-            status.refused += 1;
-            let room = status.refusals.len() < 50;
-            match status.refusals.iter_mut().find(|r| r.reason == reason) {
-                Some(known) => known.count += 1,
-                None if room => {
-                    status.refusals.push(SourceRefusalCount { reason, count: 1, last: announcement.to_string() })
-                }
-                None => {}
-            }
-        });
+        self.sources.count_refusal(name, reason, announcement.to_string());
     }
 }
 
