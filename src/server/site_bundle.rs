@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -36,14 +37,26 @@ struct IndexEntry {
 /// The site read from the binary.
 pub struct EmbeddedSite {
     pub output_name: String,
-    data: Vec<u8>,
-    files: HashMap<String, (usize, usize)>,
+    data: Bytes,
+    files: HashMap<String, PackedFile>,
+}
+
+/// Where a file lies in the pack, and its ETag (computed once, when the pack is read).
+struct PackedFile {
+    start: usize,
+    len: usize,
+    etag: String,
 }
 
 impl EmbeddedSite {
     /// A file by its path in the site (`pkg/chatpulse.<hash>.wasm`, `vendor/x.js.br`).
     pub fn file(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(|&(start, len)| &self.data[start..start + len])
+        self.files.get(path).map(|f| &self.data[f.start..f.start + f.len])
+    }
+
+    /// A file as a response body (shared with the pack, not copied) and its ETag.
+    pub fn served(&self, path: &str) -> Option<(Bytes, &str)> {
+        self.files.get(path).map(|f| (self.data.slice(f.start..f.start + f.len), f.etag.as_str()))
     }
 
     /// Whether `path` is one of the files named with their content hash.
@@ -86,9 +99,11 @@ impl EmbeddedSite {
             if entry.offset + entry.len > data_len {
                 return Err(std::io::Error::other(format!("{} lies outside the pack", entry.path)));
             }
-            files.insert(entry.path, (entry.offset as usize, entry.len as usize));
+            let (start, len) = (entry.offset as usize, entry.len as usize);
+            let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&data[start..start + len])[..8]));
+            files.insert(entry.path, PackedFile { start, len, etag });
         }
-        Ok(Some(EmbeddedSite { output_name: index.output_name, data, files }))
+        Ok(Some(EmbeddedSite { output_name: index.output_name, data: Bytes::from(data), files }))
     }
 }
 

@@ -8,20 +8,19 @@ use axum::body::Body;
 use axum::http::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
-use sha2::{Digest, Sha256};
 
 use crate::server::site_bundle::EmbeddedSite;
 
 /// Answers `path` (`/pkg/…`) from `site`, or `None` when the site has no such file.
 pub fn embedded_file(site: &Arc<EmbeddedSite>, path: &str, request_headers: &HeaderMap) -> Option<Response> {
     let path = path.trim_start_matches('/');
-    let plain = site.file(path)?;
+    let plain = site.served(path)?;
     let accepted = request_headers.get(ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
     let accepts = |coding: &str| accepted.split(',').any(|c| c.split(';').next().unwrap_or("").trim() == coding);
-    let (body, encoding) = [("br", ".br"), ("gzip", ".gz")]
+    let ((body, etag), encoding) = [("br", ".br"), ("gzip", ".gz")]
         .iter()
         .find_map(|(coding, suffix)| {
-            accepts(coding).then(|| site.file(&format!("{path}{suffix}"))).flatten().map(|b| (b, Some(*coding)))
+            accepts(coding).then(|| site.served(&format!("{path}{suffix}"))).flatten().map(|b| (b, Some(*coding)))
         })
         .unwrap_or((plain, None));
     let mut response = Response::builder().header(CONTENT_TYPE, content_type(path)).header(VARY, "Accept-Encoding");
@@ -31,14 +30,13 @@ pub fn embedded_file(site: &Arc<EmbeddedSite>, path: &str, request_headers: &Hea
     if site.is_hashed(path) {
         response = response.header(CACHE_CONTROL, "public, max-age=31536000, immutable");
     } else {
-        let etag = format!("\"{}\"", hex::encode(&Sha256::digest(body)[..8]));
         let matches = request_headers.get(IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == etag.as_bytes());
-        response = response.header(CACHE_CONTROL, "no-cache").header(ETAG, HeaderValue::from_str(&etag).ok()?);
+        response = response.header(CACHE_CONTROL, "no-cache").header(ETAG, HeaderValue::from_str(etag).ok()?);
         if matches {
             return response.status(StatusCode::NOT_MODIFIED).body(Body::empty()).ok();
         }
     }
-    response.body(Body::from(body.to_vec())).ok()
+    response.body(Body::from(body)).ok()
 }
 
 fn content_type(path: &str) -> &'static str {
