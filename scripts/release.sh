@@ -10,6 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/setup.sh
 source scripts/setup.sh
 
+# erase_components makes the browser's WASM ~11% smaller (measured: 305 vs 343 KB gzip).
 export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components"
 echo "release: cargo leptos build --release --precompress" >&2
 cargo leptos build --release --precompress

@@ -11,17 +11,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/setup.sh
 source scripts/setup.sh
 
-# erase_components makes the browser's WASM ~11% smaller (measured: 305 vs 343 KB gzip);
-# --precompress writes .gz/.br files next to the static ones, which the server sends
-# to browsers that accept them.
-export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components"
-echo "run: cargo leptos build --release --precompress" >&2
-cargo leptos build --release --precompress
-# cargo-leptos writes its .gz files at a fast level; at -9 the WASM's is ~15 % smaller
-# (browsers that take brotli get the .br files, which are smaller still).
-for asset in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do
-  gzip -9 -n -k -f "$asset"
-done
+# The release build (scripts/release.sh: erase_components for a smaller WASM, .br/.gz files
+# the server sends to browsers that accept them, and dist/chatpulse, the one-file build).
+bash scripts/release.sh
 
 # Where cargo-leptos put the site; anything given in the environment or .env wins.
 env_file_sets() { [[ -f .env ]] && grep -qE "^[[:space:]]*(export[[:space:]]+)?$1=" .env; }
