@@ -63,7 +63,9 @@ async fn until_following(server: &Server, since: Instant) -> Duration {
     let client = reqwest::Client::new();
     loop {
         let health: Value = client.get(format!("{}/healthz", server.base)).send().await.unwrap().json().await.unwrap();
-        if health["sources"][0]["state"] == "following" {
+        // By name: with widget servers configured, `socketio:web` is listed before `sql`.
+        let sql = health["sources"].as_array().and_then(|all| all.iter().find(|s| s["name"] == "sql"));
+        if sql.is_some_and(|sql| sql["state"] == "following") {
             return since.elapsed();
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

@@ -31,7 +31,19 @@ struct Request {
     events: Vec<Event>,
     /// A followed source's new position, committed with the events or not at all.
     advance: Option<SourceAdvance>,
+    signals: Signals,
     reply: oneshot::Sender<Result<Vec<bool>, Arc<DbError>>>,
+}
+
+/// Which live signals a commit sends besides `stats_update`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signals {
+    /// Live traffic: a signal per event (`new_message`, `user_online`, …) and the
+    /// milestones (`session_started`, `human_takeover`).
+    EachEvent,
+    /// History being backfilled: only `stats_update`. An open dashboard need not hear of
+    /// a year of messages and sessions one by one (each would be a toast).
+    FiguresOnly,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,19 +98,21 @@ impl Ingestor {
     /// Stores valid events all-or-nothing. `Ok` only once they are committed and
     /// counted; an error means nothing of the request was stored.
     pub async fn ingest(&self, source: Source, events: Vec<Event>) -> Result<Outcome, IngestError> {
-        self.ingest_advancing(source, events, None).await
+        self.ingest_advancing(source, events, None, Signals::EachEvent).await
     }
 
-    /// As `ingest`, and moves a followed source's cursor in the same transaction.
+    /// As `ingest`, moving a followed source's cursor in the same transaction, with the
+    /// given live signals.
     pub async fn ingest_advancing(
         &self,
         source: Source,
         mut events: Vec<Event>,
         advance: Option<SourceAdvance>,
+        signals: Signals,
     ) -> Result<Outcome, IngestError> {
         source.claim(&mut events);
         let (reply, answer) = oneshot::channel();
-        self.queue.send(Request { events, advance, reply }).await.map_err(|_| IngestError::Stopped)?;
+        self.queue.send(Request { events, advance, signals, reply }).await.map_err(|_| IngestError::Stopped)?;
         let duplicate = answer.await.map_err(|_| IngestError::Stopped)?.map_err(IngestError::Database)?;
         let duplicates = duplicate.iter().filter(|d| **d).count();
         self.metrics.events_stored(duplicate.len() - duplicates, duplicates);
@@ -147,15 +161,26 @@ impl Writer {
             }
         };
         drop(committing);
-        let mut flags = duplicate.iter().copied();
+        // Milestones are told unless the whole group is history being backfilled.
+        let milestones = group.iter().any(|r| r.signals == Signals::EachEvent);
+        let mut fresh: Vec<&Event> = Vec::new();
+        let mut first = 0;
         for request in group {
-            let mine: Vec<bool> = flags.by_ref().take(request.events.len()).collect();
-            let _ = request.reply.send(Ok(mine));
+            let range = first..first + request.events.len();
+            first = range.end;
+            if request.signals == Signals::EachEvent {
+                fresh.extend(
+                    events[range.clone()].iter().zip(&duplicate[range.clone()]).filter(|(_, d)| !**d).map(|(e, _)| e),
+                );
+            }
+            let _ = request.reply.send(Ok(duplicate[range].to_vec()));
         }
-        if let Some(caught) = caught {
+        if let Some(mut caught) = caught {
+            if !milestones {
+                caught.milestones.clear();
+            }
             self.live.figures_advanced(&caught).await;
         }
-        let fresh: Vec<&Event> = events.iter().zip(&duplicate).filter(|(_, d)| !**d).map(|(e, _)| e).collect();
         self.signal(&fresh).await;
     }
 

@@ -10,6 +10,9 @@ use super::{on_pool, Db, DbError};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SourceAdvance {
     pub source: String,
+    /// The cursor the batch was read after (empty before the first row): the stored one
+    /// must still be this, or another writer (an instance that lost the lead) moved it.
+    pub from: String,
     /// The last row's cursor, as text.
     pub cursor: String,
     /// Rows read in this batch, valid or not.
@@ -38,7 +41,8 @@ pub struct SourceRefusal {
 pub(super) const ADVANCE_CURSOR: &str = "INSERT INTO source_cursors (source, cursor, rows_read, refused, updated_ms) \
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, \
      rows_read = source_cursors.rows_read + excluded.rows_read, \
-     refused = source_cursors.refused + excluded.refused, updated_ms = excluded.updated_ms";
+     refused = source_cursors.refused + excluded.refused, updated_ms = excluded.updated_ms \
+     WHERE source_cursors.cursor = $6";
 
 pub(super) const COUNT_REFUSAL: &str = "INSERT INTO source_refusals (source, reason, count, last_cursor, last_ms) \
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source, reason) DO UPDATE SET count = source_refusals.count + excluded.count, \

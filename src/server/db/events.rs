@@ -106,14 +106,19 @@ impl Db {
                 query.build().execute(&mut *tx).await?;
             }
             for advance in advances {
-                sqlx::query(ADVANCE_CURSOR)
+                let moved = sqlx::query(ADVANCE_CURSOR)
                     .bind(&advance.source)
                     .bind(&advance.cursor)
                     .bind(advance.rows as i64)
                     .bind(advance.refused.len() as i64)
                     .bind(received_ms)
+                    .bind(&advance.from)
                     .execute(&mut *tx)
                     .await?;
+                if moved.rows_affected() != 1 {
+                    // Dropping the transaction rolls the batch back.
+                    return Err(DbError::SourceMoved(advance.source.clone()));
+                }
                 for (reason, (count, cursor)) in advance.refusals_by_reason() {
                     sqlx::query(COUNT_REFUSAL)
                         .bind(&advance.source)

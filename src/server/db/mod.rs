@@ -44,6 +44,8 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),
+    #[error("source {0} was moved on by another writer since its page was read; nothing was stored")]
+    SourceMoved(String),
 }
 
 /// Runs the same statement code against whichever pool `db` holds.

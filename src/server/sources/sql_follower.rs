@@ -20,8 +20,9 @@ use super::{retry_delay, Sources};
 use crate::model::{SourceRefusalCount, SourceState};
 use crate::server::config::SqlSourceConfig;
 use crate::server::db::{Db, SourceAdvance};
+use crate::server::domain::event::Event;
 use crate::server::domain::time::now_ms;
-use crate::server::ingest::{Ingestor, Source};
+use crate::server::ingest::{Ingestor, Signals, Source};
 use crate::server::leadership::Leadership;
 
 /// The source's name in statuses, metrics and stored cursors; its events' ids are
@@ -138,59 +139,50 @@ impl SqlFollower {
         let mut backfill = Backfill::start(&cursor);
         self.sources.set_state(NAME, SourceState::Backfilling, Some(backfill.describe()));
         let mut chase: Option<Instant> = None;
+        let mut rows = read_page(&pool, &wrapped, &cursor).await?;
         loop {
-            let rows = tokio::time::timeout(
-                PAGE_TIMEOUT,
-                sqlx::query_scalar::<_, String>(&wrapped).bind(&cursor).fetch_all(&pool),
-            )
-            .await
-            .map_err(|_| FollowError::Timeout)?
-            .map_err(FollowError::Source)?;
             if rows.is_empty() {
                 if let Some(done) = backfill.take_finished() {
                     tracing::info!(source = NAME, "{done}");
                     self.sources.set_state(NAME, SourceState::Following, None);
                 }
                 chase = self.wait_for_rows(chase).await;
+                rows = read_page(&pool, &wrapped, &cursor).await?;
                 continue;
             }
-            let advance = self.store_page(&rows, &cursor).await?;
-            cursor = advance.cursor;
-            if let Some(progress) = backfill.page_read(rows.len(), &cursor) {
+            let page = page_events(&rows, &cursor)?;
+            let signals = if backfill.done { Signals::EachEvent } else { Signals::FiguresOnly };
+            let next_cursor = page.advance.cursor.clone();
+            // The next page is read while this one is committed: the source database and
+            // the writer work at once. Both are awaited even when one fails, so that
+            // following starts over from a stored cursor no commit is about to move.
+            let (committed, next) =
+                tokio::join!(self.commit_page(page, signals), read_page(&pool, &wrapped, &next_cursor));
+            committed?;
+            let next = next?;
+            if let Some(progress) = backfill.page_read(rows.len(), &next_cursor) {
                 tracing::info!(source = NAME, "{progress}");
                 self.sources.set_state(NAME, SourceState::Backfilling, Some(progress));
             }
+            (cursor, rows) = (next_cursor, next);
         }
     }
 
-    /// Turns a page into events and commits them with the page's last cursor.
-    async fn store_page(&self, rows: &[String], cursor: &str) -> Result<SourceAdvance, FollowError> {
-        let now = now_ms();
-        let mut events = Vec::with_capacity(rows.len());
-        let mut advance = SourceAdvance { source: NAME.to_string(), rows: rows.len() as u64, ..Default::default() };
-        for text in rows {
-            let row = read_row(text, now)?;
-            if row.cursor == cursor {
-                return Err(QueryShapeError::NoProgress(row.cursor).into());
-            }
-            match row.event {
-                Ok(event) => events.push(event),
-                Err(reason) => advance.refused.push((reason, row.cursor.clone())),
-            }
-            advance.cursor = row.cursor;
-        }
+    /// Commits a page's events with its last cursor; counts what was read and refused.
+    async fn commit_page(&self, page: Page, signals: Signals) -> Result<(), FollowError> {
+        let Page { events, advance } = page;
         self.ingestor
-            .ingest_advancing(Source::Followed(NAME), events, Some(advance.clone()))
+            .ingest_advancing(Source::Followed(NAME), events, Some(advance.clone()), signals)
             .await
             .map_err(|e| FollowError::Store(e.to_string()))?;
         self.sources.update(NAME, |status| {
             status.read += advance.rows;
             status.cursor = Some(advance.cursor.clone());
         });
-        for (reason, cursor) in &advance.refused {
-            self.sources.count_refusal(NAME, reason.clone(), cursor.clone());
+        for (reason, cursor) in advance.refused {
+            self.sources.count_refusal(NAME, reason, cursor);
         }
-        Ok(advance)
+        Ok(())
     }
 
     /// Waits for the next poll, a `NOTIFY` or an announcement; while chasing an announced
@@ -247,6 +239,44 @@ impl SqlFollower {
 fn wrap_query(query: &str) -> String {
     let query = query.trim().trim_end_matches(';');
     format!("SELECT row_to_json(source_row)::text FROM ({query}) AS source_row")
+}
+
+/// One page of the source query's rows, after `cursor`.
+async fn read_page(pool: &PgPool, wrapped: &str, cursor: &str) -> Result<Vec<String>, FollowError> {
+    tokio::time::timeout(PAGE_TIMEOUT, sqlx::query_scalar::<_, String>(wrapped).bind(cursor).fetch_all(pool))
+        .await
+        .map_err(|_| FollowError::Timeout)?
+        .map_err(FollowError::Source)
+}
+
+/// A page turned into events, with the source's position after it.
+struct Page {
+    events: Vec<Event>,
+    advance: SourceAdvance,
+}
+
+/// Reads a page's rows (which follow `cursor`) into events and refusals.
+fn page_events(rows: &[String], cursor: &str) -> Result<Page, FollowError> {
+    let now = now_ms();
+    let mut events = Vec::with_capacity(rows.len());
+    let mut advance = SourceAdvance {
+        source: NAME.to_string(),
+        from: cursor.to_string(),
+        rows: rows.len() as u64,
+        ..Default::default()
+    };
+    for text in rows {
+        let row = read_row(text, now)?;
+        if row.cursor == cursor {
+            return Err(QueryShapeError::NoProgress(row.cursor).into());
+        }
+        match row.event {
+            Ok(event) => events.push(event),
+            Err(reason) => advance.refused.push((reason, row.cursor.clone())),
+        }
+        advance.cursor = row.cursor;
+    }
+    Ok(Page { events, advance })
 }
 
 struct AbortOnDrop(tokio::task::JoinHandle<()>);
