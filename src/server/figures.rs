@@ -138,6 +138,21 @@ impl Figures {
         self.apply_new_events().await
     }
 
+    /// Applies this instance's own commit, the events `committed` stored right after
+    /// `after_seq`, from memory: when every event up to `after_seq` is applied and none of
+    /// `committed` is, they are exactly what a catch-up would read. Otherwise (another
+    /// instance's commit not applied yet) it catches up from the database.
+    pub async fn apply_committed(&self, after_seq: i64, committed: Vec<StoredEvent>) -> Result<CaughtUp, DbError> {
+        let _in_order = self.sync.lock().await;
+        let applied = self.engine.read().applied_seq();
+        let first = committed.first().map_or(i64::MAX, |stored| stored.seq);
+        if applied < after_seq || applied >= first {
+            return self.apply_new_events().await;
+        }
+        let milestones = self.engine.write().apply(&committed);
+        Ok(CaughtUp { events: committed, milestones, version: self.version() })
+    }
+
     /// The ingest writer holds this from its insert to its catch-up.
     pub async fn committing(&self) -> tokio::sync::RwLockWriteGuard<'_, ()> {
         self.commit_gate.write().await

@@ -12,6 +12,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::server::db::{Db, DbError, SourceAdvance};
 use crate::server::domain::event::Event;
 use crate::server::domain::time::now_ms;
+use crate::server::engine::StoredEvent;
 use crate::server::figures::Figures;
 use crate::server::live::Live;
 use crate::server::metrics::Metrics;
@@ -120,6 +121,16 @@ impl Ingestor {
     }
 }
 
+/// What a group's insert committed.
+#[derive(Default)]
+struct GroupCommit {
+    /// Per event of the stored requests: whether it was a duplicate.
+    duplicate: Vec<bool>,
+    /// When the group went in as one commit: the `seq` before it and its fresh events as
+    /// stored, which the figures apply without reading them back.
+    as_one: Option<(i64, Vec<StoredEvent>)>,
+}
+
 struct Writer {
     db: Db,
     figures: Arc<Figures>,
@@ -148,11 +159,16 @@ impl Writer {
         // Until our own catch-up has applied them, no other catch-up may: whoever
         // applies events announces them, and ours must reach every instance.
         let committing = self.figures.committing().await;
-        let (group, events, duplicate) = self.insert_group(group).await;
+        let (group, events, committed) = self.insert_group(group).await;
         if group.is_empty() {
             return;
         }
-        let caught = match self.figures.catch_up().await {
+        let applied = match committed.as_one {
+            Some((after_seq, stored)) => self.figures.apply_committed(after_seq, stored).await,
+            None => self.figures.catch_up().await,
+        };
+        let duplicate = committed.duplicate;
+        let caught = match applied {
             Ok(caught) => Some(caught),
             Err(error) => {
                 // The events are committed; the next catch-up will count them.
@@ -186,26 +202,29 @@ impl Writer {
 
     /// Inserts the group's events in one transaction. Should that fail, each request is
     /// tried alone, so that one client's events the database refuses never fail another
-    /// client's request. Returns the requests that were stored, their events and which
-    /// of those were duplicates; the others have been answered with their error.
-    async fn insert_group(&self, group: Vec<Request>) -> (Vec<Request>, Vec<Event>, Vec<bool>) {
+    /// client's request. Returns the requests that were stored, their events and what
+    /// was committed; the others have been answered with their error.
+    async fn insert_group(&self, group: Vec<Request>) -> (Vec<Request>, Vec<Event>, GroupCommit) {
         let events: Vec<Event> = group.iter().flat_map(|r| r.events.iter().cloned()).collect();
         let advances: Vec<SourceAdvance> = group.iter().filter_map(|r| r.advance.clone()).collect();
         let error = match self.db.insert_events(&events, &advances, now_ms()).await {
-            Ok(duplicate) => return (group, events, duplicate),
+            Ok(committed) => {
+                let as_one = Some((committed.after_seq, committed.stored(&events)));
+                return (group, events, GroupCommit { duplicate: committed.duplicate, as_one });
+            }
             Err(error) => error,
         };
         if group.len() == 1 {
             let _ = group.into_iter().next().map(|request| request.reply.send(Err(Arc::new(error))));
-            return (Vec::new(), Vec::new(), Vec::new());
+            return (Vec::new(), Vec::new(), GroupCommit::default());
         }
         tracing::warn!(%error, requests = group.len(), "a group commit failed; trying each request alone");
         let (mut stored, mut events, mut duplicate) = (Vec::new(), Vec::new(), Vec::new());
         for request in group {
             match self.db.insert_events(&request.events, request.advance.as_slice(), now_ms()).await {
-                Ok(flags) => {
+                Ok(committed) => {
                     events.extend(request.events.iter().cloned());
-                    duplicate.extend(flags);
+                    duplicate.extend(committed.duplicate);
                     stored.push(request);
                 }
                 Err(error) => {
@@ -213,7 +232,8 @@ impl Writer {
                 }
             }
         }
-        (stored, events, duplicate)
+        // Several commits: the figures catch up from the database.
+        (stored, events, GroupCommit { duplicate, as_one: None })
     }
 
     /// The per-event signals of this instance's fresh events; `stats_update` went out

@@ -4,7 +4,7 @@
 //! the same events ingested directly; `kill -9`, a restarted widget server and a cut
 //! source database must neither lose nor double a row.
 
-mod common;
+use crate::common;
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -526,4 +526,118 @@ async fn a_new_message_announcement_nudges_the_sql_follower_and_counts_nothing_i
     assert_eq!(messages(&app.stats(&range).await), 2, "the announcements themselves are not messages");
     let stored: i64 = sqlx::query_scalar("select count(*) from n8n_chat_histories").fetch_one(&pool).await.unwrap();
     assert_eq!(stored, 2);
+}
+
+/// A follower that lost the lead may still commit a page it read before: the stored
+/// cursor moves only from where that page began, so the page is refused whole rather
+/// than counted twice.
+#[tokio::test]
+async fn a_page_read_from_a_cursor_that_has_moved_on_is_refused_whole() {
+    use chatpulse::server::db::SourceAdvance;
+    use chatpulse::server::domain::event::parse_event;
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let app = common::spawn_app(backend).await;
+        let db = &app.state.db;
+        let event = |at: &str| {
+            let value = json!({"type": "message", "channel": "web", "user_id": "v", "sender": "user", "at": at});
+            parse_event(0, &value, None, chatpulse::server::domain::time::now_ms()).unwrap()
+        };
+        let page = |from: &str, to: &str| SourceAdvance {
+            source: "sql".into(),
+            from: from.into(),
+            cursor: to.into(),
+            rows: 1,
+            refused: Vec::new(),
+        };
+        db.insert_events(&[event("2026-03-01T10:00:00Z")], &[page("", "1")], 0).await.unwrap();
+        db.insert_events(&[event("2026-03-01T10:01:00Z")], &[page("1", "2")], 0).await.unwrap();
+        // Read after "1" by an instance that has not seen "2" committed.
+        let stale = db.insert_events(&[event("2026-03-01T10:01:00Z")], &[page("1", "2")], 0).await;
+        assert!(
+            matches!(stale, Err(chatpulse::server::db::DbError::SourceMoved(ref name)) if name == "sql"),
+            "{backend:?}: {stale:?}"
+        );
+        let position = db.source_position("sql").await.unwrap().unwrap();
+        assert_eq!((position.cursor.as_str(), position.rows_read), ("2", 2), "{backend:?}");
+        assert_eq!(db.all_events().await.unwrap().len(), 2, "{backend:?}: the stale page stored nothing");
+    }
+}
+
+/// The packets a dashboard socket receives within `for_ms`, or until one holds `until`.
+async fn packets(ws: &mut common::sio::Ws, for_ms: u64, until: Option<&str>) -> Vec<String> {
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(for_ms);
+    while let Ok(text) = tokio::time::timeout_at(deadline, common::sio::next_text(ws)).await {
+        let done = until.is_some_and(|until| text.contains(until));
+        seen.push(text);
+        if done {
+            break;
+        }
+    }
+    seen
+}
+
+/// A dashboard open while a year of history is backfilled hears the figures grow
+/// (`stats_update`), not each old message and session; new rows are signalled one by one.
+#[tokio::test]
+async fn a_backfill_updates_the_figures_without_a_signal_per_old_event() {
+    let (source_url, pool) = n8n_table().await;
+    write_turns(&pool, &conversations("old", 30)).await;
+    let (credentials, rest) = source_url.split_once('@').unwrap();
+    let (host, database) = rest.split_once('/').unwrap();
+    let proxy = Proxy::start(host).await;
+    proxy.cut(); // the follower cannot start before the dashboard is listening
+    let proxied = format!("{credentials}@{}/{database}", proxy.addr);
+    let url = fresh_database(Backend::Sqlite).await;
+    let app =
+        spawn_app_with(Config { sql_source: Some(sql_source(&proxied, n8n_query(10), true)), ..test_config(&url) })
+            .await;
+    let auth = format!(r#"{{"token":"{}"}}"#, common::READ_KEY);
+    let mut dashboard = common::sio::connect(&app.base, "/dashboard", &auth, &[]).await.unwrap();
+
+    proxy.restore();
+    let range = day_range();
+    assert!(eventually(30, || async { messages(&app.stats(&range).await) == 90 }).await, "the backfill lands");
+    let during = packets(&mut dashboard, 500, None).await;
+    assert!(during.iter().any(|p| p.contains("\"stats_update\"")), "the figures' growth is told: {during:?}");
+    let per_event = ["\"new_message\"", "\"session_started\"", "\"human_takeover\""];
+    assert!(
+        !during.iter().any(|p| per_event.iter().any(|name| p.contains(name))),
+        "no signal per backfilled event: {during:?}"
+    );
+
+    assert!(
+        eventually(10, || async { source_state(&app, "sql").is_some_and(|s| s.state == SourceState::Following) }).await
+    );
+    write_turns(&pool, &[Turn { session: "new".into(), kind: "human", minutes_ago: 0 }]).await;
+    let after = packets(&mut dashboard, 10_000, Some("\"new_message\"")).await;
+    assert!(after.iter().any(|p| p.contains("\"new_message\"")), "a followed row is signalled: {after:?}");
+}
+
+/// The writer applies its own commit without reading it back: what `insert_events` says
+/// it stored (seqs in the order given, duplicates left out) must be what a read gives.
+#[tokio::test]
+async fn a_commit_reports_its_events_exactly_as_a_read_back_gives_them() {
+    use chatpulse::server::domain::event::parse_event;
+    let now = chatpulse::server::domain::time::now_ms();
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let app = common::spawn_app(backend).await;
+        let db = &app.state.db;
+        // 1,200 events: three INSERT chunks, with ids, without, and repeated ones.
+        let events: Vec<_> = (0..1200)
+            .map(|i| {
+                let mut value = json!({"type": "message", "channel": if i % 3 == 0 { "premium" } else { "web" },
+                                       "user_id": format!("v{}", i % 97), "sender": "user",
+                                       "at": chrono::DateTime::from_timestamp_millis(now - 1000 * (1200 - i)).unwrap().to_rfc3339()});
+                if i % 4 != 0 {
+                    value["id"] = json!(format!("readback-{}", i % 900));
+                }
+                parse_event(0, &value, None, now).unwrap()
+            })
+            .collect();
+        let committed = db.insert_events(&events, &[], now).await.unwrap();
+        assert_eq!(committed.duplicate.iter().filter(|d| **d).count(), 1200 - 300 - 675, "{backend:?}");
+        let read = db.events_after(committed.after_seq, 10_000).await.unwrap();
+        assert_eq!(committed.stored(&events), read, "{backend:?}");
+    }
 }

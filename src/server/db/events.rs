@@ -52,16 +52,36 @@ impl EventRow {
 const SELECT_EVENTS: &str = "SELECT seq, event_id, kind, channel, user_id, at_ms, sender, human_mode, user_name, \
                              country, city FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
 
+/// What one `insert_events` committed.
+#[derive(Debug, Default)]
+pub struct Committed {
+    /// Per event given: whether it was a duplicate (its `id` stored already, or earlier
+    /// in the batch).
+    pub duplicate: Vec<bool>,
+    /// The highest `seq` stored before this commit. Writers hold the write lock, so no
+    /// other commit falls between it and `seqs`.
+    pub after_seq: i64,
+    /// The `seq` of each fresh event, in the order given.
+    pub seqs: Vec<i64>,
+}
+
+impl Committed {
+    /// The fresh events as stored, for applying them without reading them back.
+    pub fn stored(&self, events: &[Event]) -> Vec<StoredEvent> {
+        let fresh = events.iter().zip(&self.duplicate).filter(|(_, dup)| !**dup).map(|(e, _)| e);
+        fresh.zip(&self.seqs).map(|(event, &seq)| StoredEvent { seq, event: event.clone() }).collect()
+    }
+}
+
 impl Db {
     /// Stores every event not stored before in one transaction, with the sources'
-    /// `advances` (their cursors move only if the events land); returns, per event,
-    /// whether it was a duplicate (its `id` stored already, or earlier in the batch).
+    /// `advances` (their cursors move only if the events land).
     pub async fn insert_events(
         &self,
         events: &[Event],
         advances: &[SourceAdvance],
         received_ms: i64,
-    ) -> Result<Vec<bool>, DbError> {
+    ) -> Result<Committed, DbError> {
         on_pool!(self, pool => {
             // SQLite: take the write lock up front. A deferred transaction that read first
             // fails with SQLITE_BUSY_SNAPSHOT when another write commits before its own.
@@ -86,6 +106,8 @@ impl Db {
                 .map(|e| e.id.as_ref().is_some_and(|id| !seen.insert(id.clone())))
                 .collect();
             let fresh: Vec<&Event> = events.iter().zip(&duplicates).filter(|(_, dup)| !**dup).map(|(e, _)| e).collect();
+            let after_seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(&mut *tx).await?;
+            let mut seqs = Vec::with_capacity(fresh.len());
             for chunk in fresh.chunks(INSERT_CHUNK) {
                 let mut query = sqlx::QueryBuilder::new(
                     "INSERT INTO events (event_id, kind, channel, user_id, at_ms, sender, human_mode, user_name, country, city, received_ms) ",
@@ -103,7 +125,12 @@ impl Db {
                         .push_bind(e.city.clone())
                         .push_bind(received_ms);
                 });
-                query.build().execute(&mut *tx).await?;
+                query.push(" RETURNING seq");
+                // Both dialects number the rows of one INSERT in the order given; the
+                // order RETURNING lists them in is not promised, so they are sorted.
+                let mut numbered: Vec<i64> = query.build_query_scalar().fetch_all(&mut *tx).await?;
+                numbered.sort_unstable();
+                seqs.extend(numbered);
             }
             for advance in advances {
                 let moved = sqlx::query(ADVANCE_CURSOR)
@@ -131,7 +158,7 @@ impl Db {
                 }
             }
             tx.commit().await?;
-            Ok(duplicates)
+            Ok(Committed { duplicate: duplicates, after_seq, seqs })
         })
     }
 

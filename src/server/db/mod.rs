@@ -10,7 +10,7 @@ mod settings;
 pub use credentials::{AdminRow, AdminSessionRow, ApiKeyRow};
 pub use cursors::{SourceAdvance, SourcePosition, SourceRefusal};
 pub use erasure::{Deletion, ErasureRow};
-pub use events::EventRow;
+pub use events::{Committed, EventRow};
 pub use settings::StoredSettings;
 
 use std::path::Path;

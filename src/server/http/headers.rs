@@ -12,16 +12,38 @@ use axum::http::header::{
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+use std::sync::OnceLock;
 
 /// The policy of a page rendered with `nonce`. WebAssembly needs `'wasm-unsafe-eval'`
 /// to compile. Stylesheets must be our own, but `style` attributes are allowed: ECharts
 /// positions its canvases and tooltip with them (styles cannot run code).
-pub fn page_policy(nonce: &str) -> String {
+/// `live_reload` adds the socket of `cargo leptos watch`'s reload server.
+pub fn page_policy(nonce: &str, live_reload: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
-         style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'{live_reload}; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
+}
+
+/// Under `cargo leptos watch` (which sets `LEPTOS_WATCH` and the reload port), the page
+/// opens Leptos' live-reload socket on the reload port of the host it was loaded from;
+/// never otherwise.
+fn live_reload_source() -> &'static str {
+    static SOURCE: OnceLock<String> = OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let var = |name| std::env::var(name).ok();
+        reload_source(var("LEPTOS_WATCH").is_some(), var("LEPTOS_RELOAD_EXTERNAL_PORT").or(var("LEPTOS_RELOAD_PORT")))
+    })
+}
+
+fn reload_source(watching: bool, port: Option<String>) -> String {
+    if !watching {
+        return String::new();
+    }
+    // The port Leptos' own options default to.
+    let port = port.and_then(|p| p.trim().parse::<u16>().ok()).unwrap_or(3001);
+    format!(" ws://*:{port} wss://*:{port}")
 }
 
 const NOTHING_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
@@ -67,7 +89,21 @@ pub fn set_page_policy() {
     else {
         return;
     };
-    if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce)) {
+    if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce, live_reload_source())) {
         response.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_live_reload_socket_is_allowed_only_under_cargo_leptos_watch() {
+        assert_eq!(reload_source(false, Some("3001".into())), "");
+        assert_eq!(reload_source(true, Some("4123".into())), " ws://*:4123 wss://*:4123");
+        assert_eq!(reload_source(true, None), " ws://*:3001 wss://*:3001");
+        assert!(page_policy("n", &reload_source(true, None)).contains("connect-src 'self' ws://*:3001 wss://*:3001;"));
+        assert!(page_policy("n", "").contains("connect-src 'self';"));
     }
 }
