@@ -3,7 +3,7 @@
 //! each refusal changes nothing, and each change shuts out at once what it should
 //! (sessions, HTTP requests, open sockets of both namespaces).
 
-mod common;
+use crate::common;
 
 use common::{eventually, log_in, sio, spawn_app, Backend, TestApp, ADMIN_PASSWORD};
 use serde_json::{json, Value};

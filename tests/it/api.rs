@@ -1,6 +1,6 @@
 //! The HTTP contract end to end on SQLite and PostgreSQL: ingest, figures, errors, doors.
 
-mod common;
+use crate::common;
 
 use common::reference::{generate, totals, totals_of};
 use common::{spawn_app, Backend, TestApp, INGEST_KEY, READ_KEY};

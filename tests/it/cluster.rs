@@ -3,7 +3,7 @@
 //! `kill -9` while clients ingest and watch. Real processes, real services; the cuts go
 //! through a TCP proxy in front of the shared services, so nothing else is disturbed.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

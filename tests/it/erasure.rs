@@ -3,7 +3,7 @@
 //! the audit records who and when without the erased data, and only an admin (session
 //! or `admin`-scope key) may do it.
 
-mod common;
+use crate::common;
 
 use chatpulse::server::config::Config;
 use common::{eventually, spawn_app, spawn_app_on, spawn_app_with, test_config, Backend, TestApp, READ_KEY};

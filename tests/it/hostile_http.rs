@@ -3,7 +3,7 @@
 //! and passwords that must stay dead across restarts, late-event storms beside a reader,
 //! text a database cannot store, and exports over huge ranges.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! deeply nested payloads, and floods of connections and events. The server must stay up,
 //! store nothing it did not acknowledge, and keep answering well-behaved clients.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! `/metrics` (Prometheus text) counts what happened, and asks for a read key like the
 //! figures it describes.
 
-mod common;
+use crate::common;
 
 use common::{sio, spawn_app, Backend, READ_KEY};
 use serde_json::json;

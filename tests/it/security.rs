@@ -2,7 +2,7 @@
 //! cookie's flags, the security headers (a page's CSP nonce matches its scripts), rate
 //! limits, the socket cap per address and the origin check on the dashboard socket.
 
-mod common;
+use crate::common;
 
 use chatpulse::server::config::LimitsConfig;
 use common::{sio, spawn_app, spawn_app_with, Backend, ADMIN_PASSWORD};

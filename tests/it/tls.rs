@@ -1,6 +1,6 @@
 //! TLS to PostgreSQL, against the machine's real server (which offers TLS).
 
-mod common;
+use crate::common;
 
 use common::{fresh_database, spawn_app_on, Backend};
 use serde_json::json;

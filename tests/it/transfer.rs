@@ -2,7 +2,7 @@
 //! into an empty database gives the same figures, a second import stores nothing, and
 //! what cannot be stored is refused line by line, with its reason, while the rest is.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

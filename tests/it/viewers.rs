@@ -3,7 +3,7 @@
 //! socket; every door that changes settings, keys, accounts or data refuses it with 403
 //! and changes nothing.
 
-mod common;
+use crate::common;
 
 use common::{log_in, sio, spawn_app, Backend, TestApp};
 use serde_json::json;

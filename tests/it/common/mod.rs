@@ -1,7 +1,5 @@
 //! A real chatpulse router on port 0, on a fresh SQLite file or PostgreSQL database.
 
-#![allow(dead_code)]
-
 pub mod cluster;
 pub mod reference;
 pub mod sio;
