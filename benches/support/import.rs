@@ -27,7 +27,7 @@ pub async fn run(events: usize) {
         db.migrate().await.unwrap();
         let input = std::io::BufReader::new(std::fs::File::open(&path).unwrap());
         let started = Instant::now();
-        let summary = chatpulse::server::transfer::import(&db, input, |_| {}).await.unwrap();
+        let summary = chatpulse::server::pipeline::transfer::import(&db, input, |_| {}).await.unwrap();
         let seconds = started.elapsed().as_secs_f64();
         assert_eq!((summary.stored, summary.refused), (events as u64, 0), "{summary}");
         println!("  {backend:<10} import: {:.0} events/s ({seconds:.1} s)", events as f64 / seconds);

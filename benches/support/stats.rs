@@ -5,8 +5,8 @@ use std::time::Instant;
 
 use chatpulse::model::Settings;
 use chatpulse::server::db::Db;
-use chatpulse::server::engine::query::StatsQuery;
-use chatpulse::server::engine::Engine;
+use chatpulse::server::pipeline::engine::query::StatsQuery;
+use chatpulse::server::pipeline::engine::Engine;
 use serde_json::{json, Value};
 
 use super::load::{post_events, Traffic};

@@ -59,11 +59,11 @@ pub async fn revoke_key(id: i64) -> Result<(), ServerFnError> {
 /// (`web`, `premium`, or `all`); returns how many events were deleted.
 #[server(endpoint = "access/erase_visitor")]
 pub async fn erase_visitor(user_id: String, channel: String) -> Result<u64, ServerFnError> {
-    use crate::server::erasure::ErasureError;
+    use crate::server::pipeline::erasure::ErasureError;
     use axum::http::StatusCode;
     let admin = crate::app::api::acting_admin().await?;
     let actor = format!("admin:{}", admin.username);
-    match crate::server::erasure::erase_visitor(&admin.state, &actor, Some(&channel), user_id.trim()).await {
+    match crate::server::pipeline::erasure::erase_visitor(&admin.state, &actor, Some(&channel), user_id.trim()).await {
         Ok(erased) => Ok(erased.events),
         Err(error @ ErasureError::Unavailable(_)) => {
             Err(crate::app::api::refuse(StatusCode::SERVICE_UNAVAILABLE, error))

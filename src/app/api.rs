@@ -37,7 +37,7 @@ pub async fn get_dashboard(
     let state = reader_state().await?;
     settle(&state).await?;
     let now = crate::server::domain::time::now_ms();
-    let dashboard = (*crate::server::dashboard::dashboard(&state, view, now).await).clone();
+    let dashboard = (*crate::server::present::dashboard::dashboard(&state, view, now).await).clone();
     state.metrics.stats_answered("dashboard", started.elapsed());
     Ok(dashboard)
 }
@@ -105,10 +105,10 @@ async fn signed_in() -> Result<
     }
 }
 
-/// Applies what other instances stored before a read (see `server::catch_up`).
+/// Applies what other instances stored before a read (see `server::pipeline::catch_up`).
 #[cfg(feature = "ssr")]
 async fn settle(state: &crate::server::state::AppState) -> Result<(), ServerFnError> {
-    crate::server::catch_up::before_reading(state)
+    crate::server::pipeline::catch_up::before_reading(state)
         .await
         .map_err(|_| refuse(StatusCode::SERVICE_UNAVAILABLE, "the database is unavailable; showing the last figures"))
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::i18n::{Locale, Text};
 use crate::model::{Access, AccessLists, AdminAccount, ApiKeyListing};
-use crate::server::fragment::html_of;
+use crate::server::present::fragment::html_of;
 
 pub fn render(access: &Access, locale: Locale) -> AccessLists {
     let admins = access.admins.iter().cloned().map(|admin| view! { <AdminRow admin locale /> }).collect_view();

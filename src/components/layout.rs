@@ -5,9 +5,9 @@ use leptos::prelude::*;
 
 use crate::app::live::use_live;
 use crate::app::prefs::use_prefs;
-use crate::app::toasts::ToastStack;
 use crate::components::live_status::LiveStatus;
 use crate::components::sidebar::Sidebar;
+use crate::components::toast_stack::ToastStack;
 use crate::i18n::Text;
 
 #[component]

@@ -16,6 +16,7 @@ pub mod prefs_controls;
 pub mod range_bar;
 pub mod sidebar;
 pub mod source_status;
+pub mod toast_stack;
 
 #[cfg(feature = "ssr")]
 pub mod access_lists;

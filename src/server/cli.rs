@@ -112,7 +112,7 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 /// `import FILE` or `export FILE` against the configured database.
 #[allow(clippy::print_stderr)]
 async fn transfer(command: &str, config: &Config, file: &str) -> ExitCode {
-    use crate::server::transfer;
+    use crate::server::pipeline::transfer;
     let db = match crate::server::db::Db::connect(&config.database_url).await {
         Ok(db) => db,
         Err(error) => {
@@ -156,7 +156,7 @@ async fn transfer(command: &str, config: &Config, file: &str) -> ExitCode {
 
 /// On a terminal, one line rewritten in place; in a log, a line every 100,000 events.
 #[allow(clippy::print_stderr)]
-fn show_progress(summary: &crate::server::transfer::ImportSummary) {
+fn show_progress(summary: &crate::server::pipeline::transfer::ImportSummary) {
     use std::io::IsTerminal;
     let line = format!("{} read, {} stored, {} refused", summary.lines, summary.stored, summary.refused);
     if std::io::stderr().is_terminal() {

@@ -1,33 +1,25 @@
 //! The server half: everything here is compiled only with the `ssr` feature.
+//!
+//! One event's way, by folder (ARCHITECTURE.md tells it with file names):
+//! `http/` and `realtime/sockets` take it in → `pipeline/` stores it, applies it to the
+//! engine and serves the figures → `realtime/` tells the open dashboards → `present/`
+//! turns the figures into what a page shows. Beside them: `auth/` (admins, sessions,
+//! keys), `db/` (both SQL dialects), `domain/` (events, sessions, time: no I/O).
 
 pub mod auth;
-pub mod catch_up;
-pub mod charts;
 pub mod cli;
 pub mod client_address;
 pub mod config;
-pub mod dashboard;
-pub mod dashboard_page;
 pub mod db;
-pub mod demo;
 pub mod domain;
-pub mod engine;
-pub mod erasure;
-pub mod fanout;
-pub mod figures;
-pub mod fragment;
 pub mod http;
-pub mod ingest;
 pub mod leadership;
 pub mod limits;
-pub mod live;
 pub mod metrics;
+pub mod pipeline;
+pub mod present;
+pub mod realtime;
 pub mod serve;
-pub mod session_watch;
-pub mod shared_cache;
 pub mod site_bundle;
-pub mod sockets;
-pub mod sources;
 pub mod startup;
 pub mod state;
-pub mod transfer;

@@ -19,24 +19,25 @@ use crate::server::auth::sessions::Role;
 use crate::server::auth::{AdminSessions, Keyring};
 use crate::server::config::Config;
 use crate::server::db::Db;
-use crate::server::fanout::{Fanout, FanoutLayer};
-use crate::server::figures::Figures;
 use crate::server::http::access::account_of;
 use crate::server::http::api_routes;
 use crate::server::http::cross_site::refuse_cross_site;
 use crate::server::http::headers::security_headers;
 use crate::server::http::login::urlencode;
 use crate::server::http::site_files::embedded_file;
-use crate::server::ingest::Ingestor;
 use crate::server::limits::Limits;
-use crate::server::live::Live;
 use crate::server::metrics::Metrics;
+use crate::server::pipeline::figures::Figures;
+use crate::server::pipeline::ingest::Ingestor;
+use crate::server::pipeline::sources::sql_follower::{FollowerWake, SqlFollower};
+use crate::server::pipeline::sources::widget_client::WidgetListener;
+use crate::server::pipeline::sources::Sources;
+use crate::server::pipeline::{catch_up, demo};
+use crate::server::realtime::fanout::{Fanout, FanoutLayer};
+use crate::server::realtime::signals::Live;
+use crate::server::realtime::{login_watch, sockets};
 use crate::server::site_bundle::EmbeddedSite;
-use crate::server::sources::sql_follower::{FollowerWake, SqlFollower};
-use crate::server::sources::widget_client::WidgetListener;
-use crate::server::sources::Sources;
 use crate::server::state::AppState;
-use crate::server::{catch_up, demo, session_watch, sockets};
 
 /// Serves with `config` until stopped.
 pub async fn run(config: Config) -> ExitCode {
@@ -176,9 +177,9 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     }
     fanout.spawn_watch();
     catch_up::spawn(state.clone());
-    session_watch::spawn(state.clone());
+    login_watch::spawn(state.clone());
     if let Some(days) = config.retention_days {
-        crate::server::erasure::spawn_retention(state.clone(), days);
+        crate::server::pipeline::erasure::spawn_retention(state.clone(), days);
     }
     follow_sources(config, &state);
     if config.demo {

@@ -9,15 +9,15 @@ use crate::dashboard_view::DashboardView;
 use crate::model::DashboardPage;
 use crate::server::auth::{AdminSessions, Keyring};
 use crate::server::db::Db;
-use crate::server::fanout::Fanout;
-use crate::server::figures::Figures;
-use crate::server::ingest::Ingestor;
 use crate::server::limits::Limits;
-use crate::server::live::Live;
 use crate::server::metrics::Metrics;
-use crate::server::shared_cache::SharedCache;
+use crate::server::pipeline::figures::Figures;
+use crate::server::pipeline::ingest::Ingestor;
+use crate::server::pipeline::shared_cache::SharedCache;
+use crate::server::pipeline::sources::Sources;
+use crate::server::realtime::fanout::Fanout;
+use crate::server::realtime::signals::Live;
 use crate::server::site_bundle::EmbeddedSite;
-use crate::server::sources::Sources;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {

@@ -12,6 +12,7 @@ mod erasure;
 mod hostile_http;
 mod hostile_sockets;
 mod ingest_properties;
+mod layout;
 mod observability;
 mod security;
 mod sources;

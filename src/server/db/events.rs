@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use super::cursors::{SourceAdvance, ADVANCE_CURSOR, COUNT_REFUSAL};
 use super::{on_pool, Db, DbError};
 use crate::server::domain::event::{Channel, Event, Kind, Sender};
-use crate::server::engine::StoredEvent;
+use crate::server::pipeline::engine::StoredEvent;
 
 /// An arbitrary constant naming the PostgreSQL advisory lock that serializes writers
 /// across instances, so that `seq` order is commit order for every reader.

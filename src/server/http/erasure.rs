@@ -15,7 +15,7 @@ use super::error::ApiError;
 use crate::server::auth::keyring::bearer;
 use crate::server::auth::sessions::Role;
 use crate::server::auth::Scope;
-use crate::server::erasure::{erase_visitor, ErasureError};
+use crate::server::pipeline::erasure::{erase_visitor, ErasureError};
 use crate::server::state::AppState;
 
 #[derive(Deserialize)]

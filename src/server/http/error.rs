@@ -9,7 +9,7 @@ use crate::server::auth::KeyError;
 use crate::server::db::DbError;
 use crate::server::domain::event::{BatchError, Problem};
 use crate::server::domain::time::retry_after_seconds;
-use crate::server::ingest::IngestError;
+use crate::server::pipeline::ingest::IngestError;
 
 /// Seconds a client should wait before retrying after a database failure.
 const RETRY_AFTER_SECONDS: &str = "5";

@@ -13,7 +13,7 @@ use super::access::IngestAccess;
 use super::error::ApiError;
 use crate::server::domain::event::parse_batch;
 use crate::server::domain::time::now_ms;
-use crate::server::ingest::Source;
+use crate::server::pipeline::ingest::Source;
 use crate::server::state::AppState;
 
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;

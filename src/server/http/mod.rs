@@ -8,6 +8,7 @@ pub mod headers;
 pub mod health;
 pub mod ingest;
 pub mod login;
+pub mod metrics;
 pub mod site_files;
 pub mod stats;
 
@@ -15,7 +16,6 @@ use axum::middleware;
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::server::metrics;
 use crate::server::state::AppState;
 
 pub fn api_routes(state: &AppState) -> Router<AppState> {

@@ -11,11 +11,9 @@ use super::access::ReadAccess;
 use super::error::ApiError;
 use crate::model::{ChannelFilter, SessionRow};
 use crate::server::domain::time::{now_ms, parse_rfc3339_ms, DAY_MS};
-use crate::server::engine::query::StatsQuery;
+use crate::server::pipeline::engine::query::{range_end_at, StatsQuery, DEFAULT_DAYS, MAX_PER_PAGE};
 use crate::server::state::AppState;
 
-pub const DEFAULT_DAYS: i64 = 30;
-pub const MAX_PER_PAGE: u64 = 500;
 /// A CSV export costs as much of the per-address read budget as this many stats reads.
 const CSV_READ_COST: f64 = 25.0;
 
@@ -28,9 +26,8 @@ pub struct StatsParams {
     pub per_page: Option<String>,
 }
 
-/// Resolves the contract's defaults. `to` defaults to now, rounded up to the next whole
-/// second so that readers within one second share one snapshot and still see every
-/// event committed before they asked.
+/// Resolves the contract's defaults: `to` is now (`range_end_at`), `from` 30 days
+/// before it.
 pub fn resolve_query(p: &StatsParams, now: i64) -> Result<StatsQuery, String> {
     let channel = match p.channel.as_deref() {
         None | Some("") => ChannelFilter::All,
@@ -44,7 +41,7 @@ pub fn resolve_query(p: &StatsParams, now: i64) -> Result<StatsQuery, String> {
             }
         }
     };
-    let to = time(&p.to, "to")?.unwrap_or_else(|| (now.div_euclid(1000) + 1) * 1000);
+    let to = time(&p.to, "to")?.unwrap_or_else(|| range_end_at(now));
     let from = time(&p.from, "from")?.unwrap_or(to - DEFAULT_DAYS * DAY_MS);
     if from >= to {
         return Err("from must be before to".into());
@@ -85,7 +82,7 @@ pub async fn get_stats(
     let started = std::time::Instant::now();
     let now = now_ms();
     let query = resolve_query(&params, now).map_err(ApiError::BadRequest)?;
-    crate::server::catch_up::before_reading(&state).await?;
+    crate::server::pipeline::catch_up::before_reading(&state).await?;
     let snapshot = state.figures.stats(query, now).await;
     state.metrics.stats_answered("api", started.elapsed());
     Ok(([(header::CONTENT_TYPE, "application/json")], snapshot.json()).into_response())
@@ -101,7 +98,7 @@ pub async fn get_sessions_csv(
     params.page = None;
     params.per_page = None;
     let query = resolve_query(&params, now_ms()).map_err(ApiError::BadRequest)?;
-    crate::server::catch_up::before_reading(&state).await?;
+    crate::server::pipeline::catch_up::before_reading(&state).await?;
     // Bounded: past the limit the caller narrows the range, so one request cannot hold
     // the figures' lock and memory for an unbounded number of rows.
     let most = state.limits.export_max_rows;

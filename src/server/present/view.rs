@@ -5,11 +5,10 @@
 use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 
-use super::calendar::{add_months, first_of_month, local, start_of_day};
-use super::query::{RowQuery, SessionFilter, StatsQuery};
 use crate::dashboard_view::{DashboardView, RangePreset, RowFilter};
 use crate::server::domain::event::Channel;
-use crate::server::http::stats::MAX_PER_PAGE;
+use crate::server::pipeline::engine::calendar::{add_months, first_of_month, local, start_of_day};
+use crate::server::pipeline::engine::query::{range_end_at, RowQuery, SessionFilter, StatsQuery, MAX_PER_PAGE};
 
 /// Rows per page of the dashboard's sessions table.
 pub const TABLE_ROWS: u64 = 25;
@@ -31,9 +30,7 @@ fn date(text: &Option<String>) -> Option<NaiveDate> {
 /// Resolves `view` at `now`. `earliest` is the first instant with data, where "all"
 /// starts.
 pub fn resolve(view: &DashboardView, tz: Tz, now: i64, earliest: Option<i64>) -> ResolvedView {
-    // Like the API's default: the next whole second, so that one second's readers share
-    // a snapshot that still holds everything committed before they asked.
-    let end_now = (now.div_euclid(1000) + 1) * 1000;
+    let end_now = range_end_at(now);
     let today = local(tz, now).date();
     let days_back = |days: i64| start_of_day(tz, today - Duration::days(days - 1));
     let (from, to) = match view.range {

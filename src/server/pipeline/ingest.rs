@@ -12,10 +12,10 @@ use tokio::sync::{mpsc, oneshot};
 use crate::server::db::{Db, DbError, SourceAdvance};
 use crate::server::domain::event::Event;
 use crate::server::domain::time::now_ms;
-use crate::server::engine::StoredEvent;
-use crate::server::figures::Figures;
-use crate::server::live::Live;
 use crate::server::metrics::Metrics;
+use crate::server::pipeline::engine::StoredEvent;
+use crate::server::pipeline::figures::Figures;
+use crate::server::realtime::signals::Live;
 
 /// Requests waiting for the writer before senders are slowed down.
 const QUEUE: usize = 4096;

@@ -6,11 +6,11 @@
 
 use crate::dashboard_view::DashboardView;
 use crate::model::{Dashboard, DashboardPage};
-use crate::server::charts::chart_options;
 use crate::server::domain::country::country_name;
 use crate::server::domain::time::parse_rfc3339_ms;
-use crate::server::engine::calendar::local_minute;
-use crate::server::engine::parse_timezone;
+use crate::server::pipeline::engine::calendar::local_minute;
+use crate::server::pipeline::engine::parse_timezone;
+use crate::server::present::charts::chart_options;
 use crate::server::state::AppState;
 
 pub async fn dashboard(state: &AppState, view: DashboardView, now_ms: i64) -> std::sync::Arc<DashboardPage> {
@@ -19,13 +19,13 @@ pub async fn dashboard(state: &AppState, view: DashboardView, now_ms: i64) -> st
         .dashboards
         .get_or_compute(view, version, now_ms, |view| async move {
             let figures = build(state, view.clone(), now_ms).await;
-            crate::server::dashboard_page::render(&figures, &view)
+            crate::server::present::dashboard_page::render(&figures, &view)
         })
         .await
 }
 
 async fn build(state: &AppState, view: DashboardView, now_ms: i64) -> Dashboard {
-    let resolved = state.figures.resolve_view(&view, now_ms);
+    let resolved = super::view::resolve(&view, state.figures.tz(), now_ms, state.figures.earliest());
     let stats = state.figures.stats(resolved.query, now_ms).await.stats.clone();
     let previous = match resolved.previous {
         Some(query) => Some(state.figures.stats(query, now_ms).await.stats.totals.clone()),

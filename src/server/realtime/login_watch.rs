@@ -11,8 +11,8 @@ use std::time::Duration;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 
-use crate::server::live::DASHBOARD_NS;
-use crate::server::sockets::INGEST_NS;
+use crate::server::realtime::DASHBOARD_NS;
+use crate::server::realtime::INGEST_NS;
 use crate::server::state::AppState;
 
 pub const SWEEP_EVERY: Duration = Duration::from_secs(5);

@@ -11,8 +11,8 @@ use serde_json::{json, Map, Value};
 use crate::server::db::{Db, DbError};
 use crate::server::domain::event::{parse_recorded_event, Event};
 use crate::server::domain::time::{format_ms, now_ms};
-use crate::server::engine::StoredEvent;
-use crate::server::ingest::Source;
+use crate::server::pipeline::engine::StoredEvent;
+use crate::server::pipeline::ingest::Source;
 
 /// Events committed per transaction while importing.
 const IMPORT_BATCH: usize = 1000;

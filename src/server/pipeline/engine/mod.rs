@@ -5,7 +5,6 @@
 pub mod calendar;
 pub mod query;
 pub mod timeline;
-pub mod view;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;

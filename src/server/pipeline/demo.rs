@@ -13,9 +13,9 @@ use rand::{Rng, SeedableRng};
 use crate::server::db::Db;
 use crate::server::domain::event::{Channel, Event, Kind, Sender};
 use crate::server::domain::time::now_ms;
-use crate::server::figures::Figures;
-use crate::server::ingest::{Ingestor, Source};
 use crate::server::leadership::Leadership;
+use crate::server::pipeline::figures::Figures;
+use crate::server::pipeline::ingest::{Ingestor, Source};
 
 const TICK: Duration = Duration::from_millis(700);
 /// The advisory lock whose holder runs the simulator.

@@ -22,8 +22,8 @@ use crate::server::config::SqlSourceConfig;
 use crate::server::db::{Db, SourceAdvance};
 use crate::server::domain::event::Event;
 use crate::server::domain::time::now_ms;
-use crate::server::ingest::{Ingestor, Signals, Source};
 use crate::server::leadership::Leadership;
+use crate::server::pipeline::ingest::{Ingestor, Signals, Source};
 
 /// The source's name in statuses, metrics and stored cursors; its events' ids are
 /// stored as `sql:<id>`.

@@ -9,13 +9,11 @@ use std::time::Instant;
 use bytes::Bytes;
 use parking_lot::RwLock;
 
-use crate::dashboard_view::DashboardView;
 use crate::model::{Settings, Stats};
 use crate::server::db::{Db, DbError};
-use crate::server::engine::query::StatsQuery;
-use crate::server::engine::view::{resolve, ResolvedView};
-use crate::server::engine::{Engine, Milestone, StoredEvent};
-use crate::server::shared_cache::SharedCache;
+use crate::server::pipeline::engine::query::StatsQuery;
+use crate::server::pipeline::engine::{Engine, Milestone, StoredEvent};
+use crate::server::pipeline::shared_cache::SharedCache;
 
 /// Events read per round trip while catching up.
 const CATCH_UP_PAGE: i64 = 10_000;
@@ -111,10 +109,9 @@ impl Figures {
         self.engine.read().tz()
     }
 
-    /// A dashboard view's queries, in the configured time zone.
-    pub fn resolve_view(&self, view: &DashboardView, now_ms: i64) -> ResolvedView {
-        let engine = self.engine.read();
-        resolve(view, engine.tz(), now_ms, engine.earliest())
+    /// The first instant with data, where the "all" range starts.
+    pub fn earliest(&self) -> Option<i64> {
+        self.engine.read().earliest()
     }
 
     pub fn rebuild_progress(&self) -> RebuildProgress {

@@ -13,7 +13,7 @@ use crate::components::sessions_table::SessionsTable;
 use crate::components::totals::TotalsGrid;
 use crate::dashboard_view::{DashboardView, RowFilter};
 use crate::model::{ChannelFilter, ChartPart, Dashboard, DashboardPage};
-use crate::server::fragment::html_of;
+use crate::server::present::fragment::html_of;
 
 pub fn render(dashboard: &Dashboard, view: &DashboardView) -> DashboardPage {
     let locale = view.locale;

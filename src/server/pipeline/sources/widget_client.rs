@@ -24,7 +24,7 @@ use crate::model::SourceState;
 use crate::server::config::WidgetSourceConfig;
 use crate::server::domain::event::Channel;
 use crate::server::domain::time::now_ms;
-use crate::server::ingest::{Ingestor, Source};
+use crate::server::pipeline::ingest::{Ingestor, Source};
 
 /// The announcements chatpulse listens for.
 const ANNOUNCEMENTS: [&str; 2] = ["stats_update", "widget_opened"];

@@ -8,13 +8,13 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 use serde::Serialize;
 
+use super::fanout::Fanout;
+use super::DASHBOARD_NS;
 use crate::server::domain::event::{Channel, Event, Kind};
 use crate::server::domain::time::{format_ms, now_ms};
-use crate::server::engine::MilestoneKind;
-use crate::server::fanout::Fanout;
-use crate::server::figures::CaughtUp;
+use crate::server::pipeline::engine::MilestoneKind;
+use crate::server::pipeline::figures::CaughtUp;
 
-pub const DASHBOARD_NS: &str = "/dashboard";
 const COALESCE: Duration = Duration::from_millis(100);
 
 #[derive(Serialize)]

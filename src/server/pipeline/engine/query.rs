@@ -17,6 +17,17 @@ use crate::server::domain::time::{format_ms, DAY_MS, MINUTE_MS};
 
 pub const MAX_DAYS: i64 = 400;
 const TOP_COUNTRIES: usize = 10;
+/// Session rows one page may list.
+pub const MAX_PER_PAGE: u64 = 500;
+/// The range a query without `from` covers.
+pub const DEFAULT_DAYS: i64 = 30;
+
+/// Where a range that ends "now" ends: the next whole second, so that the readers of
+/// one second share one snapshot that still holds every event committed before they
+/// asked.
+pub fn range_end_at(now: i64) -> i64 {
+    (now.div_euclid(1000) + 1) * 1000
+}
 
 /// What a caller asks for; `from`/`to` are a half-open range of epoch milliseconds.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -404,7 +415,7 @@ mod scan_tests {
     use super::*;
     use crate::model::Settings;
     use crate::server::domain::event::{Event, Kind, Sender};
-    use crate::server::engine::StoredEvent;
+    use crate::server::pipeline::engine::StoredEvent;
 
     /// Users with sessions spread over ten days, some naming a country, some not.
     fn events() -> Vec<StoredEvent> {

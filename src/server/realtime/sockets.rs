@@ -15,13 +15,13 @@ use crate::server::auth::sessions::session_token;
 use crate::server::auth::Scope;
 use crate::server::domain::event::{parse_event, Kind};
 use crate::server::domain::time::{now_ms, retry_after_seconds};
-use crate::server::ingest::Source;
-use crate::server::live::DASHBOARD_NS;
 use crate::server::metrics::Door;
-use crate::server::session_watch;
+use crate::server::pipeline::ingest::Source;
+use crate::server::realtime::login_watch;
+use crate::server::realtime::DASHBOARD_NS;
 use crate::server::state::AppState;
 
-pub const INGEST_NS: &str = "/ingest";
+use super::INGEST_NS;
 
 #[derive(Deserialize, Default)]
 struct Handshake {
@@ -78,7 +78,7 @@ pub fn register<A: Adapter + DefinedAdapter>(io: &SocketIo<A>, state: AppState) 
             async move {
                 let token = auth.ok().and_then(|a| a.token);
                 let key_id = state.keyring.check(token.as_deref(), Scope::Ingest)?;
-                session_watch::remember_key(&socket, key_id);
+                login_watch::remember_key(&socket, key_id);
                 count_in(&state, &socket)
             }
         }
@@ -114,7 +114,7 @@ async fn dashboard_access<A: Adapter>(
 ) -> Result<(), Refused> {
     if let Some(token) = token {
         let key_id = state.keyring.check(Some(&token), Scope::Read)?;
-        session_watch::remember_key(socket, key_id);
+        login_watch::remember_key(socket, key_id);
         return Ok(());
     }
     let parts = socket.req_parts();
@@ -127,7 +127,7 @@ async fn dashboard_access<A: Adapter>(
     };
     match state.admin_sessions.user(token).await {
         Ok(Some(_)) => {
-            session_watch::remember(socket, token);
+            login_watch::remember(socket, token);
             Ok(())
         }
         Ok(None) => Err(Refused::NotLoggedIn),
@@ -164,7 +164,7 @@ async fn on_ingest_connect<A: Adapter>(socket: SocketRef<A>, state: AppState) {
     count_out_on_disconnect(&socket, &state);
     // The event budget belongs to the key on this address, not to the socket: a client
     // that reconnects finds its bucket as it left it (idle buckets are forgotten).
-    let key_id = socket.extensions.get::<session_watch::SocketKey>().map_or(0, |key| key.0);
+    let key_id = socket.extensions.get::<login_watch::SocketKey>().map_or(0, |key| key.0);
     let parts = socket.req_parts();
     let sid = format!("{key_id}@{}", state.limits.client_address(&parts.extensions, &parts.headers));
     for kind in Kind::ALL {
