@@ -3,19 +3,20 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Postcard;
 
+use crate::app::server_error::ServerError;
 use crate::i18n::Locale;
 use crate::model::{ChannelFilter, DashboardPage, Settings, Stats};
 
 /// The `Stats` document of a channel for the last 30 days, as `GET /api/stats` serves it.
 #[server(endpoint = "get_stats")]
-pub async fn get_stats(channel: String) -> Result<Stats, ServerFnError> {
+pub async fn get_stats(channel: String) -> Result<Stats, ServerError> {
     use crate::server::domain::time::now_ms;
     use crate::server::http::stats::{resolve_query, StatsParams};
     let state = reader_state().await?;
     settle(&state).await?;
     let now = now_ms();
     let params = StatsParams { channel: Some(channel), ..Default::default() };
-    let query = resolve_query(&params, now).map_err(ServerFnError::new)?;
+    let query = resolve_query(&params, now).map_err(ServerError::invalid)?;
     Ok(state.figures.stats(query, now).await.stats.clone())
 }
 
@@ -27,7 +28,7 @@ pub async fn get_dashboard(
     channel: ChannelFilter,
     locale: Locale,
     query: String,
-) -> Result<DashboardPage, ServerFnError> {
+) -> Result<DashboardPage, ServerError> {
     let started = std::time::Instant::now();
     let pairs: Vec<(String, String)> =
         form_urlencoded::parse(query.trim_start_matches('?').as_bytes()).into_owned().collect();
@@ -43,7 +44,7 @@ pub async fn get_dashboard(
 }
 
 #[server(output = Postcard, endpoint = "get_settings")]
-pub async fn get_settings() -> Result<Settings, ServerFnError> {
+pub async fn get_settings() -> Result<Settings, ServerError> {
     Ok(admin_state().await?.figures.settings())
 }
 
@@ -78,11 +79,11 @@ pub(crate) struct ActingAdmin {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) async fn acting_admin() -> Result<ActingAdmin, ServerFnError> {
+pub(crate) async fn acting_admin() -> Result<ActingAdmin, ServerError> {
     use crate::server::auth::sessions::session_token;
     let (state, parts, account) = signed_in().await?;
     if account.role == Role::Viewer {
-        return Err(refuse(StatusCode::FORBIDDEN, "a viewer may look but not change anything; an admin may"));
+        return Err(ServerError::admin_only());
     }
     let cookie = parts.headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok());
     let session_token = session_token(cookie).unwrap_or_default().to_string();
@@ -94,35 +95,37 @@ pub(crate) async fn acting_admin() -> Result<ActingAdmin, ServerFnError> {
 #[cfg(feature = "ssr")]
 async fn signed_in() -> Result<
     (crate::server::state::AppState, axum::http::request::Parts, crate::server::auth::sessions::SignedIn),
-    ServerFnError,
+    ServerError,
 > {
-    let state = use_context::<crate::server::state::AppState>().ok_or_else(|| ServerFnError::new("no app state"))?;
-    let parts: axum::http::request::Parts = leptos_axum::extract().await?;
+    let state = use_context::<crate::server::state::AppState>()
+        .ok_or_else(|| ServerError::unavailable("the server is starting; try again"))?;
+    let parts: axum::http::request::Parts =
+        leptos_axum::extract().await.map_err(|e| ServerError::invalid(e.to_string()))?;
     match crate::server::http::access::account_of(&parts, &state).await {
         Ok(Some(account)) => Ok((state, parts, account)),
-        Ok(None) => Err(refuse(StatusCode::UNAUTHORIZED, "log in first")),
-        Err(_) => Err(refuse(StatusCode::SERVICE_UNAVAILABLE, "the server cannot check your session right now")),
+        Ok(None) => Err(ServerError::login_required()),
+        Err(_) => Err(ServerError::unavailable("the server cannot check your session right now")),
     }
 }
 
 /// Applies what other instances stored before a read (see `server::pipeline::catch_up`).
 #[cfg(feature = "ssr")]
-async fn settle(state: &crate::server::state::AppState) -> Result<(), ServerFnError> {
+async fn settle(state: &crate::server::state::AppState) -> Result<(), ServerError> {
     crate::server::pipeline::catch_up::before_reading(state)
         .await
-        .map_err(|_| refuse(StatusCode::SERVICE_UNAVAILABLE, "the database is unavailable; showing the last figures"))
+        .map_err(|_| ServerError::unavailable("the database is unavailable; showing the last figures"))
 }
 
 /// The app state, once the request is known to come from a logged-in account of any
 /// role: what a viewer may read.
 #[cfg(feature = "ssr")]
-async fn reader_state() -> Result<crate::server::state::AppState, ServerFnError> {
+async fn reader_state() -> Result<crate::server::state::AppState, ServerError> {
     Ok(signed_in().await?.0)
 }
 
 /// The app state, once the request is known to come from a logged-in admin.
 #[cfg(feature = "ssr")]
-async fn admin_state() -> Result<crate::server::state::AppState, ServerFnError> {
+async fn admin_state() -> Result<crate::server::state::AppState, ServerError> {
     Ok(acting_admin().await?.state)
 }
 

@@ -1,6 +1,7 @@
 //! The tab's one live connection: a root context with the connection state and a
-//! data version that bumps on `stats_update`. Resources list the version in their source,
-//! so they refetch inside `<Transition>` without a flash.
+//! refetch counter that bumps on `stats_update`. Resources list the counter in their
+//! source, so they refetch inside `<Transition>` without a flash. An update whose data
+//! `version` the page already shows is skipped.
 //!
 //! Updates are debounced on the leading edge: the first `stats_update` after a quiet
 //! spell refetches at once, and any more within 150 ms fold into one trailing refetch.
@@ -51,7 +52,9 @@ impl Badge {
 #[derive(Clone, Copy)]
 pub struct LiveContext {
     /// Bumps whenever the figures on screen should be fetched again.
-    pub version: RwSignal<u64>,
+    pub refetches: RwSignal<u64>,
+    /// The data version of the figures on screen (0 before any arrived).
+    shown_version: StoredValue<u64>,
     pub connection: RwSignal<Connection>,
     /// Seconds until the next reconnect attempt, while offline.
     pub retry_in: RwSignal<u32>,
@@ -68,7 +71,8 @@ pub struct LiveContext {
 
 pub fn provide_live_context() -> LiveContext {
     let context = LiveContext {
-        version: RwSignal::new(0),
+        refetches: RwSignal::new(0),
+        shown_version: StoredValue::new(0),
         connection: RwSignal::new(Connection::Connecting),
         retry_in: RwSignal::new(0),
         paused: RwSignal::new(false),
@@ -124,8 +128,24 @@ impl LiveContext {
     }
 
     pub fn refetch(self) {
-        self.version.update(|v| *v += 1);
+        self.refetches.update(|v| *v += 1);
     }
+
+    /// The figures of data version `version` are on screen.
+    pub fn showing(self, version: u64) {
+        self.shown_version.set_value(version);
+    }
+
+    /// Whether an update announcing data version `announced` is already on screen.
+    pub fn already_shows(self, announced: Option<u64>) -> bool {
+        already_shown(announced, self.shown_version.get_value())
+    }
+}
+
+/// Whether figures of data version `shown` already hold what an update announcing
+/// `announced` tells of. An update without a version is never skipped.
+fn already_shown(announced: Option<u64>, shown: u64) -> bool {
+    announced.is_some_and(|version| version <= shown)
 }
 
 #[cfg(feature = "hydrate")]
@@ -154,6 +174,12 @@ mod socket {
     const POLL_EVERY_S: u32 = 30;
     const MAX_BACKOFF_S: f64 = 30.0;
 
+    /// The data version a `stats_update` announces.
+    fn announced_version(payload: &JsValue) -> Option<u64> {
+        let version = js_sys::Reflect::get(payload, &JsValue::from_str("version")).ok()?.as_f64()?;
+        (version >= 0.0).then_some(version as u64)
+    }
+
     #[wasm_bindgen]
     extern "C" {
         type Socket;
@@ -170,6 +196,8 @@ mod socket {
     struct Pace {
         last_bump: f64,
         trailing: Option<Timeout>,
+        /// The newest data version the updates folded into the trailing refetch announced.
+        trailing_version: Option<u64>,
         missed: bool,
         hidden: bool,
     }
@@ -196,13 +224,18 @@ mod socket {
             pace.update_value(|p| p.last_bump = js_sys::Date::now());
             live.refetch();
         };
-        let on_update = move || {
+        let on_update = move |announced: Option<u64>| {
+            if live.already_shows(announced) {
+                return;
+            }
             if holding_back() {
                 pace.update_value(|p| p.missed = true);
                 return;
             }
             let (since, armed) = pace.with_value(|p| (js_sys::Date::now() - p.last_bump, p.trailing.is_some()));
             if armed {
+                // An update without a version forces the refetch.
+                pace.update_value(|p| p.trailing_version = p.trailing_version.zip(announced).map(|(a, b)| a.max(b)));
                 return;
             }
             if since >= DEBOUNCE_MS as f64 {
@@ -211,10 +244,14 @@ mod socket {
             }
             let wait = (DEBOUNCE_MS as f64 - since).ceil() as u32;
             let trailing = Timeout::new(wait, move || {
-                pace.update_value(|p| p.trailing = None);
-                bump();
+                let announced = pace.with_value(|p| p.trailing_version);
+                pace.update_value(|p| (p.trailing, p.trailing_version) = (None, None));
+                // The refetch started meanwhile may already have brought that version.
+                if !live.already_shows(announced) {
+                    bump();
+                }
             });
-            pace.update_value(|p| p.trailing = Some(trailing));
+            pace.update_value(|p| (p.trailing, p.trailing_version) = (Some(trailing), announced));
         };
         let catch_up = move || {
             if !holding_back() && pace.with_value(|p| p.missed) {
@@ -224,7 +261,7 @@ mod socket {
         };
 
         socket.with_value(|s| {
-            listen(s, "stats_update", move |_| on_update());
+            listen(s, "stats_update", move |payload| on_update(announced_version(&payload)));
             listen(s, "connect", move |_| {
                 retry.update_value(|r| *r = Retry::default());
                 live.connection.set(Connection::Live);
@@ -341,4 +378,18 @@ mod socket {
 pub fn session_ended() {
     #[cfg(feature = "hydrate")]
     socket::send_to_login();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::already_shown;
+
+    #[test]
+    fn an_update_is_skipped_only_when_its_version_is_on_screen() {
+        assert!(already_shown(Some(7), 7));
+        assert!(already_shown(Some(6), 7));
+        assert!(!already_shown(Some(8), 7));
+        assert!(!already_shown(None, 7), "no version: refetch");
+        assert!(!already_shown(Some(1), 0), "nothing shown yet");
+    }
 }

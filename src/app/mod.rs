@@ -8,6 +8,7 @@ pub mod form_post;
 pub mod live;
 pub mod pages;
 pub mod prefs;
+pub mod server_error;
 pub mod sources_api;
 pub mod toasts;
 

@@ -11,6 +11,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::app::api::get_dashboard;
 use crate::app::live::{session_ended, use_live};
 use crate::app::prefs::use_prefs;
+use crate::app::server_error::{ErrorCode, ServerError};
 use crate::chart_kind::ChartKind;
 use crate::components::chart_panel::ChartPanel;
 use crate::components::layout::Layout;
@@ -30,7 +31,7 @@ fn title(channel: ChannelFilter) -> Text {
 /// What to show for the resource's state: its figures, or after a failed refetch the
 /// last ones that arrived; an error only when there never were any.
 fn latest(
-    fetched: Option<Result<DashboardPage, ServerFnError>>,
+    fetched: Option<Result<DashboardPage, ServerError>>,
     shown: RwSignal<Option<DashboardPage>>,
 ) -> Result<Option<DashboardPage>, ()> {
     match fetched {
@@ -50,7 +51,7 @@ pub fn Overview(channel: ChannelFilter) -> impl IntoView {
         query.with(|q| DashboardView::from_query(channel, locale, |name| q.get(name)))
     });
     let dashboard = Resource::new_serde_wb(
-        move || (view_of.get(), live.version.get()),
+        move || (view_of.get(), live.refetches.get()),
         |(view, _)| get_dashboard(view.channel, view.locale, view.query_string()),
     );
     // The newest figures that arrived, kept by an effect (resources are read only in
@@ -60,11 +61,12 @@ pub fn Overview(channel: ChannelFilter) -> impl IntoView {
     let shown = RwSignal::new(None::<DashboardPage>);
     Effect::new(move |_| match dashboard.get() {
         Some(Ok(d)) => {
+            live.showing(d.version);
             shown.set(Some(d));
             live.fetched(true);
         }
         Some(Err(error)) => {
-            if error.to_string().contains("log in first") {
+            if error.code == ErrorCode::LoginRequired {
                 session_ended();
             }
             live.fetched(false);

@@ -139,6 +139,7 @@ impl Figures {
     /// `after_seq`, from memory: when every event up to `after_seq` is applied and none of
     /// `committed` is, they are exactly what a catch-up would read. Otherwise (another
     /// instance's commit not applied yet) it catches up from the database.
+    #[tracing::instrument(level = "debug", skip(self, committed), fields(events = committed.len()))]
     pub async fn apply_committed(&self, after_seq: i64, committed: Vec<StoredEvent>) -> Result<CaughtUp, DbError> {
         let _in_order = self.sync.lock().await;
         let applied = self.engine.read().applied_seq();
@@ -167,6 +168,7 @@ impl Figures {
         self.apply_new_events().await.map(Some)
     }
 
+    #[tracing::instrument(level = "debug", name = "catch_up", skip_all, fields(applied_seq = self.engine.read().applied_seq()))]
     async fn apply_new_events(&self) -> Result<CaughtUp, DbError> {
         let began = Instant::now();
         let mut caught = CaughtUp::default();
@@ -187,6 +189,7 @@ impl Figures {
 
     /// The document for `query` at the current version, computed at most once per
     /// version and second however many readers ask at once.
+    #[tracing::instrument(level = "debug", skip_all, fields(channel = ?query.channel, from = query.from, to = query.to))]
     pub async fn stats(&self, query: StatsQuery, now_ms: i64) -> Arc<Snapshot> {
         let version = self.version();
         self.cache
@@ -323,6 +326,7 @@ impl Figures {
 
     /// Builds a new engine from the database and swaps it in, unless a newer settings
     /// change has been requested meanwhile.
+    #[tracing::instrument(skip(self))]
     async fn rebuild(&self, revision: i64) -> Result<Option<u64>, DbError> {
         let started = std::time::Instant::now();
         self.rebuilds_started.fetch_add(1, Ordering::Relaxed);

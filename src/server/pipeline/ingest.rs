@@ -155,6 +155,7 @@ impl Writer {
         }
     }
 
+    #[tracing::instrument(name = "ingest_commit", level = "debug", skip_all, fields(requests = group.len()))]
     async fn commit(&self, group: Vec<Request>) {
         // Until our own catch-up has applied them, no other catch-up may: whoever
         // applies events announces them, and ours must reach every instance.
