@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Locale, Text};
-use crate::model::ChannelFilter;
+use crate::model::{ChannelFilter, CountryBucket};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RangePreset {
@@ -237,8 +237,13 @@ fn parse_hour(text: &str) -> Option<(u8, u8)> {
     (weekday < 7 && hour < 24).then_some((weekday, hour))
 }
 
+/// A country filter names one country or the unknown ones ("other" filters nothing).
 fn is_country(code: &str) -> bool {
-    code == "unknown" || (code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()))
+    match CountryBucket::of(code) {
+        CountryBucket::Unknown => true,
+        CountryBucket::Other => false,
+        CountryBucket::Country(code) => code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()),
+    }
 }
 
 #[cfg(test)]

@@ -152,10 +152,10 @@ impl Locale {
     /// The words for the top-countries entries that are not one country, "other" and
     /// "unknown"; `None` for a country code.
     pub fn country_group(self, entry: &str) -> Option<&'static str> {
-        match entry {
-            "other" => Some(Text::OtherCountries.get(self)),
-            "unknown" => Some(Text::UnknownCountry.get(self)),
-            _ => None,
+        match crate::model::CountryBucket::of(entry) {
+            crate::model::CountryBucket::Other => Some(Text::OtherCountries.get(self)),
+            crate::model::CountryBucket::Unknown => Some(Text::UnknownCountry.get(self)),
+            crate::model::CountryBucket::Country(_) => None,
         }
     }
 

@@ -93,8 +93,34 @@ pub struct DayCount {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CountryCount {
+    /// An ISO 3166-1 alpha-2 code, or a group (`CountryBucket`): "other", "unknown".
     pub country: String,
     pub users: u64,
+}
+
+/// What an entry of the top countries, or a country filter, stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CountryBucket<'a> {
+    /// One country, by its ISO 3166-1 alpha-2 code.
+    Country(&'a str),
+    /// Every country past the top ones.
+    Other,
+    /// Visitors whose country is not known.
+    Unknown,
+}
+
+impl<'a> CountryBucket<'a> {
+    pub const OTHER: &'static str = "other";
+    pub const UNKNOWN: &'static str = "unknown";
+
+    /// The bucket an entry's text names.
+    pub fn of(text: &'a str) -> CountryBucket<'a> {
+        match text {
+            CountryBucket::OTHER => CountryBucket::Other,
+            CountryBucket::UNKNOWN => CountryBucket::Unknown,
+            code => CountryBucket::Country(code),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,12 +4,12 @@ pub mod access_api;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod chart_tables;
-pub mod form_post;
 pub mod live;
 pub mod pages;
 pub mod prefs;
 pub mod server_error;
 pub mod sources_api;
+pub mod submission;
 pub mod toasts;
 
 use leptos::prelude::*;

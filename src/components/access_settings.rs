@@ -1,13 +1,13 @@
 //! The settings page's "who gets in": admins (add, remove, change your password) and
 //! API keys (create, shown once; revoke; when each was last used). The lists come
-//! written by the server; every form here is submitted in place (`form_post`).
+//! written by the server; every form here is submitted in place (`app::submission`).
 
 use leptos::prelude::*;
 use leptos::server::codee::string::JsonSerdeWasmCodec;
 
 use crate::app::access_api::get_access_lists;
-use crate::app::form_post::{submit_in_place, Submitted};
 use crate::app::prefs::use_prefs;
+use crate::app::submission::{submit_in_place, Submitted};
 use crate::components::form_outcome::FormOutcome;
 use crate::components::post_form::PostForm;
 use crate::i18n::Text;

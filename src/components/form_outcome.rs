@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::app::form_post::Submitted;
 use crate::app::prefs::use_prefs;
+use crate::app::submission::Submitted;
 use crate::i18n::Text;
 
 #[component]

@@ -1,9 +1,9 @@
-//! A form posting to a server function, submitted in place (`form_post`): without
+//! A form posting to a server function, submitted in place (`app::submission`): without
 //! JavaScript the browser posts it and the server sends it back to the page.
 
 use leptos::prelude::*;
 
-use crate::app::form_post::{submit_in_place, Submitted};
+use crate::app::submission::{submit_in_place, Submitted};
 
 #[component]
 pub fn PostForm(

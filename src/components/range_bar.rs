@@ -7,8 +7,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::app::form_post::url_of_get_form;
 use crate::app::prefs::use_prefs;
+use crate::app::submission::url_of_get_form;
 use crate::dashboard_view::{DashboardView, RangePreset};
 use crate::i18n::Text;
 

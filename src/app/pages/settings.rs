@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use crate::app::api::get_settings;
-use crate::app::form_post::Submitted;
 use crate::app::prefs::use_prefs;
+use crate::app::submission::Submitted;
 use crate::components::access_settings::AccessSettings;
 use crate::components::erase_visitor::EraseVisitor;
 use crate::components::form_outcome::FormOutcome;

@@ -48,13 +48,6 @@ pub enum AccountError {
     Unavailable(#[from] DbError),
 }
 
-impl AccountError {
-    /// Whether the admin asked for something wrong (rather than the server failing).
-    pub fn is_refusal(&self) -> bool {
-        !matches!(self, AccountError::Unavailable(_))
-    }
-}
-
 fn check_username(name: &str) -> Result<(), AccountError> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '@' | '-');
     let ok = !name.is_empty() && name.chars().count() <= MAX_USERNAME_CHARS && name.chars().all(allowed);

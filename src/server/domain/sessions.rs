@@ -31,6 +31,13 @@ pub struct SessionRules {
     pub min_messages: usize,
 }
 
+impl SessionRules {
+    /// The validity rule: a session counts from `min_session_messages` messages on.
+    pub fn is_valid(self, messages: usize) -> bool {
+        messages >= self.min_messages
+    }
+}
+
 /// A run of one user's messages, `msgs[first..first + len]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Session {
@@ -108,7 +115,7 @@ pub fn split_sessions(msgs: &[Msg], rules: SessionRules) -> Vec<Session> {
 pub fn number_sessions(sessions: &mut [Session], rules: SessionRules) -> u32 {
     let mut count = 0;
     for session in sessions.iter_mut() {
-        session.valid = session.len >= rules.min_messages;
+        session.valid = rules.is_valid(session.len);
         session.number = if session.valid {
             count += 1;
             count

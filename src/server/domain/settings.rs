@@ -1,6 +1,14 @@
-//! The ranges `stats.md` allows for each setting.
+//! The ranges `stats.md` allows for each setting, and the time zone they name.
+
+use chrono_tz::Tz;
 
 use crate::model::Settings;
+
+/// The settings' time zone. Stored settings passed `validate`, so the fallback to UTC
+/// serves only settings made some other way.
+pub fn settings_tz(settings: &Settings) -> Tz {
+    settings.timezone.parse().unwrap_or(Tz::UTC)
+}
 
 pub fn validate(s: &Settings) -> Result<(), String> {
     let mut problems = Vec::new();
@@ -13,7 +21,7 @@ pub fn validate(s: &Settings) -> Result<(), String> {
     if !(1..=120).contains(&s.online_window_minutes) {
         problems.push("online window must be 1 to 120 minutes");
     }
-    if s.timezone.parse::<chrono_tz::Tz>().is_err() {
+    if s.timezone.parse::<Tz>().is_err() {
         problems.push("time zone must be an IANA name such as Europe/Istanbul");
     }
     if problems.is_empty() {

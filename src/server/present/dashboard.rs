@@ -9,7 +9,6 @@ use crate::model::{Dashboard, DashboardPage};
 use crate::server::domain::country::country_name;
 use crate::server::domain::time::parse_rfc3339_ms;
 use crate::server::pipeline::engine::calendar::local_minute;
-use crate::server::pipeline::engine::parse_timezone;
 use crate::server::present::charts::chart_options;
 use crate::server::state::AppState;
 
@@ -31,7 +30,7 @@ async fn build(state: &AppState, view: DashboardView, now_ms: i64) -> Dashboard 
         Some(query) => Some(state.figures.stats(query, now_ms).await.stats.totals.clone()),
         None => None,
     };
-    let tz = parse_timezone(&stats.settings.timezone).unwrap_or(chrono_tz::Tz::UTC);
+    let tz = crate::server::domain::settings::settings_tz(&stats.settings);
     let local_time = |rfc3339: &str| parse_rfc3339_ms(rfc3339).map(|ms| local_minute(tz, ms)).unwrap_or_default();
     let rows = &stats.sessions_page.rows;
     let row_times = rows.iter().map(|r| (local_time(&r.first_activity), local_time(&r.last_activity))).collect();

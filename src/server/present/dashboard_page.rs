@@ -12,7 +12,7 @@ use crate::components::chart_table::ChartDataTable;
 use crate::components::sessions_table::SessionsTable;
 use crate::components::totals::TotalsGrid;
 use crate::dashboard_view::{DashboardView, RowFilter};
-use crate::model::{ChannelFilter, ChartPart, Dashboard, DashboardPage};
+use crate::model::{ChannelFilter, ChartPart, CountryBucket, Dashboard, DashboardPage};
 use crate::server::present::fragment::html_of;
 
 pub fn render(dashboard: &Dashboard, view: &DashboardView) -> DashboardPage {
@@ -64,7 +64,9 @@ fn click_targets(kind: ChartKind, dashboard: &Dashboard) -> Vec<String> {
         ChartKind::Countries => stats
             .countries
             .iter()
-            .map(|c| (c.country != "other").then(|| RowFilter::Country(c.country.clone())))
+            .map(|c| {
+                (CountryBucket::of(&c.country) != CountryBucket::Other).then(|| RowFilter::Country(c.country.clone()))
+            })
             .collect(),
         ChartKind::Monthly | ChartKind::Senders | ChartKind::Lengths => Vec::new(),
     };

@@ -6,6 +6,7 @@ use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 
 use crate::dashboard_view::{DashboardView, RangePreset, RowFilter};
+use crate::model::CountryBucket;
 use crate::server::domain::event::Channel;
 use crate::server::pipeline::engine::calendar::{add_months, first_of_month, local, start_of_day};
 use crate::server::pipeline::engine::query::{range_end_at, RowQuery, SessionFilter, StatsQuery, MAX_PER_PAGE};
@@ -77,7 +78,9 @@ fn session_filter(filter: Option<&RowFilter>, tz: Tz) -> SessionFilter {
             Err(_) => SessionFilter::All,
         },
         Some(RowFilter::Hour { weekday, hour }) => SessionFilter::StartedAtHour(*weekday, *hour),
-        Some(RowFilter::Country(code)) if code == "unknown" => SessionFilter::Country(None),
+        Some(RowFilter::Country(code)) if CountryBucket::of(code) == CountryBucket::Unknown => {
+            SessionFilter::Country(None)
+        }
         Some(RowFilter::Country(code)) => match code.as_bytes().try_into() {
             Ok(code) => SessionFilter::Country(Some(code)),
             Err(_) => SessionFilter::All,

@@ -14,6 +14,7 @@ use chrono_tz::Tz;
 use crate::model::Settings;
 use crate::server::domain::event::{Channel, Event, Kind, Sender};
 use crate::server::domain::sessions::{number_sessions, split_sessions, Msg, Session, SessionRules};
+use crate::server::domain::settings::settings_tz;
 use crate::server::domain::time::MINUTE_MS;
 use timeline::{Stamp, Timeline};
 
@@ -126,11 +127,6 @@ impl BulkLoader {
     }
 }
 
-/// Parses a settings' time zone; the settings store only valid ones.
-pub fn parse_timezone(name: &str) -> Option<Tz> {
-    name.parse().ok()
-}
-
 fn rules_of(settings: &Settings) -> SessionRules {
     SessionRules {
         gap_ms: settings.session_gap_minutes as i64 * MINUTE_MS,
@@ -142,7 +138,7 @@ impl Engine {
     pub fn new(settings: Settings, settings_revision: i64) -> Self {
         Engine {
             rules: rules_of(&settings),
-            tz: parse_timezone(&settings.timezone).unwrap_or(Tz::UTC),
+            tz: settings_tz(&settings),
             settings,
             settings_revision,
             data_epoch: 0,
@@ -208,7 +204,7 @@ impl Engine {
 
     pub fn set_view_settings(&mut self, settings: Settings, revision: i64) {
         debug_assert!(self.same_rules(&settings));
-        self.tz = parse_timezone(&settings.timezone).unwrap_or(Tz::UTC);
+        self.tz = settings_tz(&settings);
         self.settings = settings;
         self.settings_revision = revision;
     }
@@ -330,7 +326,7 @@ impl Engine {
                     let stamp = message_stamp(state.channel, &msg);
                     self.messages.add(stamp);
                     false
-                } else if last.len >= rules.min_messages {
+                } else if rules.is_valid(last.len) {
                     last.valid = true;
                     state.valid_sessions += 1;
                     last.number = state.valid_sessions;
@@ -343,7 +339,7 @@ impl Engine {
             }
             _ => {
                 let mut opened = Session::open(index, &msg);
-                opened.valid = rules.min_messages <= 1;
+                opened.valid = rules.is_valid(opened.len);
                 if opened.valid {
                     state.valid_sessions += 1;
                     opened.number = state.valid_sessions;

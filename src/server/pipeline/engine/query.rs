@@ -8,8 +8,8 @@ use chrono::{Duration, NaiveDate};
 use super::calendar::{add_months, first_of_month, local, start_of_day, weekday_hour, Boundaries};
 use super::{country_text, Engine};
 use crate::model::{
-    ChannelCount, ChannelFilter, CountryCount, DayCount, DistributionBucket, MonthCount, SessionRow, SessionsPage,
-    Stats, Totals,
+    ChannelCount, ChannelFilter, CountryBucket, CountryCount, DayCount, DistributionBucket, MonthCount, SessionRow,
+    SessionsPage, Stats, Totals,
 };
 use crate::server::domain::event::Channel;
 use crate::server::domain::sessions::Session;
@@ -404,8 +404,8 @@ fn countries(users: &HashMap<u32, Option<[u8; 2]>>) -> Vec<CountryCount> {
         .take(TOP_COUNTRIES)
         .map(|(code, users)| CountryCount { country: country_text(code), users })
         .chain([
-            CountryCount { country: "other".into(), users: other },
-            CountryCount { country: "unknown".into(), users: unknown },
+            CountryCount { country: CountryBucket::OTHER.into(), users: other },
+            CountryCount { country: CountryBucket::UNKNOWN.into(), users: unknown },
         ])
         .collect()
 }

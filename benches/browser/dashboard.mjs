@@ -2,8 +2,8 @@
 // Browser benchmarks of the dashboard against a real chatpulse server and the Debian headless
 // Chromium (playwright-core; never a downloaded browser):
 //
-//   node bench/dashboard.mjs latency [options]   event -> new number on screen, 100 open dashboards
-//   node bench/dashboard.mjs tti [options]       navigation -> hydrated and interactive, 1 M messages
+//   node benches/browser/dashboard.mjs latency [options]   event -> new number on screen, 100 open dashboards
+//   node benches/browser/dashboard.mjs tti [options]       navigation -> hydrated and interactive, 1 M messages
 //
 // Each mode prints a readable summary and, last, one line of JSON with every number.
 // The server binary is $CHATPULSE_BIN (default target/release/chatpulse when it exists, else
@@ -21,10 +21,10 @@ import { Worker, isMainThread, parentPort, workerData } from "node:worker_thread
 import { chromium } from "playwright-core";
 import { io } from "socket.io-client";
 
-import { CHROMIUM, CHROMIUM_ARGS } from "../tests/js/lib/chromium.mjs";
-import { ADMIN_PASSWORD, INGEST_KEY, READ_KEY, REPO_ROOT, startServer } from "../tests/js/lib/server.mjs";
+import { CHROMIUM, CHROMIUM_ARGS } from "../../tests/js/lib/chromium.mjs";
+import { ADMIN_PASSWORD, INGEST_KEY, READ_KEY, REPO_ROOT, startServer } from "../../tests/js/lib/server.mjs";
 
-const HELP = `Usage: node bench/dashboard.mjs <latency|tti> [options]
+const HELP = `Usage: node benches/browser/dashboard.mjs <latency|tti> [options]
 
 latency  "Event -> new number on screen, debounce included, with 100 open dashboards"
          (target p50 <= 150 ms, p99 <= 300 ms). One server (SQLite); --pages real Chromium
