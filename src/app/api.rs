@@ -60,10 +60,9 @@ pub async fn update_settings(
     let state = admin_state().await?;
     let settings = Settings { session_gap_minutes, min_session_messages, online_window_minutes, timezone };
     crate::server::domain::settings::validate(&settings).map_err(|problem| refuse(StatusCode::BAD_REQUEST, problem))?;
-    let live = state.live.clone();
     state
         .figures
-        .change_settings(settings, move |version| live.settings_changed(version))
+        .change_settings(settings)
         .await
         .map_err(|_| ServerFnError::new("the settings could not be saved; try again"))
 }

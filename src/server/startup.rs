@@ -148,6 +148,7 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     let keyring = Keyring::load(db.clone()).await.map_err(|e| e.to_string())?;
     let (fanout, layer) = Fanout::connect(config.redis_url.as_deref(), &config.redis_prefix).await?;
     let live = Live::new(fanout.clone());
+    live.follow(figures.take_moves().ok_or("the figures' moves were taken twice")?);
     let metrics = Arc::new(Metrics::default());
     let ingestor = Arc::new(Ingestor::start(db.clone(), figures.clone(), live.clone(), metrics.clone()));
     let state = AppState {

@@ -498,7 +498,7 @@ async fn settings_changed_in_a_burst_share_rebuilds_instead_of_stacking_them() {
     }
     for gap in 31..=36 {
         let settings = Settings { session_gap_minutes: gap, ..Settings::default() };
-        app.state.figures.change_settings(settings, |_| {}).await.unwrap();
+        app.state.figures.change_settings(settings).await.unwrap();
     }
     let settled = common::eventually(30, || async {
         app.state.figures.settings().session_gap_minutes == 36 && app.state.figures.rebuild_progress().running == 0

@@ -1,10 +1,8 @@
 //! Keeps this instance's figures in step with the database: events and settings that
 //! other instances (or a failed catch-up of our own) stored.
 //!
-//! Who announces what: an instance announces the events it committed itself, through
-//! the fan-out, to every dashboard. Events applied here from elsewhere are announced
-//! here only when the fan-out does not reach every instance (no Redis, or Redis down):
-//! then this instance's dashboards would otherwise not hear of them.
+//! What it applies is published as committed elsewhere; the realtime side decides who
+//! hears of it (`realtime::signals::Live::follow`).
 
 use std::time::{Duration, Instant};
 
@@ -19,16 +17,7 @@ const EVERY: Duration = Duration::from_secs(1);
 /// instance sees that event here. Concurrent readers share one round trip.
 pub async fn before_reading(state: &AppState) -> Result<(), DbError> {
     if state.db.is_postgres() {
-        apply_and_announce(state, Instant::now()).await?;
-    }
-    Ok(())
-}
-
-async fn apply_and_announce(state: &AppState, asked: Instant) -> Result<(), DbError> {
-    if let Some(caught) = state.figures.catch_up_since(asked).await? {
-        if !state.fanout.reaches_every_instance() {
-            state.live.figures_advanced(&caught).await;
-        }
+        state.figures.catch_up_since(Instant::now()).await?;
     }
     Ok(())
 }
@@ -39,7 +28,7 @@ pub fn spawn(state: AppState) {
         let mut database_answered = true;
         loop {
             tick.tick().await;
-            let answered = match apply_and_announce(&state, Instant::now()).await {
+            let answered = match state.figures.catch_up_since(Instant::now()).await {
                 Ok(()) => true,
                 Err(error) => {
                     tracing::warn!(%error, "background catch-up failed");
@@ -50,11 +39,9 @@ pub fn spawn(state: AppState) {
                 // Open dashboards refetch: while the database is away that fails and
                 // they say their figures are stale; once it is back they are current.
                 database_answered = answered;
-                state.live.database_changed(answered, state.figures.version());
+                state.figures.database_answers(answered);
             }
-            let live = state.live.clone();
-            if let Err(error) = state.figures.adopt_stored_settings(move |version| live.settings_changed(version)).await
-            {
+            if let Err(error) = state.figures.adopt_stored_settings().await {
                 tracing::warn!(%error, "could not check for settings changed elsewhere");
             }
         }

@@ -71,8 +71,7 @@ pub async fn apply_retention(state: &AppState, days: u32) -> Result<u64, DbError
 /// Rebuilds this instance's figures at once; the others follow the settings row within
 /// a second (`catch_up`).
 async fn follow(state: &AppState) {
-    let live = state.live.clone();
-    if let Err(error) = state.figures.adopt_stored_settings(move |version| live.settings_changed(version)).await {
+    if let Err(error) = state.figures.adopt_stored_settings().await {
         tracing::warn!(%error, "the figures could not follow an erasure yet; the background check will");
     }
 }

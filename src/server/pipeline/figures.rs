@@ -1,16 +1,21 @@
 //! The figures service: owns the engine, keeps it in step with the database, and hands
 //! out `Stats` snapshots that are computed once per data version and shared by every
-//! reader asking the same question in the same second.
+//! reader asking the same question in the same second. Each way the figures move
+//! (events applied, settings served, the database gone or back) is published once, as
+//! a `FiguresMoved`, to the realtime side: the one source of `stats_update`.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use bytes::Bytes;
 use parking_lot::RwLock;
+use tokio::sync::mpsc;
 
 use crate::model::{Settings, Stats};
 use crate::server::db::{Db, DbError};
+use crate::server::domain::event::{Channel, Kind};
 use crate::server::pipeline::engine::query::StatsQuery;
 use crate::server::pipeline::engine::{Engine, Milestone, StoredEvent};
 use crate::server::pipeline::shared_cache::SharedCache;
@@ -41,13 +46,41 @@ pub struct RebuildProgress {
 
 /// What one catch-up applied: the events, the milestones among them, the version after.
 #[derive(Debug, Default)]
-pub struct CaughtUp {
-    pub events: Vec<StoredEvent>,
-    pub milestones: Vec<Milestone>,
-    pub version: u64,
+struct CaughtUp {
+    events: Vec<StoredEvent>,
+    milestones: Vec<Milestone>,
+    version: u64,
 }
 
-type RebuiltWaiter = Box<dyn FnOnce(u64) + Send>;
+/// How the figures moved, as published to the realtime side (`Figures::take_moves`).
+#[derive(Debug)]
+pub enum FiguresMoved {
+    /// Events were applied: per channel whose figures changed, the kinds of event that
+    /// changed them, and the milestones among them. `own`: this instance committed
+    /// them (and announces them to every instance); otherwise they were caught up from
+    /// the database, committed elsewhere.
+    Applied { own: bool, version: u64, changed: Vec<(Channel, Vec<&'static str>)>, milestones: Vec<Milestone> },
+    /// New settings serve: every channel's figures may have changed.
+    Settings { version: u64 },
+    /// The database stopped, or started again, answering.
+    Database { answers: bool, version: u64 },
+}
+
+impl FiguresMoved {
+    fn applied(caught: CaughtUp, own: bool) -> FiguresMoved {
+        let mut changed: BTreeMap<Channel, BTreeSet<&'static str>> = BTreeMap::new();
+        for stored in caught.events.iter().filter(|s| changes_figures(s.event.kind)) {
+            changed.entry(stored.event.channel).or_default().insert(stored.event.kind.as_str());
+        }
+        let changed = changed.into_iter().map(|(channel, kinds)| (channel, kinds.into_iter().collect())).collect();
+        FiguresMoved::Applied { own, version: caught.version, changed, milestones: caught.milestones }
+    }
+}
+
+/// `user_online` changes no figure (opening the widget is not activity).
+fn changes_figures(kind: Kind) -> bool {
+    kind != Kind::UserOnline
+}
 
 pub struct Figures {
     db: Db,
@@ -58,9 +91,8 @@ pub struct Figures {
     /// The settings revision the newest requested rebuild will serve.
     rebuild_revision: AtomicI64,
     rebuilds_running: AtomicUsize,
-    /// Told the new version once a rebuild for the newest revision serves.
-    /// Each settings revision waiting for a rebuild, with what to run once it serves.
-    rebuilt_waiters: parking_lot::Mutex<Vec<(i64, RebuiltWaiter)>>,
+    /// The settings revisions waiting for a rebuild to serve them.
+    rebuilt_waiters: parking_lot::Mutex<Vec<i64>>,
     /// Events the current (or last) rebuild has read, and how long the last one took.
     rebuild_loaded: AtomicU64,
     rebuild_last_ms: AtomicU64,
@@ -72,6 +104,9 @@ pub struct Figures {
     /// When the latest completed catch-up began: a reader who asked before that moment
     /// is served by it and needs no round trip of its own.
     last_catch_up_began: parking_lot::Mutex<Option<Instant>>,
+    moves: mpsc::UnboundedSender<FiguresMoved>,
+    /// Until the realtime side takes it.
+    moves_received: parking_lot::Mutex<Option<mpsc::UnboundedReceiver<FiguresMoved>>>,
 }
 
 impl Figures {
@@ -79,6 +114,7 @@ impl Figures {
     pub async fn load(db: Db) -> Result<Figures, DbError> {
         let loaded = AtomicU64::new(0);
         let engine = build_engine(&db, &loaded).await?;
+        let (moves, moves_received) = mpsc::unbounded_channel();
         Ok(Figures {
             db,
             engine: RwLock::new(engine),
@@ -93,6 +129,8 @@ impl Figures {
             computations: AtomicU64::new(0),
             commit_gate: tokio::sync::RwLock::new(()),
             last_catch_up_began: parking_lot::Mutex::new(None),
+            moves,
+            moves_received: parking_lot::Mutex::new(Some(moves_received)),
         })
     }
 
@@ -128,27 +166,63 @@ impl Figures {
         self.computations.load(Ordering::Relaxed)
     }
 
-    /// Applies every event committed since the last one applied (by this or another
-    /// instance); returns what changed. Each event is applied, and so reported, once.
-    pub async fn catch_up(&self) -> Result<CaughtUp, DbError> {
+    /// The moves published from now on, for the one subscriber (`None` once taken).
+    pub fn take_moves(&self) -> Option<mpsc::UnboundedReceiver<FiguresMoved>> {
+        self.moves_received.lock().take()
+    }
+
+    fn publish(&self, moved: FiguresMoved) {
+        // Without a subscriber (a test's figures alone) nobody is told.
+        let _ = self.moves.send(moved);
+    }
+
+    /// After this instance's commit that could not be applied from memory: applies
+    /// every event committed since the last one applied, published as its own (with
+    /// its milestones unless `milestones` is false). Each event is applied, and so
+    /// published, once.
+    pub async fn catch_up_own_commit(&self, milestones: bool) -> Result<(), DbError> {
         let _in_order = self.sync.lock().await;
-        self.apply_new_events().await
+        let mut caught = self.apply_new_events().await?;
+        if !milestones {
+            caught.milestones.clear();
+        }
+        self.publish(FiguresMoved::applied(caught, true));
+        Ok(())
+    }
+
+    /// The database stopped or started answering: open dashboards should refetch.
+    pub fn database_answers(&self, answers: bool) {
+        tracing::info!(answers, "the database availability changed");
+        self.publish(FiguresMoved::Database { answers, version: self.version() });
     }
 
     /// Applies this instance's own commit, the events `committed` stored right after
     /// `after_seq`, from memory: when every event up to `after_seq` is applied and none of
     /// `committed` is, they are exactly what a catch-up would read. Otherwise (another
     /// instance's commit not applied yet) it catches up from the database.
+    /// Publishes them as this instance's own, with their milestones unless
+    /// `milestones` is false (history being backfilled).
     #[tracing::instrument(level = "debug", skip(self, committed), fields(events = committed.len()))]
-    pub async fn apply_committed(&self, after_seq: i64, committed: Vec<StoredEvent>) -> Result<CaughtUp, DbError> {
+    pub async fn apply_committed(
+        &self,
+        after_seq: i64,
+        committed: Vec<StoredEvent>,
+        milestones: bool,
+    ) -> Result<(), DbError> {
         let _in_order = self.sync.lock().await;
         let applied = self.engine.read().applied_seq();
         let first = committed.first().map_or(i64::MAX, |stored| stored.seq);
-        if applied < after_seq || applied >= first {
-            return self.apply_new_events().await;
+        let mut caught = if applied < after_seq || applied >= first {
+            self.apply_new_events().await?
+        } else {
+            let found = self.engine.write().apply(&committed);
+            CaughtUp { events: committed, milestones: found, version: self.version() }
+        };
+        if !milestones {
+            caught.milestones.clear();
         }
-        let milestones = self.engine.write().apply(&committed);
-        Ok(CaughtUp { events: committed, milestones, version: self.version() })
+        self.publish(FiguresMoved::applied(caught, true));
+        Ok(())
     }
 
     /// The ingest writer holds this from its insert to its catch-up.
@@ -157,15 +231,20 @@ impl Figures {
     }
 
     /// A catch-up on behalf of a reader (or the background) who asked at `asked`: it
-    /// waits out a commit of this instance in flight, and returns `None` without a round
-    /// trip when a catch-up that began after `asked` has completed meanwhile.
-    pub async fn catch_up_since(&self, asked: Instant) -> Result<Option<CaughtUp>, DbError> {
+    /// waits out a commit of this instance in flight, and makes no round trip when a
+    /// catch-up that began after `asked` has completed meanwhile. What it applies was
+    /// committed elsewhere, and is published so.
+    pub async fn catch_up_since(&self, asked: Instant) -> Result<(), DbError> {
         let _settled = self.commit_gate.read().await;
         let _in_order = self.sync.lock().await;
         if self.last_catch_up_began.lock().is_some_and(|began| began >= asked) {
-            return Ok(None);
+            return Ok(());
         }
-        self.apply_new_events().await.map(Some)
+        let caught = self.apply_new_events().await?;
+        if !caught.events.is_empty() {
+            self.publish(FiguresMoved::applied(caught, false));
+        }
+        Ok(())
     }
 
     #[tracing::instrument(level = "debug", name = "catch_up", skip_all, fields(applied_seq = self.engine.read().applied_seq()))]
@@ -211,27 +290,20 @@ impl Figures {
     }
 
     /// Stores new settings. A change of the session rules rebuilds every session in the
-    /// background while reads go on with the old figures; `on_ready` runs when the new
-    /// figures serve.
-    pub async fn change_settings(
-        self: &Arc<Self>,
-        settings: Settings,
-        on_ready: impl FnOnce(u64) + Send + 'static,
-    ) -> Result<(), DbError> {
+    /// background while reads go on with the old figures; `FiguresMoved::Settings` is
+    /// published when the new figures serve.
+    pub async fn change_settings(self: &Arc<Self>, settings: Settings) -> Result<(), DbError> {
         let revision = self.db.save_settings(&settings).await?;
         // A deletion this instance has not followed yet is found by the next
         // `adopt_stored_settings`, which compares the epochs.
         let epoch = self.engine.read().data_epoch();
-        self.follow_settings(settings, revision, epoch, on_ready);
+        self.follow_settings(settings, revision, epoch);
         Ok(())
     }
 
-    /// Follows settings another instance stored, if they are newer than these figures'
-    /// (one query); `on_ready` runs when the figures serve them.
-    pub async fn adopt_stored_settings(
-        self: &Arc<Self>,
-        on_ready: impl FnOnce(u64) + Send + 'static,
-    ) -> Result<(), DbError> {
+    /// Follows settings (and deletions) another instance stored, if they are newer
+    /// than these figures' (one query); published when the figures serve them.
+    pub async fn adopt_stored_settings(self: &Arc<Self>) -> Result<(), DbError> {
         let stored = self.db.load_settings().await?;
         let (known, epoch) = {
             let engine = self.engine.read();
@@ -242,18 +314,12 @@ impl Figures {
         let deleted_since = stored.data_epoch != epoch && self.rebuilds_running.load(Ordering::SeqCst) == 0;
         if stored.revision > known || deleted_since {
             tracing::info!(revision = stored.revision, "following the stored settings and deletions");
-            self.follow_settings(stored.settings, stored.revision, stored.data_epoch, on_ready);
+            self.follow_settings(stored.settings, stored.revision, stored.data_epoch);
         }
         Ok(())
     }
 
-    fn follow_settings(
-        self: &Arc<Self>,
-        settings: Settings,
-        revision: i64,
-        data_epoch: i64,
-        on_ready: impl FnOnce(u64) + Send + 'static,
-    ) {
+    fn follow_settings(self: &Arc<Self>, settings: Settings, revision: i64, data_epoch: i64) {
         self.rebuild_revision.store(revision, Ordering::SeqCst);
         let in_place = {
             let mut engine = self.engine.write();
@@ -269,13 +335,13 @@ impl Figures {
             }
         };
         match in_place {
-            Some(version) => on_ready(version),
+            Some(version) => self.publish(FiguresMoved::Settings { version }),
             None => {
                 // One rebuild at a time: changes made while one runs are served by one
                 // more, for the newest revision, not by a rebuild each.
                 let start = {
                     let mut waiters = self.rebuilt_waiters.lock();
-                    waiters.push((revision, Box::new(on_ready)));
+                    waiters.push(revision);
                     self.rebuilds_running.swap(1, Ordering::SeqCst) == 0
                 };
                 if start {
@@ -303,20 +369,18 @@ impl Figures {
                     None
                 }
             };
-            let (ready, done): (Vec<_>, bool) = {
+            let (ready, done) = {
                 let mut waiters = self.rebuilt_waiters.lock();
-                let (ready, waiting) = std::mem::take(&mut *waiters)
-                    .into_iter()
-                    .partition(|(asked, _)| served.is_some() && *asked <= revision);
-                *waiters = waiting;
+                let before = waiters.len();
+                waiters.retain(|asked| served.is_none() || *asked > revision);
                 let done = waiters.is_empty();
                 if done {
                     self.rebuilds_running.store(0, Ordering::SeqCst);
                 }
-                (ready, done)
+                (waiters.len() < before, done)
             };
-            if let Some(version) = served {
-                ready.into_iter().for_each(|(_, ready)| ready(version));
+            if let (Some(version), true) = (served, ready) {
+                self.publish(FiguresMoved::Settings { version });
             }
             if done {
                 break;

@@ -164,22 +164,18 @@ impl Writer {
         if group.is_empty() {
             return;
         }
-        let applied = match committed.as_one {
-            Some((after_seq, stored)) => self.figures.apply_committed(after_seq, stored).await,
-            None => self.figures.catch_up().await,
-        };
-        let duplicate = committed.duplicate;
-        let caught = match applied {
-            Ok(caught) => Some(caught),
-            Err(error) => {
-                // The events are committed; the next catch-up will count them.
-                tracing::warn!(%error, "figures could not catch up after a commit");
-                None
-            }
-        };
-        drop(committing);
         // Milestones are told unless the whole group is history being backfilled.
         let milestones = group.iter().any(|r| r.signals == Signals::EachEvent);
+        let applied = match committed.as_one {
+            Some((after_seq, stored)) => self.figures.apply_committed(after_seq, stored, milestones).await,
+            None => self.figures.catch_up_own_commit(milestones).await,
+        };
+        if let Err(error) = applied {
+            // The events are committed; the next catch-up will count them.
+            tracing::warn!(%error, "figures could not catch up after a commit");
+        }
+        let duplicate = committed.duplicate;
+        drop(committing);
         let mut fresh: Vec<&Event> = Vec::new();
         let mut first = 0;
         for request in group {
@@ -191,12 +187,6 @@ impl Writer {
                 );
             }
             let _ = request.reply.send(Ok(duplicate[range].to_vec()));
-        }
-        if let Some(mut caught) = caught {
-            if !milestones {
-                caught.milestones.clear();
-            }
-            self.live.figures_advanced(&caught).await;
         }
         self.signal(&fresh).await;
     }
@@ -237,8 +227,8 @@ impl Writer {
         (stored, events, GroupCommit { duplicate, as_one: None })
     }
 
-    /// The per-event signals of this instance's fresh events; `stats_update` went out
-    /// with the catch-up that applied them.
+    /// The per-event signals of this instance's fresh events; `stats_update` goes out
+    /// from the figures' published move (`FiguresMoved`).
     async fn signal(&self, fresh: &[&Event]) {
         if !fresh.is_empty() {
             self.live.events_committed(fresh).await;

@@ -1,7 +1,9 @@
 //! Pushes committed changes to `/dashboard` sockets: one event per committed widget
-//! event, and `stats_update` coalesced to at most one per channel every 100 ms.
+//! event, and `stats_update` coalesced to at most one per channel every 100 ms. The
+//! figures' moves (`FiguresMoved`) arrive on one channel, read by one task here: the one
+//! place `stats_update` is sent from.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,8 +14,9 @@ use super::fanout::Fanout;
 use super::DASHBOARD_NS;
 use crate::server::domain::event::{Channel, Event, Kind};
 use crate::server::domain::time::{format_ms, now_ms};
+use crate::server::pipeline::engine::Milestone;
 use crate::server::pipeline::engine::MilestoneKind;
-use crate::server::pipeline::figures::CaughtUp;
+use crate::server::pipeline::figures::FiguresMoved;
 
 const COALESCE: Duration = Duration::from_millis(100);
 
@@ -70,7 +73,7 @@ impl Live {
     /// Announces that figures of `channel` changed up to `version`. The first change
     /// after a quiet spell goes out at once; later ones within 100 ms are merged into
     /// one trailing update carrying the newest version.
-    pub fn stats_changed(self: &Arc<Self>, channel: Channel, kinds: &[&'static str], version: u64) {
+    fn stats_changed(self: &Arc<Self>, channel: Channel, kinds: &[&'static str], version: u64) {
         let mut pending = self.pending[channel as usize].lock();
         pending.kinds.extend(kinds);
         pending.version = pending.version.max(version);
@@ -99,15 +102,29 @@ impl Live {
         });
     }
 
-    /// The figures follow new settings: every channel's figures may have changed.
-    pub fn settings_changed(self: &Arc<Self>, version: u64) {
-        self.every_channel_changed("settings", version);
-    }
-
-    /// The database stopped or started answering: dashboards should refetch.
-    pub fn database_changed(self: &Arc<Self>, answers: bool, version: u64) {
-        tracing::info!(answers, "the database availability changed; telling the dashboards");
-        self.every_channel_changed("database", version);
+    /// Tells the dashboards of each move of the figures, for as long as the process runs.
+    /// Events applied from elsewhere are told only when the fan-out does not reach every
+    /// instance: otherwise the instance that committed them told every dashboard.
+    pub fn follow(self: &Arc<Self>, mut moves: tokio::sync::mpsc::UnboundedReceiver<FiguresMoved>) {
+        let live = self.clone();
+        tokio::spawn(async move {
+            while let Some(moved) = moves.recv().await {
+                match moved {
+                    FiguresMoved::Applied { own, version, changed, milestones } => {
+                        if own || !live.fanout.reaches_every_instance() {
+                            for (channel, kinds) in changed {
+                                live.stats_changed(channel, &kinds, version);
+                            }
+                            live.milestones(&milestones).await;
+                        }
+                    }
+                    // Every channel's figures may have changed; dashboards refetch (and,
+                    // while the database is away, say their figures are stale).
+                    FiguresMoved::Settings { version } => live.every_channel_changed("settings", version),
+                    FiguresMoved::Database { version, .. } => live.every_channel_changed("database", version),
+                }
+            }
+        });
     }
 
     fn every_channel_changed(self: &Arc<Self>, kind: &'static str, version: u64) {
@@ -126,17 +143,9 @@ impl Live {
         self.emit("stats_update", &update).await;
     }
 
-    /// Tells dashboards that the figures moved on: `stats_update` per channel whose
-    /// figures changed, and the milestones (`session_started`, `human_takeover`).
-    pub async fn figures_advanced(self: &Arc<Self>, caught: &CaughtUp) {
-        let mut kinds: BTreeMap<Channel, BTreeSet<&'static str>> = BTreeMap::new();
-        for stored in caught.events.iter().filter(|s| changes_figures(s.event.kind)) {
-            kinds.entry(stored.event.channel).or_default().insert(stored.event.kind.as_str());
-        }
-        for (channel, kinds) in kinds {
-            self.stats_changed(channel, &kinds.into_iter().collect::<Vec<_>>(), caught.version);
-        }
-        for milestone in &caught.milestones {
+    /// The milestones (`session_started`, `human_takeover`).
+    async fn milestones(&self, milestones: &[Milestone]) {
+        for milestone in milestones {
             let event = match milestone.kind {
                 MilestoneKind::SessionStarted => "session_started",
                 MilestoneKind::HumanTakeover => "human_takeover",
@@ -177,11 +186,6 @@ impl Live {
     async fn emit<T: Serialize + ?Sized>(&self, event: &'static str, payload: &T) {
         self.fanout.emit(DASHBOARD_NS, event, payload).await;
     }
-}
-
-/// `user_online` changes no figure (opening the widget is not activity).
-fn changes_figures(kind: Kind) -> bool {
-    kind != Kind::UserOnline
 }
 
 fn take_update(pending: &mut Pending, now: Instant) -> (Vec<&'static str>, u64) {
