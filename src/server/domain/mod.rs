@@ -4,6 +4,7 @@
 pub mod country;
 pub mod country_names;
 pub mod event;
+pub mod refusal;
 pub mod sessions;
 pub mod settings;
 pub mod time;

@@ -8,11 +8,8 @@ use serde_json::json;
 use crate::server::auth::KeyError;
 use crate::server::db::DbError;
 use crate::server::domain::event::{BatchError, Problem};
-use crate::server::domain::time::retry_after_seconds;
+use crate::server::domain::refusal::IngestRefusal;
 use crate::server::pipeline::ingest::IngestError;
-
-/// Seconds a client should wait before retrying after a database failure.
-const RETRY_AFTER_SECONDS: &str = "5";
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -70,33 +67,29 @@ impl IntoResponse for ApiError {
             ),
             ApiError::Forbidden(text) => (StatusCode::FORBIDDEN, json!({"error": text})),
             ApiError::BadRequest(text) => (StatusCode::BAD_REQUEST, json!({"error": text, "problems": []})),
-            ApiError::Invalid(problems) => (
-                StatusCode::BAD_REQUEST,
-                json!({"error": format!("{} problem(s) found; nothing was stored", problems.len()), "problems": problems}),
-            ),
+            ApiError::Invalid(problems) => return refused(IngestRefusal::Invalid(problems)),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, json!({"error": "the body is larger than 1 MiB"})),
             ApiError::NotJson => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 json!({"error": "send the events as JSON (Content-Type: application/json)"}),
             ),
-            ApiError::TooMany(wait) => {
-                let seconds = retry_after_seconds(wait);
-                let body = json!({"error": format!("too many requests; nothing was stored, retry in {seconds} s")});
-                let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
-                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-                return response;
-            }
+            ApiError::TooMany(wait) => return refused(IngestRefusal::TooMany { wait, what: "requests" }),
             ApiError::Unavailable(error) => {
                 tracing::error!(%error, "the database could not serve a request");
-                let mut response = (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    Json(json!({"error": "the database is unavailable; nothing was stored, retry later"})),
-                )
-                    .into_response();
-                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
-                return response;
+                return refused(IngestRefusal::Unavailable);
             }
         };
         (status, Json(body)).into_response()
     }
+}
+
+/// A refusal in the words the socket's acknowledgement uses too, with `Retry-After`
+/// when waiting helps.
+fn refused(refusal: IngestRefusal) -> Response {
+    let status = StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut response = (status, Json(refusal.body())).into_response();
+    if let Some(seconds) = refusal.retry_after() {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }

@@ -14,7 +14,8 @@ use crate::server::auth::keyring::KeyError;
 use crate::server::auth::sessions::session_token;
 use crate::server::auth::Scope;
 use crate::server::domain::event::{parse_event, Kind};
-use crate::server::domain::time::{now_ms, retry_after_seconds};
+use crate::server::domain::refusal::IngestRefusal;
+use crate::server::domain::time::now_ms;
 use crate::server::metrics::Door;
 use crate::server::pipeline::ingest::Source;
 use crate::server::realtime::login_watch;
@@ -175,12 +176,7 @@ async fn on_ingest_connect<A: Adapter>(socket: SocketRef<A>, state: AppState) {
             async move {
                 let answer = match state.limits.per_socket.take(&sid, 1.0, Instant::now()) {
                     Ok(()) => ingest_one(&state, key_id, kind, data.unwrap_or(Value::Null)).await,
-                    Err(wait) => {
-                        state.metrics.ingest_refused(Door::Socket, 429);
-                        let seconds = retry_after_seconds(wait);
-                        json!({"ok": false, "error": format!("too many events on this socket; nothing was stored, retry in {seconds} s"),
-                               "retry_after": seconds, "problems": []})
-                    }
+                    Err(wait) => refuse(&state, IngestRefusal::TooMany { wait, what: "events on this socket" }),
                 };
                 if let Err(error) = ack.send(&answer) {
                     tracing::debug!(%error, "an ingest acknowledgement could not be sent");
@@ -193,18 +189,19 @@ async fn on_ingest_connect<A: Adapter>(socket: SocketRef<A>, state: AppState) {
 async fn ingest_one(state: &AppState, key_id: i64, kind: Kind, data: Value) -> Value {
     let event = match parse_event(0, &data, Some(kind), now_ms()) {
         Ok(event) => event,
-        Err(problems) => {
-            state.metrics.ingest_refused(Door::Socket, 400);
-            return json!({"ok": false, "error": format!("{} problem(s) found; nothing was stored", problems.len()),
-                          "problems": problems});
-        }
+        Err(problems) => return refuse(state, IngestRefusal::Invalid(problems)),
     };
     match state.ingestor.ingest(Source::Key(key_id), vec![event]).await {
         Ok(outcome) => json!({"ok": true, "duplicate": outcome.duplicates > 0}),
         Err(error) => {
-            state.metrics.ingest_refused(Door::Socket, 503);
             tracing::error!(%error, "an ingest over Socket.IO could not be stored");
-            json!({"ok": false, "error": "the database is unavailable; nothing was stored, retry later", "problems": []})
+            refuse(state, IngestRefusal::Unavailable)
         }
     }
+}
+
+/// Counts a refusal and makes its acknowledgement (the HTTP door's words).
+fn refuse(state: &AppState, refusal: IngestRefusal) -> Value {
+    state.metrics.ingest_refused(Door::Socket, refusal.status());
+    refusal.ack()
 }
