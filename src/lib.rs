@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod setting_fields;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -13,15 +13,17 @@ use crate::components::post_form::PostForm;
 use crate::components::prefs_controls::PrefsControls;
 use crate::components::source_status::SourceStatusPanel;
 use crate::i18n::Text;
+use crate::setting_fields::{NumberSetting, NUMBER_SETTINGS};
 
-/// A whole number from 1 to `max`, labelled in the viewer's language.
+/// A whole-number setting in its allowed range, labelled in the viewer's language.
 #[component]
-fn NumberField(label: Text, name: &'static str, max: u32, value: u32) -> impl IntoView {
+fn NumberField(field: &'static NumberSetting, value: u32) -> impl IntoView {
     let prefs = use_prefs();
+    let label = field.label;
     view! {
         <label>
             {move || prefs.t(label)}
-            <input type="number" name=name min="1" max=max value=value />
+            <input type="number" name=field.name min=field.min max=field.max value=value />
         </label>
     }
 }
@@ -45,9 +47,10 @@ pub fn SettingsPage() -> impl IntoView {
                                 Ok(s) => {
                                     view! {
                                         <PostForm class="settings" action="/api/update_settings" outcome=saved changes=saves>
-                                            <NumberField label=Text::SessionGap name="session_gap_minutes" max=1440 value=s.session_gap_minutes />
-                                            <NumberField label=Text::MinMessages name="min_session_messages" max=100 value=s.min_session_messages />
-                                            <NumberField label=Text::OnlineWindow name="online_window_minutes" max=120 value=s.online_window_minutes />
+                                            {NUMBER_SETTINGS
+                                                .iter()
+                                                .map(|field| view! { <NumberField field=field value=(field.value)(&s) /> })
+                                                .collect_view()}
                                             <label>
                                                 {t(Text::TimeZone)}
                                                 <input type="text" name="timezone" value=s.timezone />

@@ -3,6 +3,7 @@
 use chrono_tz::Tz;
 
 use crate::model::Settings;
+use crate::setting_fields::NUMBER_SETTINGS;
 
 /// The settings' time zone. Stored settings passed `validate`, so the fallback to UTC
 /// serves only settings made some other way.
@@ -10,19 +11,12 @@ pub fn settings_tz(settings: &Settings) -> Tz {
     settings.timezone.parse().unwrap_or(Tz::UTC)
 }
 
+/// Every way `s` breaks the ranges (`setting_fields::NUMBER_SETTINGS`) or names an
+/// unknown time zone, in one message.
 pub fn validate(s: &Settings) -> Result<(), String> {
-    let mut problems = Vec::new();
-    if !(1..=1440).contains(&s.session_gap_minutes) {
-        problems.push("session gap must be 1 to 1440 minutes");
-    }
-    if !(1..=100).contains(&s.min_session_messages) {
-        problems.push("minimum messages per session must be 1 to 100");
-    }
-    if !(1..=120).contains(&s.online_window_minutes) {
-        problems.push("online window must be 1 to 120 minutes");
-    }
+    let mut problems: Vec<String> = NUMBER_SETTINGS.iter().filter_map(|field| field.problem(s)).collect();
     if s.timezone.parse::<Tz>().is_err() {
-        problems.push("time zone must be an IANA name such as Europe/Istanbul");
+        problems.push("time zone must be an IANA name such as Europe/Istanbul".into());
     }
     if problems.is_empty() {
         Ok(())
