@@ -179,23 +179,10 @@ pub struct Stats {
     pub sessions_page: SessionsPage,
 }
 
-/// ECharts options, as JSON, for the dashboard's charts.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChartOptions {
-    pub daily: String,
-    pub monthly: String,
-    pub heatmap: String,
-    pub channels: String,
-    pub senders: String,
-    pub distribution: String,
-    pub countries: String,
-}
-
 /// What a dashboard page needs in one round trip.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub stats: Stats,
-    pub charts: ChartOptions,
     /// The totals of the period just before, when the view compares.
     pub previous: Option<Totals>,
     /// First and last local day of the range, `YYYY-MM-DD`.

@@ -2,8 +2,6 @@
 
 pub mod access_api;
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod chart_tables;
 pub mod live;
 pub mod pages;
 pub mod prefs;

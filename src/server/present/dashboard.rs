@@ -9,7 +9,6 @@ use crate::model::{Dashboard, DashboardPage};
 use crate::server::domain::country::country_name;
 use crate::server::domain::time::parse_rfc3339_ms;
 use crate::server::pipeline::engine::calendar::local_minute;
-use crate::server::present::charts::chart_options;
 use crate::server::state::AppState;
 
 pub async fn dashboard(state: &AppState, view: DashboardView, now_ms: i64) -> std::sync::Arc<DashboardPage> {
@@ -40,7 +39,6 @@ async fn build(state: &AppState, view: DashboardView, now_ms: i64) -> Dashboard 
     country_names.sort();
     country_names.dedup();
     Dashboard {
-        charts: chart_options(&stats, view.locale),
         previous,
         country_names,
         first_day: resolved.first_day.to_string(),

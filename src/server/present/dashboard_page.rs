@@ -6,13 +6,12 @@
 
 use leptos::prelude::*;
 
-use crate::app::chart_tables;
-use crate::chart_kind::ChartKind;
 use crate::components::chart_table::ChartDataTable;
 use crate::components::sessions_table::SessionsTable;
 use crate::components::totals::TotalsGrid;
-use crate::dashboard_view::{DashboardView, RowFilter};
-use crate::model::{ChannelFilter, ChartPart, CountryBucket, Dashboard, DashboardPage};
+use crate::dashboard_view::DashboardView;
+use crate::model::{ChartPart, Dashboard, DashboardPage, Stats};
+use crate::server::present::charts::{ChartSpec, SPECS};
 use crate::server::present::fragment::html_of;
 
 pub fn render(dashboard: &Dashboard, view: &DashboardView) -> DashboardPage {
@@ -23,61 +22,38 @@ pub fn render(dashboard: &Dashboard, view: &DashboardView) -> DashboardPage {
         version: dashboard.stats.version,
         totals_html: html_of(totals),
         sessions_html: html_of(sessions),
-        charts: ChartKind::ALL.into_iter().map(|kind| chart(kind, dashboard, view)).collect(),
+        charts: SPECS.iter().map(|spec| chart(spec, dashboard, view)).collect(),
         first_day: dashboard.first_day.clone(),
         last_day: dashboard.last_day.clone(),
     }
 }
 
-fn chart(kind: ChartKind, dashboard: &Dashboard, view: &DashboardView) -> ChartPart {
-    let (stats, charts, locale) = (&dashboard.stats, &dashboard.charts, view.locale);
-    let (option, table) = match kind {
-        ChartKind::Daily => (&charts.daily, chart_tables::daily(stats, locale)),
-        ChartKind::Monthly => (&charts.monthly, chart_tables::monthly(stats, locale)),
-        ChartKind::Heatmap => (&charts.heatmap, chart_tables::heatmap(stats, locale)),
-        ChartKind::Channels => (&charts.channels, chart_tables::channels(stats, locale)),
-        ChartKind::Senders => (&charts.senders, chart_tables::senders(stats, locale)),
-        ChartKind::Lengths => (&charts.distribution, chart_tables::lengths(stats, locale)),
-        ChartKind::Countries => (&charts.countries, chart_tables::countries(stats, locale, &dashboard.country_names)),
-    };
-    let caption = kind.caption().get(locale);
+fn chart(spec: &ChartSpec, dashboard: &Dashboard, view: &DashboardView) -> ChartPart {
+    let locale = view.locale;
+    let table = (spec.table)(dashboard, locale);
+    let caption = spec.kind.caption().get(locale);
     ChartPart {
-        option: option.clone(),
+        option: spec.option_json(&dashboard.stats, locale),
         table_html: html_of(view! { <ChartDataTable caption table /> }),
-        filter_values: click_targets(kind, dashboard),
+        filter_values: click_targets(spec, &dashboard.stats),
     }
 }
 
 /// The value of the chart's `filter_param` for each element by data index (empty where
 /// a click filters nothing), written by `RowFilter::param` so that it reads back as the
 /// same filter.
-fn click_targets(kind: ChartKind, dashboard: &Dashboard) -> Vec<String> {
-    let stats = &dashboard.stats;
-    let filters: Vec<Option<RowFilter>> = match kind {
-        ChartKind::Daily => stats.daily.iter().map(|d| Some(RowFilter::Day(d.date.clone()))).collect(),
-        // Cells are listed weekday by weekday (0 = Monday), 24 hours each.
-        ChartKind::Heatmap => (0..7 * 24u8).map(|i| Some(RowFilter::Hour { weekday: i / 24, hour: i % 24 })).collect(),
-        ChartKind::Channels => {
-            stats.channels.iter().map(|c| ChannelFilter::parse(&c.channel).map(RowFilter::Channel)).collect()
-        }
-        // "other" stands for many countries: it filters nothing.
-        ChartKind::Countries => stats
-            .countries
-            .iter()
-            .map(|c| {
-                (CountryBucket::of(&c.country) != CountryBucket::Other).then(|| RowFilter::Country(c.country.clone()))
-            })
-            .collect(),
-        ChartKind::Monthly | ChartKind::Senders | ChartKind::Lengths => Vec::new(),
-    };
+fn click_targets(spec: &ChartSpec, stats: &Stats) -> Vec<String> {
+    let filters = (spec.targets)(stats);
     filters.into_iter().map(|filter| filter.map(|f| f.param().1).unwrap_or_default()).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chart_kind::ChartKind;
+    use crate::dashboard_view::RowFilter;
     use crate::i18n::Locale;
-    use crate::model::{CountryCount, DayCount, SessionsPage, Stats, Totals};
+    use crate::model::{CountryCount, DayCount, SessionsPage, Totals};
 
     fn sample() -> Dashboard {
         Dashboard {
