@@ -6,6 +6,8 @@ pub mod hostile;
 pub mod import;
 pub mod ingest;
 pub mod load;
+#[path = "../../tests/shared/process.rs"]
+pub mod process;
 pub mod server;
 pub mod sio;
 pub mod sources;

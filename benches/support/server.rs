@@ -1,7 +1,7 @@
 //! A chatpulse server in a child process on a free port, killed when dropped.
 
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub const INGEST_KEY: &str = "bench-ingest-key-0123456789";
 pub const READ_KEY: &str = "bench-read-key-0123456789";
@@ -55,17 +55,10 @@ impl Server {
             .spawn()
             .expect("the bench binary re-runs itself as the server");
         let server = Server { child, base: format!("http://127.0.0.1:{port}"), port };
-        let client = reqwest::Client::new();
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(600) {
-            if let Ok(r) = client.get(format!("{}/healthz", server.base)).send().await {
-                if r.status().is_success() {
-                    return server;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        if !super::process::until_healthy(&reqwest::Client::new(), &server.base, Duration::from_secs(600)).await {
+            panic!("the server did not become healthy");
         }
-        panic!("the server did not become healthy");
+        server
     }
 
     pub fn pid(&self) -> u32 {

@@ -106,13 +106,9 @@ struct Rebuild {
 /// the rebuild, reading `/api/stats` all the while.
 async fn measure_rebuild(server: &Server, client: &reqwest::Client) -> Rebuild {
     let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let login = no_redirects
-        .post(format!("{}/login", server.base))
-        .form(&[("username", "admin"), ("password", "bench-admin-password"), ("next", "/")])
-        .send()
+    let cookie = super::process::log_in(&no_redirects, &server.base, "admin", "bench-admin-password")
         .await
-        .unwrap();
-    let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+        .expect("the bench's admin logs in");
     let current = server.stats(client, "").await;
     // A different gap each run, so that the sessions really are rebuilt.
     let gap = if current["settings"]["session_gap_minutes"] == 31 { "30" } else { "31" };

@@ -112,15 +112,9 @@ impl Instance {
             .spawn()
             .expect("the chatpulse binary starts");
         self.child = Some(child);
-        for _ in 0..300 {
-            if let Ok(response) = self.client.get(format!("{}/healthz", self.base)).send().await {
-                if response.status().is_success() {
-                    return;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        if !super::process::until_healthy(&self.client, &self.base, Duration::from_secs(30)).await {
+            panic!("{} did not become healthy in 30 s (see target/cluster-logs)", self.name);
         }
-        panic!("{} did not become healthy in 30 s (see target/cluster-logs)", self.name);
     }
 
     /// `kill -9`: no shutdown, no goodbye.

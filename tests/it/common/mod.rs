@@ -1,6 +1,8 @@
 //! A real chatpulse router on port 0, on a fresh SQLite file or PostgreSQL database.
 
 pub mod cluster;
+#[path = "../../shared/process.rs"]
+pub mod process;
 pub mod reference;
 pub mod sio;
 
@@ -135,18 +137,7 @@ where
     false
 }
 
-/// Logs in through the form at `base`; the session cookie (`name=value`), or `None`
-/// when the login was refused. `client` must not follow redirects.
-pub async fn log_in(client: &reqwest::Client, base: &str, username: &str, password: &str) -> Option<String> {
-    let response = client
-        .post(format!("{base}/login"))
-        .form(&[("username", username), ("password", password), ("next", "/")])
-        .send()
-        .await
-        .unwrap();
-    let cookie = response.headers().get("set-cookie")?.to_str().unwrap();
-    Some(cookie.split(';').next().unwrap().to_string())
-}
+pub use process::log_in;
 
 impl TestApp {
     pub async fn ingest(&self, body: &Value) -> (u16, Value) {
