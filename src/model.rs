@@ -179,9 +179,12 @@ pub struct Stats {
     pub sessions_page: SessionsPage,
 }
 
-/// What a dashboard page needs in one round trip.
+/// The figures a dashboard view shows, computed on the server once per view and
+/// version (`server::present::dashboard`): not sent as such, but written into a
+/// `DashboardPage`. Three names, three things: `DashboardView` is what the URL asks for,
+/// `DashboardFigures` what the engine answers, `DashboardPage` what the browser gets.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Dashboard {
+pub struct DashboardFigures {
     pub stats: Stats,
     /// The totals of the period just before, when the view compares.
     pub previous: Option<Totals>,

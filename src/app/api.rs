@@ -79,7 +79,7 @@ pub(crate) struct ActingAdmin {
 
 #[cfg(feature = "ssr")]
 pub(crate) async fn acting_admin() -> Result<ActingAdmin, ServerError> {
-    use crate::server::auth::sessions::session_token;
+    use crate::server::auth::logins::session_token;
     let (state, parts, account) = signed_in().await?;
     if account.role == Role::Viewer {
         return Err(ServerError::admin_only());
@@ -93,7 +93,7 @@ pub(crate) async fn acting_admin() -> Result<ActingAdmin, ServerError> {
 /// The app state, the request and the account whose session it carries (any role).
 #[cfg(feature = "ssr")]
 async fn signed_in() -> Result<
-    (crate::server::state::AppState, axum::http::request::Parts, crate::server::auth::sessions::SignedIn),
+    (crate::server::state::AppState, axum::http::request::Parts, crate::server::auth::logins::SignedIn),
     ServerError,
 > {
     let state = use_context::<crate::server::state::AppState>()
@@ -129,7 +129,7 @@ async fn admin_state() -> Result<crate::server::state::AppState, ServerError> {
 }
 
 #[cfg(feature = "ssr")]
-use crate::server::auth::sessions::Role;
+use crate::server::auth::logins::Role;
 #[cfg(feature = "ssr")]
 use axum::http::StatusCode;
 

@@ -55,7 +55,7 @@ fn account_role() -> Option<&'static str> {
     #[cfg(feature = "ssr")]
     {
         let parts = use_context::<axum::http::request::Parts>()?;
-        parts.extensions.get::<crate::server::auth::sessions::Role>().map(|role| role.as_str())
+        parts.extensions.get::<crate::server::auth::logins::Role>().map(|role| role.as_str())
     }
     #[cfg(not(feature = "ssr"))]
     None

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::dashboard_view::DashboardView;
 use crate::i18n::{fill, Locale, Text};
-use crate::model::{Dashboard, SessionRow};
+use crate::model::{DashboardFigures, SessionRow};
 
 /// The flag emoji of an ISO 3166-1 alpha-2 code: two regional indicator letters.
 pub fn flag(code: &str) -> String {
@@ -17,7 +17,7 @@ pub fn flag(code: &str) -> String {
 }
 
 /// The CSV export of the same channel and range (every row, not only this page).
-fn csv_link(dashboard: &Dashboard) -> String {
+fn csv_link(dashboard: &DashboardFigures) -> String {
     let stats = &dashboard.stats;
     let encode = |t: &str| t.replace('+', "%2B").replace(':', "%3A");
     format!(
@@ -29,7 +29,7 @@ fn csv_link(dashboard: &Dashboard) -> String {
 }
 
 #[component]
-pub fn SessionsTable(dashboard: Dashboard, view: DashboardView, locale: Locale) -> impl IntoView {
+pub fn SessionsTable(dashboard: DashboardFigures, view: DashboardView, locale: Locale) -> impl IntoView {
     let page = &dashboard.stats.sessions_page;
     let t = move |text: Text| text.get(locale);
     let first = ((page.page - 1) * page.per_page + 1).min(page.total);

@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 
 use crate::app::{shell, App};
 use crate::server::auth::bootstrap::{ensure_credentials, Generated};
-use crate::server::auth::sessions::Role;
+use crate::server::auth::logins::Role;
 use crate::server::auth::{AdminSessions, Keyring};
 use crate::server::config::Config;
 use crate::server::db::Db;

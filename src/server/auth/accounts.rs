@@ -3,7 +3,7 @@
 //! whatever the change took access from.
 
 use super::hashing::{hash_token, new_token};
-use super::sessions::{PasswordCheck, Role};
+use super::logins::{PasswordCheck, Role};
 use super::Scope;
 use crate::model::{Access, AdminAccount, ApiKeyListing};
 use crate::server::db::DbError;

@@ -4,8 +4,8 @@ pub mod accounts;
 pub mod bootstrap;
 pub mod hashing;
 pub mod keyring;
-pub mod sessions;
+pub mod logins;
 pub mod throttle;
 
 pub use keyring::{KeyError, Keyring, Scope};
-pub use sessions::AdminSessions;
+pub use logins::AdminSessions;

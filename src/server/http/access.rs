@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 
 use super::error::ApiError;
 use crate::server::auth::keyring::bearer;
-use crate::server::auth::sessions::{session_token, SignedIn};
+use crate::server::auth::logins::{session_token, SignedIn};
 use crate::server::auth::{KeyError, Scope};
 use crate::server::state::AppState;
 

@@ -13,7 +13,7 @@ use serde_json::json;
 use super::access::{account_of, header, refuse_key};
 use super::error::ApiError;
 use crate::server::auth::keyring::bearer;
-use crate::server::auth::sessions::Role;
+use crate::server::auth::logins::Role;
 use crate::server::auth::Scope;
 use crate::server::pipeline::erasure::{erase_visitor, ErasureError};
 use crate::server::state::AppState;

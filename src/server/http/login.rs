@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::error::ApiError;
 use super::headers::over_https;
-use crate::server::auth::sessions::{
+use crate::server::auth::logins::{
     device_token, session_token, Login, DEVICE_COOKIE, DEVICE_TTL_S, SECURE_DEVICE_COOKIE, SECURE_SESSION_COOKIE,
     SESSION_COOKIE, SESSION_TTL_MS,
 };

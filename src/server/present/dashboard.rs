@@ -5,7 +5,7 @@
 //! dashboard showing that view.
 
 use crate::dashboard_view::DashboardView;
-use crate::model::{Dashboard, DashboardPage};
+use crate::model::{DashboardFigures, DashboardPage};
 use crate::server::domain::country::country_name;
 use crate::server::domain::time::parse_rfc3339_ms;
 use crate::server::pipeline::engine::calendar::local_minute;
@@ -22,7 +22,7 @@ pub async fn dashboard(state: &AppState, view: DashboardView, now_ms: i64) -> st
         .await
 }
 
-async fn build(state: &AppState, view: DashboardView, now_ms: i64) -> Dashboard {
+async fn build(state: &AppState, view: DashboardView, now_ms: i64) -> DashboardFigures {
     let resolved = super::view::resolve(&view, state.figures.tz(), now_ms, state.figures.earliest());
     let stats = state.figures.stats(resolved.query, now_ms).await.stats.clone();
     let previous = match resolved.previous {
@@ -38,7 +38,7 @@ async fn build(state: &AppState, view: DashboardView, now_ms: i64) -> Dashboard 
         codes.filter_map(|code| Some((code.clone(), country_name(code, view.locale)?.to_string()))).collect();
     country_names.sort();
     country_names.dedup();
-    Dashboard {
+    DashboardFigures {
         previous,
         country_names,
         first_day: resolved.first_day.to_string(),

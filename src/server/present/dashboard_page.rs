@@ -10,11 +10,11 @@ use crate::components::chart_table::ChartDataTable;
 use crate::components::sessions_table::SessionsTable;
 use crate::components::totals::TotalsGrid;
 use crate::dashboard_view::DashboardView;
-use crate::model::{ChartPart, Dashboard, DashboardPage, Stats};
+use crate::model::{ChartPart, DashboardFigures, DashboardPage, Stats};
 use crate::server::present::charts::{ChartSpec, SPECS};
 use crate::server::present::fragment::html_of;
 
-pub fn render(dashboard: &Dashboard, view: &DashboardView) -> DashboardPage {
+pub fn render(dashboard: &DashboardFigures, view: &DashboardView) -> DashboardPage {
     let locale = view.locale;
     let totals = view! { <TotalsGrid stats=dashboard.stats.clone() previous=dashboard.previous.clone() locale /> };
     let sessions = view! { <SessionsTable dashboard=dashboard.clone() view=view.clone() locale /> };
@@ -28,7 +28,7 @@ pub fn render(dashboard: &Dashboard, view: &DashboardView) -> DashboardPage {
     }
 }
 
-fn chart(spec: &ChartSpec, dashboard: &Dashboard, view: &DashboardView) -> ChartPart {
+fn chart(spec: &ChartSpec, dashboard: &DashboardFigures, view: &DashboardView) -> ChartPart {
     let locale = view.locale;
     let table = (spec.table)(dashboard, locale);
     let caption = spec.kind.caption().get(locale);
@@ -55,8 +55,8 @@ mod tests {
     use crate::i18n::Locale;
     use crate::model::{CountryCount, DayCount, SessionsPage, Totals};
 
-    fn sample() -> Dashboard {
-        Dashboard {
+    fn sample() -> DashboardFigures {
+        DashboardFigures {
             stats: Stats {
                 version: 7,
                 totals: Totals { users: 1234, messages: 5, ..Default::default() },

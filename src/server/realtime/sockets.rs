@@ -11,7 +11,7 @@ use socketioxide::SocketIo;
 use socketioxide_core::adapter::DefinedAdapter;
 
 use crate::server::auth::keyring::KeyError;
-use crate::server::auth::sessions::session_token;
+use crate::server::auth::logins::session_token;
 use crate::server::auth::Scope;
 use crate::server::domain::event::{parse_event, Kind};
 use crate::server::domain::refusal::IngestRefusal;

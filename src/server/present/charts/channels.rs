@@ -11,7 +11,7 @@ use crate::chart_kind::ChartKind;
 use crate::components::chart_table::ChartTable;
 use crate::dashboard_view::RowFilter;
 use crate::i18n::{Locale, Text};
-use crate::model::{ChannelFilter, Dashboard, Stats};
+use crate::model::{ChannelFilter, DashboardFigures, Stats};
 
 pub const SPEC: ChartSpec = ChartSpec { kind: ChartKind::Channels, option, table, targets };
 
@@ -25,7 +25,7 @@ fn option(stats: &Stats, locale: Locale) -> Chart {
         .series(Pie::new().name(Text::Sessions.get(locale)).radius(vec!["40%", "68%"]).data(slices))
 }
 
-fn table(dashboard: &Dashboard, locale: Locale) -> ChartTable {
+fn table(dashboard: &DashboardFigures, locale: Locale) -> ChartTable {
     let stats = &dashboard.stats;
     ChartTable {
         head: head(locale, &[Text::Channel, Text::Sessions, Text::Messages]),

@@ -11,7 +11,7 @@ use crate::chart_kind::ChartKind;
 use crate::components::chart_table::ChartTable;
 use crate::dashboard_view::RowFilter;
 use crate::i18n::{Locale, Text};
-use crate::model::{CountryBucket, Dashboard, Stats};
+use crate::model::{CountryBucket, DashboardFigures, Stats};
 
 pub const SPEC: ChartSpec = ChartSpec { kind: ChartKind::Countries, option, table, targets };
 
@@ -33,7 +33,7 @@ fn option(stats: &Stats, locale: Locale) -> Chart {
         )
 }
 
-fn table(dashboard: &Dashboard, locale: Locale) -> ChartTable {
+fn table(dashboard: &DashboardFigures, locale: Locale) -> ChartTable {
     let (stats, names) = (&dashboard.stats, &dashboard.country_names);
     let name = |code: &str| match locale.country_group(code) {
         Some(group) => group.to_string(),

@@ -11,7 +11,7 @@ use crate::chart_kind::ChartKind;
 use crate::components::chart_table::ChartTable;
 use crate::dashboard_view::RowFilter;
 use crate::i18n::{Locale, Text};
-use crate::model::{Dashboard, Stats};
+use crate::model::{DashboardFigures, Stats};
 
 pub const SPEC: ChartSpec = ChartSpec { kind: ChartKind::Daily, option, table, targets };
 
@@ -35,7 +35,7 @@ fn option(stats: &Stats, locale: Locale) -> Chart {
         )
 }
 
-fn table(dashboard: &Dashboard, locale: Locale) -> ChartTable {
+fn table(dashboard: &DashboardFigures, locale: Locale) -> ChartTable {
     let stats = &dashboard.stats;
     ChartTable {
         head: head(locale, &[Text::Date, Text::Messages, Text::Sessions]),

@@ -12,7 +12,7 @@ use crate::chart_kind::ChartKind;
 use crate::components::chart_table::ChartTable;
 use crate::dashboard_view::RowFilter;
 use crate::i18n::{Locale, Text};
-use crate::model::{Dashboard, Stats};
+use crate::model::{DashboardFigures, Stats};
 
 pub const SPEC: ChartSpec = ChartSpec { kind: ChartKind::Heatmap, option, table, targets };
 
@@ -48,7 +48,7 @@ fn option(stats: &Stats, locale: Locale) -> Chart {
         .series(Heatmap::new().name(Text::Messages.get(locale)).data(cells))
 }
 
-fn table(dashboard: &Dashboard, locale: Locale) -> ChartTable {
+fn table(dashboard: &DashboardFigures, locale: Locale) -> ChartTable {
     let stats = &dashboard.stats;
     let mut head = vec![Text::Weekday.get(locale).to_string()];
     head.extend((0..24).map(|h| format!("{h:02}")));

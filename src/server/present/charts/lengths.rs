@@ -10,7 +10,7 @@ use super::{counts, frame, gradient_bars, head, no_targets, ChartSpec};
 use crate::chart_kind::ChartKind;
 use crate::components::chart_table::ChartTable;
 use crate::i18n::{Locale, Text};
-use crate::model::{Dashboard, Stats};
+use crate::model::{DashboardFigures, Stats};
 
 pub const SPEC: ChartSpec = ChartSpec { kind: ChartKind::Lengths, option, table, targets: no_targets };
 
@@ -28,7 +28,7 @@ fn option(stats: &Stats, locale: Locale) -> Chart {
         )
 }
 
-fn table(dashboard: &Dashboard, locale: Locale) -> ChartTable {
+fn table(dashboard: &DashboardFigures, locale: Locale) -> ChartTable {
     let stats = &dashboard.stats;
     ChartTable {
         head: head(locale, &[Text::Length, Text::Sessions]),

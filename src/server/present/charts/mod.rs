@@ -20,7 +20,7 @@ use crate::chart_kind::ChartKind;
 use crate::components::chart_table::ChartTable;
 use crate::dashboard_view::RowFilter;
 use crate::i18n::{Locale, Text};
-use crate::model::{Dashboard, Stats};
+use crate::model::{DashboardFigures, Stats};
 
 /// One chart kind, whole.
 pub struct ChartSpec {
@@ -28,7 +28,7 @@ pub struct ChartSpec {
     /// The ECharts option, in the viewer's language.
     pub option: fn(&Stats, Locale) -> Chart,
     /// Its numbers, for "view as table".
-    pub table: fn(&Dashboard, Locale) -> ChartTable,
+    pub table: fn(&DashboardFigures, Locale) -> ChartTable,
     /// The sessions filter a click on each element sets, by data index (`None` where a
     /// click filters nothing).
     pub targets: fn(&Stats) -> Vec<Option<RowFilter>>,
@@ -100,8 +100,8 @@ mod tests {
         assert_eq!(SPECS.map(|spec| spec.kind), ChartKind::ALL);
     }
 
-    fn tables_of(stats: Stats) -> Dashboard {
-        Dashboard { stats, ..Dashboard::default() }
+    fn tables_of(stats: Stats) -> DashboardFigures {
+        DashboardFigures { stats, ..DashboardFigures::default() }
     }
 
     fn stats() -> Stats {

@@ -10,7 +10,7 @@ use super::{counts, frame, head, no_targets, vertical_gradient, ChartSpec, ACCEN
 use crate::chart_kind::ChartKind;
 use crate::components::chart_table::ChartTable;
 use crate::i18n::{Locale, Text};
-use crate::model::{Dashboard, Stats};
+use crate::model::{DashboardFigures, Stats};
 
 pub const SPEC: ChartSpec = ChartSpec { kind: ChartKind::Monthly, option, table, targets: no_targets };
 
@@ -30,7 +30,7 @@ fn option(stats: &Stats, locale: Locale) -> Chart {
         )
 }
 
-fn table(dashboard: &Dashboard, locale: Locale) -> ChartTable {
+fn table(dashboard: &DashboardFigures, locale: Locale) -> ChartTable {
     let stats = &dashboard.stats;
     ChartTable {
         head: head(locale, &[Text::Month, Text::Messages]),
