@@ -146,6 +146,12 @@ pub struct SessionRow {
     pub user_name: Option<String>,
     pub first_activity: String,
     pub last_activity: String,
+    /// The same two instants in epoch milliseconds, for the server's own use (local
+    /// times on the page); the JSON carries the RFC 3339 text only.
+    #[serde(skip)]
+    pub first_ms: i64,
+    #[serde(skip)]
+    pub last_ms: i64,
     pub message_count: u64,
     pub human_mode: bool,
     pub country: Option<String>,

@@ -7,7 +7,6 @@
 use crate::dashboard_view::DashboardView;
 use crate::model::{DashboardFigures, DashboardPage};
 use crate::server::domain::country::country_name;
-use crate::server::domain::time::parse_rfc3339_ms;
 use crate::server::pipeline::engine::calendar::local_minute;
 use crate::server::state::AppState;
 
@@ -30,9 +29,8 @@ async fn build(state: &AppState, view: DashboardView, now_ms: i64) -> DashboardF
         None => None,
     };
     let tz = crate::server::domain::settings::settings_tz(&stats.settings);
-    let local_time = |rfc3339: &str| parse_rfc3339_ms(rfc3339).map(|ms| local_minute(tz, ms)).unwrap_or_default();
     let rows = &stats.sessions_page.rows;
-    let row_times = rows.iter().map(|r| (local_time(&r.first_activity), local_time(&r.last_activity))).collect();
+    let row_times = rows.iter().map(|r| (local_minute(tz, r.first_ms), local_minute(tz, r.last_ms))).collect();
     let codes = stats.countries.iter().map(|c| &c.country).chain(rows.iter().flat_map(|r| &r.country));
     let mut country_names: Vec<(String, String)> =
         codes.filter_map(|code| Some((code.clone(), country_name(code, view.locale)?.to_string()))).collect();

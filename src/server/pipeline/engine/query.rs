@@ -378,6 +378,8 @@ impl Engine {
             user_name: s.last_text(&state.msgs, |m| m.name.as_ref()).map(str::to_string),
             first_activity: format_ms(s.start),
             last_activity: format_ms(s.end),
+            first_ms: s.start,
+            last_ms: s.end,
             message_count: s.len as u64,
             human_mode: s.human,
             country: s.country.map(country_text),
