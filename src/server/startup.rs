@@ -277,9 +277,11 @@ pub fn app(state: AppState, socket_layer: FanoutLayer) -> Router {
             move || provide_context(context_state.clone()),
             move || shell(shell_options.clone()),
         )
-        .merge(api_routes(&state))
         .fallback(static_file_or_not_found)
+        // Pages, server functions and files need a login; the API's doors, merged after
+        // the gate, each check their own key or session.
         .layer(middleware::from_fn_with_state(state.clone(), require_login))
+        .merge(api_routes(&state))
         .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site));
     socket_layer
         .apply(router)
@@ -299,20 +301,10 @@ async fn static_file_or_not_found(state: State<AppState>, request: Request) -> R
     leptos_axum::file_and_error_handler::<AppState, _>(shell)(uri, state, request).await
 }
 
-/// Paths anyone may request; each API path checks its own key or session.
+/// Behind the login gate, what anyone may request: the login page and the site's
+/// files. (The API's doors are not behind the gate at all.)
 fn is_public(path: &str) -> bool {
-    const EXACT: [&str; 9] = [
-        "/login",
-        "/logout",
-        "/healthz",
-        "/metrics",
-        "/api/ingest/events",
-        "/api/stats",
-        "/api/stats/sessions.csv",
-        "/api/erasures",
-        "/favicon.ico",
-    ];
-    EXACT.contains(&path) || path.starts_with("/pkg/") || path.starts_with("/vendor/")
+    path == "/login" || path == "/favicon.ico" || path.starts_with("/pkg/") || path.starts_with("/vendor/")
 }
 
 /// Pages only an admin opens; a viewer is sent to the dashboard.
