@@ -320,14 +320,20 @@ async fn kill_9_during_the_backfill_and_while_following_loses_and_doubles_nothin
     assert_eq!(instance_messages(&instance, &range).await, 12_100, "every row counts exactly once");
 }
 
-#[tokio::test]
-async fn a_cut_source_database_is_named_in_health_and_caught_up_after() {
-    let (source_url, pool) = n8n_table().await;
-    write_turns(&pool, &conversations("c", 2)).await;
+/// A TCP proxy to the source database, and the source URL through it (to cut it).
+async fn through_proxy(source_url: &str) -> (Proxy, String) {
     let (credentials, rest) = source_url.split_once('@').unwrap();
     let (host, database) = rest.split_once('/').unwrap();
     let proxy = Proxy::start(host).await;
     let proxied = format!("{credentials}@{}/{database}", proxy.addr);
+    (proxy, proxied)
+}
+
+#[tokio::test]
+async fn a_cut_source_database_is_named_in_health_and_caught_up_after() {
+    let (source_url, pool) = n8n_table().await;
+    write_turns(&pool, &conversations("c", 2)).await;
+    let (proxy, proxied) = through_proxy(&source_url).await;
     let url = fresh_database(Backend::Sqlite).await;
     let app =
         spawn_app_with(Config { sql_source: Some(sql_source(&proxied, n8n_query(50), false)), ..test_config(&url) })
@@ -583,11 +589,8 @@ async fn packets(ws: &mut common::sio::Ws, for_ms: u64, until: Option<&str>) -> 
 async fn a_backfill_updates_the_figures_without_a_signal_per_old_event() {
     let (source_url, pool) = n8n_table().await;
     write_turns(&pool, &conversations("old", 30)).await;
-    let (credentials, rest) = source_url.split_once('@').unwrap();
-    let (host, database) = rest.split_once('/').unwrap();
-    let proxy = Proxy::start(host).await;
+    let (proxy, proxied) = through_proxy(&source_url).await;
     proxy.cut(); // the follower cannot start before the dashboard is listening
-    let proxied = format!("{credentials}@{}/{database}", proxy.addr);
     let url = fresh_database(Backend::Sqlite).await;
     let app =
         spawn_app_with(Config { sql_source: Some(sql_source(&proxied, n8n_query(10), true)), ..test_config(&url) })
