@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::load::post_events;
 use super::percentiles;
@@ -90,8 +90,7 @@ pub async fn logins(count: usize) {
 }
 
 fn message(start_ms: i64, offset_ms: i64, sender: &str) -> Value {
-    let at = chrono::DateTime::from_timestamp_millis(start_ms + offset_ms).unwrap().to_rfc3339();
-    json!({"type": "message", "channel": "web", "user_id": "storm", "sender": sender, "at": at})
+    super::events::message("storm", sender, start_ms + offset_ms)
 }
 
 /// Reads a year of figures in a loop until `stop`; every read's time, ms.

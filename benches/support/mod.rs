@@ -1,6 +1,8 @@
 //! Shared pieces of the benchmarks.
 
 pub mod cluster;
+#[path = "../../tests/shared/events.rs"]
+pub mod events;
 pub mod fanout;
 pub mod hostile;
 pub mod import;

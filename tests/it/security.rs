@@ -104,14 +104,9 @@ fn rand_suffix() -> String {
 }
 
 fn messages(count: usize, user: &str) -> serde_json::Value {
-    let at = chrono::Utc::now() - chrono::Duration::minutes(5);
-    let events: Vec<_> = (0..count)
-        .map(|i| {
-            serde_json::json!({"type": "message", "channel": "web", "user_id": user, "sender": if i % 2 == 0 { "user" } else { "bot" },
-                               "at": (at + chrono::Duration::seconds(i as i64)).to_rfc3339()})
-        })
-        .collect();
-    serde_json::Value::Array(events)
+    let at = chrono::Utc::now().timestamp_millis() - 5 * 60_000;
+    let sender = |i: usize| ["user", "bot"][i % 2];
+    (0..count).map(|i| common::events::message(user, sender(i), at + i as i64 * 1000)).collect()
 }
 
 #[tokio::test]

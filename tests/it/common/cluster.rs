@@ -159,15 +159,14 @@ impl Instance {
 /// A batch of `users` fresh users with two messages each (so each forms a counted
 /// session): `2 × users` messages once stored. Ids make retries idempotent.
 pub fn batch(tag: &str, users: usize) -> serde_json::Value {
-    let at = chrono::Utc::now() - chrono::Duration::minutes(2);
+    let at = chrono::Utc::now().timestamp_millis() - 2 * 60_000;
     let events: Vec<_> = (0..users)
         .flat_map(|u| {
             (0..2).map(move |m| {
-                serde_json::json!({
-                    "type": "message", "id": format!("{tag}-{u}-{m}"), "channel": if u % 2 == 0 { "web" } else { "premium" },
-                    "user_id": format!("{tag}-{u}"), "sender": if m == 0 { "user" } else { "bot" },
-                    "at": (at + chrono::Duration::seconds(m)).to_rfc3339(),
-                })
+                let mut event = super::events::message(&format!("{tag}-{u}"), ["user", "bot"][m], at + m as i64 * 1000);
+                event["id"] = format!("{tag}-{u}-{m}").into();
+                event["channel"] = (if u % 2 == 0 { "web" } else { "premium" }).into();
+                event
             })
         })
         .collect();

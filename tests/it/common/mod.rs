@@ -1,6 +1,8 @@
 //! A real chatpulse router on port 0, on a fresh SQLite file or PostgreSQL database.
 
 pub mod cluster;
+#[path = "../../shared/events.rs"]
+pub mod events;
 #[path = "../../shared/process.rs"]
 pub mod process;
 pub mod reference;
