@@ -110,7 +110,7 @@ async fn signed_in() -> Result<
 /// Applies what other instances stored before a read (see `server::pipeline::catch_up`).
 #[cfg(feature = "ssr")]
 async fn settle(state: &crate::server::state::AppState) -> Result<(), ServerError> {
-    crate::server::pipeline::catch_up::before_reading(state)
+    crate::server::pipeline::catch_up::before_reading(&state.db, &state.figures)
         .await
         .map_err(|_| ServerError::unavailable("the database is unavailable; showing the last figures"))
 }

@@ -35,7 +35,7 @@ use crate::server::pipeline::sources::Sources;
 use crate::server::pipeline::{catch_up, demo};
 use crate::server::realtime::fanout::{Fanout, FanoutLayer};
 use crate::server::realtime::signals::Live;
-use crate::server::realtime::{login_watch, sockets};
+use crate::server::realtime::sockets;
 use crate::server::site_bundle::EmbeddedSite;
 use crate::server::state::AppState;
 
@@ -177,8 +177,8 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
         }
     }
     fanout.spawn_watch();
-    catch_up::spawn(state.clone());
-    login_watch::spawn(state.clone());
+    catch_up::spawn(state.figures.clone());
+    state.login_watch().spawn();
     if let Some(days) = config.retention_days {
         crate::server::pipeline::erasure::spawn_retention(state.clone(), days);
     }

@@ -16,6 +16,7 @@ use crate::server::pipeline::ingest::Ingestor;
 use crate::server::pipeline::shared_cache::SharedCache;
 use crate::server::pipeline::sources::Sources;
 use crate::server::realtime::fanout::Fanout;
+use crate::server::realtime::login_watch::LoginWatch;
 use crate::server::realtime::signals::Live;
 use crate::server::site_bundle::EmbeddedSite;
 
@@ -37,4 +38,11 @@ pub struct AppState {
     pub sources: Sources,
     /// The site packed into the binary, when it serves that one (`site_bundle`).
     pub site: Option<Arc<EmbeddedSite>>,
+}
+
+impl AppState {
+    /// The watch that ends sockets whose login or key is over, on this state's services.
+    pub fn login_watch(&self) -> LoginWatch {
+        LoginWatch { fanout: self.fanout.clone(), keyring: self.keyring.clone(), logins: self.admin_sessions.clone() }
+    }
 }

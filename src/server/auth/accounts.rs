@@ -9,7 +9,6 @@ use crate::model::{Access, AdminAccount, ApiKeyListing};
 use crate::server::db::DbError;
 use crate::server::domain::time::{now_ms, retry_after_seconds};
 use crate::server::pipeline::engine::calendar::local_minute;
-use crate::server::realtime::login_watch;
 use crate::server::state::AppState;
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -119,7 +118,7 @@ pub async fn remove_admin(state: &AppState, acting: &str, username: &str) -> Res
         return Err(AccountError::LastAdmin);
     }
     tracing::info!(username, by = acting, "an admin was removed");
-    login_watch::sweep(state).await;
+    state.login_watch().sweep().await;
     Ok(())
 }
 
@@ -151,7 +150,7 @@ pub async fn change_password(
     state.db.set_admin_password(username, &hash).await?;
     state.db.delete_admin_sessions_of(username, Some(&hash_token(session_token))).await?;
     tracing::info!(username, "an admin changed their password");
-    login_watch::sweep(state).await;
+    state.login_watch().sweep().await;
     Ok(())
 }
 
@@ -186,7 +185,7 @@ pub async fn revoke_key(state: &AppState, id: i64) -> Result<(), AccountError> {
     }
     state.keyring.reload().await?;
     tracing::info!(id, "an API key was revoked");
-    login_watch::sweep(state).await;
+    state.login_watch().sweep().await;
     Ok(())
 }
 

@@ -128,7 +128,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result
     if let Some(token) = session_token(headers.get(COOKIE).and_then(|v| v.to_str().ok())) {
         state.admin_sessions.logout(token).await?;
         // The dashboards open with this session end now, not at the next sweep.
-        crate::server::realtime::login_watch::sweep(&state).await;
+        state.login_watch().sweep().await;
     }
     let mut response = Redirect::to("/login").into_response();
     response.headers_mut().insert(SET_COOKIE, session_cookie(&headers, "", 0));

@@ -82,7 +82,7 @@ pub async fn get_stats(
     let started = std::time::Instant::now();
     let now = now_ms();
     let query = resolve_query(&params, now).map_err(ApiError::BadRequest)?;
-    crate::server::pipeline::catch_up::before_reading(&state).await?;
+    crate::server::pipeline::catch_up::before_reading(&state.db, &state.figures).await?;
     let snapshot = state.figures.stats(query, now).await;
     state.metrics.stats_answered("api", started.elapsed());
     Ok(([(header::CONTENT_TYPE, "application/json")], snapshot.json()).into_response())
@@ -98,7 +98,7 @@ pub async fn get_sessions_csv(
     params.page = None;
     params.per_page = None;
     let query = resolve_query(&params, now_ms()).map_err(ApiError::BadRequest)?;
-    crate::server::pipeline::catch_up::before_reading(&state).await?;
+    crate::server::pipeline::catch_up::before_reading(&state.db, &state.figures).await?;
     // Bounded: past the limit the caller narrows the range, so one request cannot hold
     // the figures' lock and memory for an unbounded number of rows.
     let most = state.limits.export_max_rows;

@@ -6,14 +6,16 @@
 //! instance that revoked it, within `SWEEP_EVERY` on the others.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Duration;
 
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 
-use crate::server::realtime::DASHBOARD_NS;
-use crate::server::realtime::INGEST_NS;
-use crate::server::state::AppState;
+use super::fanout::Fanout;
+use super::{DASHBOARD_NS, INGEST_NS};
+use crate::server::auth::keyring::Keyring;
+use crate::server::auth::AdminSessions;
 
 pub const SWEEP_EVERY: Duration = Duration::from_secs(5);
 
@@ -33,52 +35,63 @@ pub fn remember_key<A: Adapter>(socket: &SocketRef<A>, key_id: i64) {
     socket.extensions.insert(SocketKey(key_id));
 }
 
-/// Checks every socket of this instance once.
-pub async fn sweep(state: &AppState) {
-    end_revoked_key_sockets(state);
-    end_expired_session_sockets(state).await;
+/// What the watch reads: this instance's sockets, the active keys and the logins.
+#[derive(Clone)]
+pub struct LoginWatch {
+    pub fanout: Fanout,
+    pub keyring: Arc<Keyring>,
+    pub logins: AdminSessions,
 }
 
-fn end_revoked_key_sockets(state: &AppState) {
-    let active: HashSet<i64> = state.keyring.active_ids();
-    for namespace in [DASHBOARD_NS, INGEST_NS] {
-        for socket in state.fanout.local_sockets(namespace) {
-            if socket.extension::<SocketKey>().is_some_and(|SocketKey(id)| !active.contains(&id)) {
-                socket.end("key_revoked");
+impl LoginWatch {
+    /// Checks every socket of this instance once.
+    pub async fn sweep(&self) {
+        self.end_revoked_key_sockets();
+        self.end_expired_session_sockets().await;
+    }
+
+    /// Sweeps every `SWEEP_EVERY`, after re-reading the keys, for as long as the process runs.
+    pub fn spawn(self) {
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(SWEEP_EVERY);
+            loop {
+                tick.tick().await;
+                // Keys created or revoked on another instance reach this one here.
+                if let Err(error) = self.keyring.reload().await {
+                    tracing::warn!(%error, "could not re-read the API keys");
+                }
+                self.sweep().await;
+            }
+        });
+    }
+
+    fn end_revoked_key_sockets(&self) {
+        let active: HashSet<i64> = self.keyring.active_ids();
+        for namespace in [DASHBOARD_NS, INGEST_NS] {
+            for socket in self.fanout.local_sockets(namespace) {
+                if socket.extension::<SocketKey>().is_some_and(|SocketKey(id)| !active.contains(&id)) {
+                    socket.end("key_revoked");
+                }
             }
         }
     }
-}
 
-async fn end_expired_session_sockets(state: &AppState) {
-    let mut alive: HashMap<String, bool> = HashMap::new();
-    for socket in state.fanout.local_sockets(DASHBOARD_NS) {
-        let Some(SocketSession(token)) = socket.extension::<SocketSession>() else { continue };
-        let still = match alive.get(&token) {
-            Some(known) => *known,
-            None => {
-                // A database error is no reason to drop a viewer: keep the socket.
-                let known = state.admin_sessions.user(&token).await.map_or(true, |user| user.is_some());
-                alive.insert(token, known);
-                known
+    async fn end_expired_session_sockets(&self) {
+        let mut alive: HashMap<String, bool> = HashMap::new();
+        for socket in self.fanout.local_sockets(DASHBOARD_NS) {
+            let Some(SocketSession(token)) = socket.extension::<SocketSession>() else { continue };
+            let still = match alive.get(&token) {
+                Some(known) => *known,
+                None => {
+                    // A database error is no reason to drop a viewer: keep the socket.
+                    let known = self.logins.user(&token).await.map_or(true, |user| user.is_some());
+                    alive.insert(token, known);
+                    known
+                }
+            };
+            if !still {
+                socket.end("session_expired");
             }
-        };
-        if !still {
-            socket.end("session_expired");
         }
     }
-}
-
-pub fn spawn(state: AppState) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(SWEEP_EVERY);
-        loop {
-            tick.tick().await;
-            // Keys created or revoked on another instance reach this one here.
-            if let Err(error) = state.keyring.reload().await {
-                tracing::warn!(%error, "could not re-read the API keys");
-            }
-            sweep(&state).await;
-        }
-    });
 }
