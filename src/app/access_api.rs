@@ -63,7 +63,15 @@ pub async fn erase_visitor(user_id: String, channel: String) -> Result<u64, Serv
     use axum::http::StatusCode;
     let admin = crate::app::api::acting_admin().await?;
     let actor = format!("admin:{}", admin.username);
-    match crate::server::pipeline::erasure::erase_visitor(&admin.state, &actor, Some(&channel), user_id.trim()).await {
+    match crate::server::pipeline::erasure::erase_visitor(
+        &admin.state.db,
+        &admin.state.figures,
+        &actor,
+        Some(&channel),
+        user_id.trim(),
+    )
+    .await
+    {
         Ok(erased) => Ok(erased.events),
         Err(error @ ErasureError::Unavailable(_)) => {
             Err(crate::app::api::refuse(StatusCode::SERVICE_UNAVAILABLE, error))

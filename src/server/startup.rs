@@ -180,7 +180,7 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     catch_up::spawn(state.figures.clone());
     state.login_watch().spawn();
     if let Some(days) = config.retention_days {
-        crate::server::pipeline::erasure::spawn_retention(state.clone(), days);
+        crate::server::pipeline::erasure::spawn_retention(state.db.clone(), state.figures.clone(), days);
     }
     follow_sources(config, &state);
     if config.demo {

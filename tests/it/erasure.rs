@@ -174,7 +174,8 @@ async fn the_retention_deletes_old_events_and_the_figures_follow(backend: Backen
     assert_eq!(app.ingest(&Value::Array(events)).await.0, 202);
     let month = "from=1970-01-01T00:00:00Z";
     assert_eq!(app.stats(month).await["totals"]["users"], 2);
-    let deleted = chatpulse::server::pipeline::erasure::apply_retention(&app.state, 7).await.unwrap();
+    let deleted =
+        chatpulse::server::pipeline::erasure::apply_retention(&app.state.db, &app.state.figures, 7).await.unwrap();
     assert_eq!(deleted, 2);
     assert!(eventually(10, || async { app.stats(month).await["totals"]["users"] == 1 }).await);
     assert_eq!(stored_events(&app, "old-timer").await, 0);
@@ -185,7 +186,10 @@ async fn the_retention_deletes_old_events_and_the_figures_follow(backend: Backen
         ("retention", "retention", 2)
     );
     // Nothing more to delete: no audit row, no rebuild.
-    assert_eq!(chatpulse::server::pipeline::erasure::apply_retention(&app.state, 7).await.unwrap(), 0);
+    assert_eq!(
+        chatpulse::server::pipeline::erasure::apply_retention(&app.state.db, &app.state.figures, 7).await.unwrap(),
+        0
+    );
     assert_eq!(app.state.db.erasures(10).await.unwrap().len(), 1);
 }
 

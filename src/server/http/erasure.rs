@@ -43,7 +43,7 @@ pub async fn erase(State(state): State<AppState>, parts: Parts, body: axum::body
     let actor = actor(&parts, &state).await?;
     let request: ErasureRequest = serde_json::from_slice(&body)
         .map_err(|e| ApiError::BadRequest(format!("send {{\"user_id\": …, \"channel\": …}} as JSON: {e}")))?;
-    match erase_visitor(&state, &actor, request.channel.as_deref(), &request.user_id).await {
+    match erase_visitor(&state.db, &state.figures, &actor, request.channel.as_deref(), &request.user_id).await {
         Ok(erased) => Ok((StatusCode::OK, Json(json!({"erased_events": erased.events}))).into_response()),
         Err(ErasureError::Unavailable(error)) => Err(error.into()),
         Err(refused) => Err(ApiError::BadRequest(refused.to_string())),
