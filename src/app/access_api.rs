@@ -4,38 +4,39 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Postcard;
 
+use crate::app::server_error::ServerError;
 use crate::i18n::Locale;
 use crate::model::{Access, AccessLists};
 
 #[server(endpoint = "access/get_access")]
-pub async fn get_access() -> Result<Access, ServerFnError> {
+pub async fn get_access() -> Result<Access, ServerError> {
     let admin = crate::app::api::acting_admin().await?;
     accounts::access(&admin.state, &admin.username).await.map_err(answer)
 }
 
 /// The admins and keys as the settings page lists them, written in `locale`.
 #[server(output = Postcard, endpoint = "access/get_access_lists")]
-pub async fn get_access_lists(locale: Locale) -> Result<AccessLists, ServerFnError> {
+pub async fn get_access_lists(locale: Locale) -> Result<AccessLists, ServerError> {
     let admin = crate::app::api::acting_admin().await?;
     let access = accounts::access(&admin.state, &admin.username).await.map_err(answer)?;
     Ok(crate::components::access_lists::render(&access, locale))
 }
 
 #[server(endpoint = "access/add_admin")]
-pub async fn add_admin(username: String, password: String, role: Option<String>) -> Result<(), ServerFnError> {
+pub async fn add_admin(username: String, password: String, role: Option<String>) -> Result<(), ServerError> {
     let admin = crate::app::api::acting_admin().await?;
     let role = role.unwrap_or_else(|| "admin".to_string());
     accounts::add_admin(&admin.state, username.trim(), &password, &role).await.map_err(answer)
 }
 
 #[server(endpoint = "access/remove_admin")]
-pub async fn remove_admin(username: String) -> Result<(), ServerFnError> {
+pub async fn remove_admin(username: String) -> Result<(), ServerError> {
     let admin = crate::app::api::acting_admin().await?;
     accounts::remove_admin(&admin.state, &admin.username, &username).await.map_err(answer)
 }
 
 #[server(endpoint = "access/change_password")]
-pub async fn change_password(current: String, new: String) -> Result<(), ServerFnError> {
+pub async fn change_password(current: String, new: String) -> Result<(), ServerError> {
     let admin = crate::app::api::acting_admin().await?;
     let acting =
         accounts::Acting { username: &admin.username, session_token: &admin.session_token, address: admin.address };
@@ -44,13 +45,13 @@ pub async fn change_password(current: String, new: String) -> Result<(), ServerF
 
 /// Returns the new key: the only time anyone sees it.
 #[server(endpoint = "access/create_key")]
-pub async fn create_key(label: String, scope: String) -> Result<String, ServerFnError> {
+pub async fn create_key(label: String, scope: String) -> Result<String, ServerError> {
     let admin = crate::app::api::acting_admin().await?;
     accounts::create_key(&admin.state, &label, &scope).await.map_err(answer)
 }
 
 #[server(endpoint = "access/revoke_key")]
-pub async fn revoke_key(id: i64) -> Result<(), ServerFnError> {
+pub async fn revoke_key(id: i64) -> Result<(), ServerError> {
     let admin = crate::app::api::acting_admin().await?;
     accounts::revoke_key(&admin.state, id).await.map_err(answer)
 }
@@ -58,9 +59,8 @@ pub async fn revoke_key(id: i64) -> Result<(), ServerFnError> {
 /// Erases one visitor (KVKK / GDPR): every stored event of `user_id` in `channel`
 /// (`web`, `premium`, or `all`); returns how many events were deleted.
 #[server(endpoint = "access/erase_visitor")]
-pub async fn erase_visitor(user_id: String, channel: String) -> Result<u64, ServerFnError> {
+pub async fn erase_visitor(user_id: String, channel: String) -> Result<u64, ServerError> {
     use crate::server::pipeline::erasure::ErasureError;
-    use axum::http::StatusCode;
     let admin = crate::app::api::acting_admin().await?;
     let actor = format!("admin:{}", admin.username);
     match crate::server::pipeline::erasure::erase_visitor(
@@ -73,10 +73,8 @@ pub async fn erase_visitor(user_id: String, channel: String) -> Result<u64, Serv
     .await
     {
         Ok(erased) => Ok(erased.events),
-        Err(error @ ErasureError::Unavailable(_)) => {
-            Err(crate::app::api::refuse(StatusCode::SERVICE_UNAVAILABLE, error))
-        }
-        Err(refused) => Err(crate::app::api::refuse(StatusCode::BAD_REQUEST, refused)),
+        Err(error @ ErasureError::Unavailable(_)) => Err(ServerError::unavailable(error.to_string())),
+        Err(refused) => Err(ServerError::invalid(refused.to_string())),
     }
 }
 
@@ -86,24 +84,24 @@ use crate::server::auth::accounts::{self, AccountError};
 /// A refusal is the admin's to fix (400, 403, 404 or 409 with its reason); anything
 /// else is the server's (503, nothing changed).
 #[cfg(feature = "ssr")]
-fn answer(error: AccountError) -> ServerFnError {
-    use axum::http::StatusCode;
-    let status = match &error {
-        AccountError::WrongPassword => StatusCode::FORBIDDEN,
+fn answer(error: AccountError) -> ServerError {
+    use crate::app::server_error::ErrorCode;
+    let code = match &error {
+        AccountError::WrongPassword => ErrorCode::Forbidden,
         AccountError::TooSoon(wait) => {
             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
                 let seconds = crate::server::domain::time::retry_after_seconds(*wait);
                 response.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
             }
-            StatusCode::TOO_MANY_REQUESTS
+            ErrorCode::TooSoon
         }
-        AccountError::NoSuchAdmin | AccountError::NoSuchKey => StatusCode::NOT_FOUND,
-        AccountError::Exists | AccountError::Yourself | AccountError::LastAdmin => StatusCode::CONFLICT,
+        AccountError::NoSuchAdmin | AccountError::NoSuchKey => ErrorCode::NotFound,
+        AccountError::Exists | AccountError::Yourself | AccountError::LastAdmin => ErrorCode::Conflict,
         AccountError::Unavailable(detail) => {
             tracing::error!(%detail, "an account change could not be stored");
-            StatusCode::SERVICE_UNAVAILABLE
+            ErrorCode::Unavailable
         }
-        _ => StatusCode::BAD_REQUEST,
+        _ => ErrorCode::Invalid,
     };
-    crate::app::api::refuse(status, error)
+    ServerError::new(code, error.to_string())
 }

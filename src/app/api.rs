@@ -56,15 +56,15 @@ pub async fn update_settings(
     min_session_messages: u32,
     online_window_minutes: u32,
     timezone: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), ServerError> {
     let state = admin_state().await?;
     let settings = Settings { session_gap_minutes, min_session_messages, online_window_minutes, timezone };
-    crate::server::domain::settings::validate(&settings).map_err(|problem| refuse(StatusCode::BAD_REQUEST, problem))?;
+    crate::server::domain::settings::validate(&settings).map_err(ServerError::invalid)?;
     state
         .figures
         .change_settings(settings)
         .await
-        .map_err(|_| ServerFnError::new("the settings could not be saved; try again"))
+        .map_err(|_| ServerError::unavailable("the settings could not be saved; try again"))
 }
 
 /// The logged-in admin a server function acts for.
@@ -130,14 +130,3 @@ async fn admin_state() -> Result<crate::server::state::AppState, ServerError> {
 
 #[cfg(feature = "ssr")]
 use crate::server::auth::logins::Role;
-#[cfg(feature = "ssr")]
-use axum::http::StatusCode;
-
-/// An error the caller caused: its status (not a 500) and its words.
-#[cfg(feature = "ssr")]
-pub(crate) fn refuse(status: StatusCode, message: impl std::fmt::Display) -> ServerFnError {
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(status);
-    }
-    ServerFnError::new(message)
-}

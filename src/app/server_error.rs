@@ -14,6 +14,14 @@ pub enum ErrorCode {
     LoginRequired,
     /// A viewer at an admin's door (403).
     AdminOnly,
+    /// The person's own check failed, such as the current password (403).
+    Forbidden,
+    /// What it names does not exist (404).
+    NotFound,
+    /// It clashes with what is stored: a name taken, the last admin (409).
+    Conflict,
+    /// Too many attempts; the answer's `Retry-After` says when to try again (429).
+    TooSoon,
     /// The request itself is wrong; the message says how (400).
     Invalid,
     /// The server cannot answer right now (database, session store); later may work (503).
@@ -59,7 +67,10 @@ impl ServerError {
         use axum::http::StatusCode;
         let status = match self.code {
             ErrorCode::LoginRequired => StatusCode::UNAUTHORIZED,
-            ErrorCode::AdminOnly => StatusCode::FORBIDDEN,
+            ErrorCode::AdminOnly | ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+            ErrorCode::NotFound => StatusCode::NOT_FOUND,
+            ErrorCode::Conflict => StatusCode::CONFLICT,
+            ErrorCode::TooSoon => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::Invalid => StatusCode::BAD_REQUEST,
             ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Transport => StatusCode::INTERNAL_SERVER_ERROR,

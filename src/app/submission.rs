@@ -75,8 +75,13 @@ mod browser {
         if response.ok() {
             Ok(js_sys::JSON::parse(&text).ok().and_then(|v| v.as_string()).unwrap_or(text))
         } else {
-            // A server function's refusal reads `ServerError|<words>`.
-            Err(text.split_once('|').map_or(text.as_str(), |(_, words)| words).to_string())
+            // A server function's refusal is a `ServerError` as JSON: its words are
+            // `message`. Anything else (a proxy's page) is shown as it came.
+            let message = js_sys::JSON::parse(&text)
+                .ok()
+                .and_then(|v| js_sys::Reflect::get(&v, &JsValue::from_str("message")).ok())
+                .and_then(|m| m.as_string());
+            Err(message.unwrap_or(text))
         }
     }
 }

@@ -7,6 +7,7 @@ use leptos::server::codee::string::JsonSerdeWasmCodec;
 
 use crate::app::access_api::get_access_lists;
 use crate::app::prefs::use_prefs;
+use crate::app::server_error::ServerError;
 use crate::app::submission::{submit_in_place, Submitted};
 use crate::components::form_outcome::FormOutcome;
 use crate::components::post_form::PostForm;
@@ -17,7 +18,7 @@ use crate::model::AccessLists;
 /// are submitted in place; `outcome` gets the answer and `changes` bumps to refetch.
 #[component]
 fn AccessList(
-    lists: Resource<Result<AccessLists, ServerFnError>, JsonSerdeWasmCodec>,
+    lists: Resource<Result<AccessLists, ServerError>, JsonSerdeWasmCodec>,
     pick: fn(&AccessLists) -> String,
     outcome: Submitted,
     changes: RwSignal<u32>,
