@@ -1,12 +1,40 @@
-//! The ranges `stats.md` allows for each setting, and the time zone they name.
+//! The ranges `stats.md` allows for each setting, and the settings parsed once into
+//! what the figures use.
 
 use chrono_tz::Tz;
 
+use super::sessions::SessionRules;
+use super::time::MINUTE_MS;
 use crate::model::Settings;
 use crate::setting_fields::NUMBER_SETTINGS;
 
-/// The settings' time zone. Stored settings passed `validate`, so the fallback to UTC
-/// serves only settings made some other way.
+/// Settings as the figures use them, parsed once: the time zone, the session rules and
+/// the online window in ms, beside the settings as stored and shown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FigureSettings {
+    pub stored: Settings,
+    pub tz: Tz,
+    pub sessions: SessionRules,
+    pub online_window_ms: i64,
+}
+
+impl FigureSettings {
+    /// Parses stored settings. They passed `validate` when saved, so the time zone's
+    /// fallback to UTC serves only one that a newer time-zone database dropped.
+    pub fn of(stored: Settings) -> FigureSettings {
+        FigureSettings {
+            tz: settings_tz(&stored),
+            sessions: SessionRules {
+                gap_ms: i64::from(stored.session_gap_minutes) * MINUTE_MS,
+                min_messages: stored.min_session_messages as usize,
+            },
+            online_window_ms: i64::from(stored.online_window_minutes) * MINUTE_MS,
+            stored,
+        }
+    }
+}
+
+/// The settings' time zone (UTC if it is no longer known; see `FigureSettings::of`).
 pub fn settings_tz(settings: &Settings) -> Tz {
     settings.timezone.parse().unwrap_or(Tz::UTC)
 }

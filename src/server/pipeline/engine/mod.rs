@@ -13,9 +13,8 @@ use chrono_tz::Tz;
 
 use crate::model::Settings;
 use crate::server::domain::event::{Channel, Event, Kind, Sender};
-use crate::server::domain::sessions::{number_sessions, split_sessions, Msg, Session, SessionRules};
-use crate::server::domain::settings::settings_tz;
-use crate::server::domain::time::MINUTE_MS;
+use crate::server::domain::sessions::{number_sessions, split_sessions, Msg, Session};
+use crate::server::domain::settings::FigureSettings;
 use timeline::{Stamp, Timeline};
 
 /// Something a watching owner is told about as it happens.
@@ -78,12 +77,10 @@ impl UserState {
 }
 
 pub struct Engine {
-    settings: Settings,
+    settings: FigureSettings,
     settings_revision: i64,
     /// The deletions of events these figures reflect (see `db::StoredSettings`).
     data_epoch: i64,
-    rules: SessionRules,
-    tz: Tz,
     applied_seq: i64,
     users: Vec<UserState>,
     /// Per channel (by its code), user id → index into `users`.
@@ -127,19 +124,10 @@ impl BulkLoader {
     }
 }
 
-fn rules_of(settings: &Settings) -> SessionRules {
-    SessionRules {
-        gap_ms: settings.session_gap_minutes as i64 * MINUTE_MS,
-        min_messages: settings.min_session_messages as usize,
-    }
-}
-
 impl Engine {
     pub fn new(settings: Settings, settings_revision: i64) -> Self {
         Engine {
-            rules: rules_of(&settings),
-            tz: settings_tz(&settings),
-            settings,
+            settings: FigureSettings::of(settings),
             settings_revision,
             data_epoch: 0,
             applied_seq: 0,
@@ -166,12 +154,12 @@ impl Engine {
     }
 
     pub fn settings(&self) -> &Settings {
-        &self.settings
+        &self.settings.stored
     }
 
     /// The configured time zone, which the calendar figures follow.
     pub fn tz(&self) -> Tz {
-        self.tz
+        self.settings.tz
     }
 
     /// The start of the first valid session: where "all time" begins.
@@ -199,13 +187,12 @@ impl Engine {
     /// A settings change that keeps the session rules (time zone, online window)
     /// needs no rebuild.
     pub fn same_rules(&self, settings: &Settings) -> bool {
-        rules_of(settings) == self.rules
+        FigureSettings::of(settings.clone()).sessions == self.settings.sessions
     }
 
     pub fn set_view_settings(&mut self, settings: Settings, revision: i64) {
         debug_assert!(self.same_rules(&settings));
-        self.tz = settings_tz(&settings);
-        self.settings = settings;
+        self.settings = FigureSettings::of(settings);
         self.settings_revision = revision;
     }
 
@@ -313,7 +300,7 @@ impl Engine {
     /// extends or opens the last session. A message that makes a session valid, or
     /// that is the first in human mode after bot mode, is a milestone.
     fn place_latest_message(&mut self, user: u32) -> [Option<Milestone>; 2] {
-        let rules = self.rules;
+        let rules = self.settings.sessions;
         let state = &mut self.users[user as usize];
         let index = state.msgs.len() - 1;
         let msg = state.msgs[index].clone();
@@ -387,8 +374,8 @@ impl Engine {
     /// in the rollups describes.
     fn split_and_index_user(&mut self, user: u32) {
         let state = &mut self.users[user as usize];
-        let mut sessions = split_sessions(&state.msgs, self.rules);
-        state.valid_sessions = number_sessions(&mut sessions, self.rules);
+        let mut sessions = split_sessions(&state.msgs, self.settings.sessions);
+        state.valid_sessions = number_sessions(&mut sessions, self.settings.sessions);
         for session in sessions.iter().filter(|s| s.valid) {
             self.index_session(user, session);
         }

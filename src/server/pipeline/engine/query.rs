@@ -13,7 +13,7 @@ use crate::model::{
 };
 use crate::server::domain::event::Channel;
 use crate::server::domain::sessions::Session;
-use crate::server::domain::time::{format_ms, DAY_MS, MINUTE_MS};
+use crate::server::domain::time::{format_ms, DAY_MS};
 
 pub const MAX_DAYS: i64 = 400;
 const TOP_COUNTRIES: usize = 10;
@@ -135,9 +135,9 @@ impl<'a> SessionScan<'a> {
 
 impl Engine {
     pub fn stats(&self, q: &StatsQuery, now: i64) -> Stats {
-        let tz = self.tz;
+        let tz = self.settings.tz;
         let days = self.day_boundaries(q.from, q.to);
-        let labels = distribution_labels(self.settings.min_session_messages);
+        let labels = distribution_labels(self.settings.stored.min_session_messages);
 
         let scan = self.scan_sessions_in(q, &days, &labels);
         let mut totals = Totals { sessions: scan.sessions, human_sessions: scan.human_sessions, ..Totals::default() };
@@ -195,7 +195,7 @@ impl Engine {
             to: format_ms(q.to),
             generated_at: format_ms(now),
             version: self.version(),
-            settings: self.settings.clone(),
+            settings: self.settings.stored.clone(),
             totals,
             monthly: self.monthly(q),
             daily: self.daily(&days, daily_messages, daily_sessions),
@@ -279,10 +279,10 @@ impl Engine {
         if from >= to {
             return Boundaries(Vec::new());
         }
-        let last = local(self.tz, to - 1).date();
-        let first = local(self.tz, from).date().max(last - Duration::days(MAX_DAYS - 1));
+        let last = local(self.settings.tz, to - 1).date();
+        let first = local(self.settings.tz, from).date().max(last - Duration::days(MAX_DAYS - 1));
         let count = (last - first).num_days() + 2;
-        Boundaries((0..count).map(|i| start_of_day(self.tz, first + Duration::days(i))).collect())
+        Boundaries((0..count).map(|i| start_of_day(self.settings.tz, first + Duration::days(i))).collect())
     }
 
     fn daily(&self, days: &Boundaries, messages: Vec<u64>, sessions: Vec<u64>) -> Vec<DayCount> {
@@ -290,7 +290,7 @@ impl Engine {
             .iter()
             .zip(messages.into_iter().zip(sessions))
             .map(|(start, (messages, sessions))| DayCount {
-                date: local(self.tz, *start).date().format("%Y-%m-%d").to_string(),
+                date: local(self.settings.tz, *start).date().format("%Y-%m-%d").to_string(),
                 messages,
                 sessions,
             })
@@ -299,9 +299,9 @@ impl Engine {
 
     /// The twelve local calendar months ending with the one that holds `to`.
     fn monthly(&self, q: &StatsQuery) -> Vec<MonthCount> {
-        let last = first_of_month(local(self.tz, q.to).date());
+        let last = first_of_month(local(self.settings.tz, q.to).date());
         let months: Vec<NaiveDate> = (0..=12).map(|i| add_months(last, i - 11)).collect();
-        let bounds = Boundaries(months.iter().map(|m| start_of_day(self.tz, *m)).collect());
+        let bounds = Boundaries(months.iter().map(|m| start_of_day(self.settings.tz, *m)).collect());
         let mut counts = [0u64; 12];
         let (start, end) = (bounds.0[0], bounds.0[12]);
         self.messages.visit(start, end, |slot_start, slot| {
@@ -319,7 +319,7 @@ impl Engine {
     }
 
     fn online_users(&self, filter: ChannelFilter, now: i64) -> u64 {
-        let window = self.settings.online_window_minutes as i64 * MINUTE_MS;
+        let window = self.settings.online_window_ms;
         self.presence
             .range((now - window, i64::MIN, 0)..)
             .filter(|(_, _, user)| {
@@ -334,7 +334,7 @@ impl Engine {
             SessionFilter::All => true,
             SessionFilter::StartedIn(from, to) => (*from..*to).contains(&session.start),
             SessionFilter::StartedAtHour(weekday, hour) => {
-                weekday_hour(local(self.tz, session.start)) == (*weekday as usize, *hour as usize)
+                weekday_hour(local(self.settings.tz, session.start)) == (*weekday as usize, *hour as usize)
             }
             SessionFilter::Country(country) => session.country == *country,
             SessionFilter::Channel(wanted) => channel == *wanted,
