@@ -3,6 +3,33 @@
 
 use serde::{Deserialize, Serialize};
 
+/// One of the two products a widget runs in: the one place their names are written.
+/// Its number is how events store it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Channel {
+    Web = 0,
+    Premium = 1,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 2] = [Channel::Web, Channel::Premium];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Premium => "premium",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Channel::ALL.into_iter().find(|channel| channel.as_str() == text)
+    }
+
+    pub fn from_code(code: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| *c as i64 == code)
+    }
+}
+
 /// The channel filter of a request: both products or one of them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -13,13 +40,27 @@ pub enum ChannelFilter {
     Premium,
 }
 
-impl ChannelFilter {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChannelFilter::All => "all",
-            ChannelFilter::Web => "web",
-            ChannelFilter::Premium => "premium",
+impl From<Channel> for ChannelFilter {
+    fn from(channel: Channel) -> Self {
+        match channel {
+            Channel::Web => ChannelFilter::Web,
+            Channel::Premium => ChannelFilter::Premium,
         }
+    }
+}
+
+impl ChannelFilter {
+    /// The one channel it keeps, or `None` for both.
+    pub fn channel(self) -> Option<Channel> {
+        match self {
+            ChannelFilter::All => None,
+            ChannelFilter::Web => Some(Channel::Web),
+            ChannelFilter::Premium => Some(Channel::Premium),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.channel().map_or("all", Channel::as_str)
     }
 
     /// The dashboard page of the channel.
@@ -34,9 +75,7 @@ impl ChannelFilter {
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "all" => Some(ChannelFilter::All),
-            "web" => Some(ChannelFilter::Web),
-            "premium" => Some(ChannelFilter::Premium),
-            _ => None,
+            one => Channel::parse(one).map(ChannelFilter::from),
         }
     }
 }

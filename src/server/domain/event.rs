@@ -9,34 +9,8 @@ use super::time::{parse_rfc3339_ms, MINUTE_MS};
 pub const MAX_EVENTS_PER_BATCH: usize = 1000;
 const MAX_FUTURE_MS: i64 = 5 * MINUTE_MS;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Channel {
-    Web = 0,
-    Premium = 1,
-}
-
-impl Channel {
-    pub const ALL: [Channel; 2] = [Channel::Web, Channel::Premium];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Web => "web",
-            Channel::Premium => "premium",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "web" => Some(Channel::Web),
-            "premium" => Some(Channel::Premium),
-            _ => None,
-        }
-    }
-
-    pub fn from_code(code: i64) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| *c as i64 == code)
-    }
-}
+/// The channel type is shared with the browser (`model::Channel`).
+pub use crate::model::Channel;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {

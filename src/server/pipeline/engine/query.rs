@@ -63,11 +63,7 @@ pub enum SessionFilter {
 }
 
 fn includes(filter: ChannelFilter, channel: Channel) -> bool {
-    match filter {
-        ChannelFilter::All => true,
-        ChannelFilter::Web => channel == Channel::Web,
-        ChannelFilter::Premium => channel == Channel::Premium,
-    }
+    filter.channel().is_none_or(|kept| kept == channel)
 }
 
 /// Upper bounds of the distribution buckets, after the optional "1".
