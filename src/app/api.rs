@@ -38,7 +38,8 @@ pub async fn get_dashboard(
     let state = reader_state().await?;
     settle(&state).await?;
     let now = crate::server::domain::time::now_ms();
-    let dashboard = (*crate::server::present::dashboard::dashboard(&state, view, now).await).clone();
+    let dashboard =
+        (*crate::server::present::dashboard::dashboard(&state.figures, &state.dashboards, view, now).await).clone();
     state.metrics.stats_answered("dashboard", started.elapsed());
     Ok(dashboard)
 }

@@ -8,24 +8,30 @@ use crate::dashboard_view::DashboardView;
 use crate::model::{DashboardFigures, DashboardPage};
 use crate::server::domain::country::country_name;
 use crate::server::pipeline::engine::calendar::local_minute;
-use crate::server::state::AppState;
+use crate::server::pipeline::figures::Figures;
+use crate::server::pipeline::shared_cache::SharedCache;
 
-pub async fn dashboard(state: &AppState, view: DashboardView, now_ms: i64) -> std::sync::Arc<DashboardPage> {
-    let version = state.figures.version();
-    state
-        .dashboards
-        .get_or_compute(view, version, now_ms, |view| async move {
-            let figures = build(state, view.clone(), now_ms).await;
+/// The page of `view` at the figures' current version, from `shared` when another
+/// reader asked for it in the same second.
+pub async fn dashboard(
+    figures: &Figures,
+    shared: &SharedCache<DashboardView, DashboardPage>,
+    view: DashboardView,
+    now_ms: i64,
+) -> std::sync::Arc<DashboardPage> {
+    shared
+        .get_or_compute(view, figures.version(), now_ms, |view| async move {
+            let figures = build(figures, view.clone(), now_ms).await;
             crate::server::present::dashboard_page::render(&figures, &view)
         })
         .await
 }
 
-async fn build(state: &AppState, view: DashboardView, now_ms: i64) -> DashboardFigures {
-    let resolved = super::view::resolve(&view, state.figures.tz(), now_ms, state.figures.earliest());
-    let stats = state.figures.stats(resolved.query, now_ms).await.stats.clone();
+async fn build(figures: &Figures, view: DashboardView, now_ms: i64) -> DashboardFigures {
+    let resolved = super::view::resolve(&view, figures.tz(), now_ms, figures.earliest());
+    let stats = figures.stats(resolved.query, now_ms).await.stats.clone();
     let previous = match resolved.previous {
-        Some(query) => Some(state.figures.stats(query, now_ms).await.stats.totals.clone()),
+        Some(query) => Some(figures.stats(query, now_ms).await.stats.totals.clone()),
         None => None,
     };
     let tz = crate::server::domain::settings::settings_tz(&stats.settings);
