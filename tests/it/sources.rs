@@ -555,10 +555,10 @@ async fn a_page_read_from_a_cursor_that_has_moved_on_is_refused_whole() {
             rows: 1,
             refused: Vec::new(),
         };
-        db.insert_events(&[event("2026-03-01T10:00:00Z")], &[page("", "1")], 0).await.unwrap();
-        db.insert_events(&[event("2026-03-01T10:01:00Z")], &[page("1", "2")], 0).await.unwrap();
+        db.insert_events(&[event("2026-03-01T10:00:00Z")], &[page("", "1")], 0, true).await.unwrap();
+        db.insert_events(&[event("2026-03-01T10:01:00Z")], &[page("1", "2")], 0, true).await.unwrap();
         // Read after "1" by an instance that has not seen "2" committed.
-        let stale = db.insert_events(&[event("2026-03-01T10:01:00Z")], &[page("1", "2")], 0).await;
+        let stale = db.insert_events(&[event("2026-03-01T10:01:00Z")], &[page("1", "2")], 0, true).await;
         assert!(
             matches!(stale, Err(chatpulse::server::db::DbError::SourceMoved(ref name)) if name == "sql"),
             "{backend:?}: {stale:?}"
@@ -638,7 +638,7 @@ async fn a_commit_reports_its_events_exactly_as_a_read_back_gives_them() {
                 parse_event(0, &value, None, now).unwrap()
             })
             .collect();
-        let committed = db.insert_events(&events, &[], now).await.unwrap();
+        let committed = db.insert_events(&events, &[], now, true).await.unwrap();
         assert_eq!(committed.duplicate.iter().filter(|d| **d).count(), 1200 - 300 - 675, "{backend:?}");
         let read = db.events_after(committed.after_seq, 10_000).await.unwrap();
         assert_eq!(committed.stored(&events), read, "{backend:?}");

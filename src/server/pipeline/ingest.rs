@@ -198,7 +198,7 @@ impl Writer {
     async fn insert_group(&self, group: Vec<Request>) -> (Vec<Request>, Vec<Event>, GroupCommit) {
         let events: Vec<Event> = group.iter().flat_map(|r| r.events.iter().cloned()).collect();
         let advances: Vec<SourceAdvance> = group.iter().filter_map(|r| r.advance.clone()).collect();
-        let error = match self.db.insert_events(&events, &advances, now_ms()).await {
+        let error = match self.db.insert_events(&events, &advances, now_ms(), true).await {
             Ok(committed) => {
                 let as_one = Some((committed.after_seq, committed.stored(&events)));
                 return (group, events, GroupCommit { duplicate: committed.duplicate, as_one });
@@ -212,7 +212,7 @@ impl Writer {
         tracing::warn!(%error, requests = group.len(), "a group commit failed; trying each request alone");
         let (mut stored, mut events, mut duplicate) = (Vec::new(), Vec::new(), Vec::new());
         for request in group {
-            match self.db.insert_events(&request.events, request.advance.as_slice(), now_ms()).await {
+            match self.db.insert_events(&request.events, request.advance.as_slice(), now_ms(), true).await {
                 Ok(committed) => {
                     events.extend(request.events.iter().cloned());
                     duplicate.extend(committed.duplicate);

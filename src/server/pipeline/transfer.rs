@@ -152,7 +152,7 @@ async fn store(db: &Db, batch: &mut Vec<Event>, summary: &mut ImportSummary) -> 
         return Ok(());
     }
     Source::Import.claim(batch);
-    let duplicates = db.insert_events(batch, &[], now_ms()).await?.duplicate;
+    let duplicates = db.insert_events(batch, &[], now_ms(), false).await?.duplicate;
     let repeated = duplicates.iter().filter(|d| **d).count() as u64;
     summary.duplicates += repeated;
     summary.stored += duplicates.len() as u64 - repeated;
