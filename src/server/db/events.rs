@@ -58,8 +58,8 @@ pub struct Committed {
     /// Per event given: whether it was a duplicate (its `id` stored already, or earlier
     /// in the batch).
     pub duplicate: Vec<bool>,
-    /// The highest `seq` stored before this commit. Writers hold the write lock, so no
-    /// other commit falls between it and `seqs`.
+    /// The highest `seq` stored before this commit (0 unless seqs were asked for).
+    /// Writers hold the write lock, so no other commit falls between it and `seqs`.
     pub after_seq: i64,
     /// The `seq` of each fresh event, in the order given (empty unless asked for).
     pub seqs: Vec<i64>,
@@ -110,7 +110,11 @@ impl Db {
                 .map(|e| e.id.as_ref().is_some_and(|id| !seen.insert(id.clone())))
                 .collect();
             let fresh: Vec<&Event> = events.iter().zip(&duplicates).filter(|(_, dup)| !**dup).map(|(e, _)| e).collect();
-            let after_seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(&mut *tx).await?;
+            let after_seq: i64 = if numbered {
+                sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(&mut *tx).await?
+            } else {
+                0
+            };
             let mut seqs = Vec::with_capacity(fresh.len());
             for chunk in fresh.chunks(INSERT_CHUNK) {
                 let mut query = sqlx::QueryBuilder::new(

@@ -176,47 +176,36 @@ impl Figures {
         let _ = self.moves.send(moved);
     }
 
-    /// After this instance's commit that could not be applied from memory: applies
-    /// every event committed since the last one applied, published as its own (with
-    /// its milestones unless `milestones` is false). Each event is applied, and so
-    /// published, once.
-    pub async fn catch_up_own_commit(&self, milestones: bool) -> Result<(), DbError> {
-        let _in_order = self.sync.lock().await;
-        let mut caught = self.apply_new_events().await?;
-        if !milestones {
-            caught.milestones.clear();
-        }
-        self.publish(FiguresMoved::applied(caught, true));
-        Ok(())
-    }
-
     /// The database stopped or started answering: open dashboards should refetch.
     pub fn database_answers(&self, answers: bool) {
         tracing::info!(answers, "the database availability changed");
         self.publish(FiguresMoved::Database { answers, version: self.version() });
     }
 
-    /// Applies this instance's own commit, the events `committed` stored right after
-    /// `after_seq`, from memory: when every event up to `after_seq` is applied and none of
-    /// `committed` is, they are exactly what a catch-up would read. Otherwise (another
-    /// instance's commit not applied yet) it catches up from the database.
-    /// Publishes them as this instance's own, with their milestones unless
-    /// `milestones` is false (history being backfilled).
-    #[tracing::instrument(level = "debug", skip(self, committed), fields(events = committed.len()))]
-    pub async fn apply_committed(
+    /// Applies this instance's own commit and publishes it as its own, with its
+    /// milestones unless `milestones` is false (history being backfilled). `in_memory`
+    /// is the commit as one transaction stored it: the `seq` before it and its fresh
+    /// events. They are applied as they are when every event up to that `seq` is applied
+    /// and none of them is, for they are then exactly what a catch-up would read.
+    /// Otherwise (several commits, or another instance's commit not applied yet) it
+    /// catches up from the database. Each event is applied, and so published, once.
+    #[tracing::instrument(level = "debug", skip_all, fields(in_memory = in_memory.is_some()))]
+    pub async fn apply_own_commit(
         &self,
-        after_seq: i64,
-        committed: Vec<StoredEvent>,
+        in_memory: Option<(i64, Vec<StoredEvent>)>,
         milestones: bool,
     ) -> Result<(), DbError> {
         let _in_order = self.sync.lock().await;
         let applied = self.engine.read().applied_seq();
-        let first = committed.first().map_or(i64::MAX, |stored| stored.seq);
-        let mut caught = if applied < after_seq || applied >= first {
-            self.apply_new_events().await?
-        } else {
-            let found = self.engine.write().apply(&committed);
-            CaughtUp { events: committed, milestones: found, version: self.version() }
+        let follows_on = |(after_seq, committed): &(i64, Vec<StoredEvent>)| {
+            applied >= *after_seq && committed.first().is_none_or(|stored| applied < stored.seq)
+        };
+        let mut caught = match in_memory.filter(follows_on) {
+            Some((_, committed)) => {
+                let found = self.engine.write().apply(&committed);
+                CaughtUp { events: committed, milestones: found, version: self.version() }
+            }
+            None => self.apply_new_events().await?,
         };
         if !milestones {
             caught.milestones.clear();

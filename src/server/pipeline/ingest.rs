@@ -166,11 +166,7 @@ impl Writer {
         }
         // Milestones are told unless the whole group is history being backfilled.
         let milestones = group.iter().any(|r| r.signals == Signals::EachEvent);
-        let applied = match committed.as_one {
-            Some((after_seq, stored)) => self.figures.apply_committed(after_seq, stored, milestones).await,
-            None => self.figures.catch_up_own_commit(milestones).await,
-        };
-        if let Err(error) = applied {
+        if let Err(error) = self.figures.apply_own_commit(committed.as_one, milestones).await {
             // The events are committed; the next catch-up will count them.
             tracing::warn!(%error, "figures could not catch up after a commit");
         }
@@ -212,7 +208,8 @@ impl Writer {
         tracing::warn!(%error, requests = group.len(), "a group commit failed; trying each request alone");
         let (mut stored, mut events, mut duplicate) = (Vec::new(), Vec::new(), Vec::new());
         for request in group {
-            match self.db.insert_events(&request.events, request.advance.as_slice(), now_ms(), true).await {
+            // Several commits: the figures catch up from the database, so no seqs.
+            match self.db.insert_events(&request.events, request.advance.as_slice(), now_ms(), false).await {
                 Ok(committed) => {
                     events.extend(request.events.iter().cloned());
                     duplicate.extend(committed.duplicate);
