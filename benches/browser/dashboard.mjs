@@ -18,10 +18,9 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 
-import { chromium } from "playwright-core";
 import { io } from "socket.io-client";
 
-import { CHROMIUM, CHROMIUM_ARGS } from "../../tests/js/lib/chromium.mjs";
+import { launchChromium } from "../../tests/js/lib/chromium.mjs";
 import { ADMIN_PASSWORD, INGEST_KEY, READ_KEY, REPO_ROOT, startServer } from "../../tests/js/lib/server.mjs";
 
 const HELP = `Usage: node benches/browser/dashboard.mjs <latency|tti> [options]
@@ -148,11 +147,6 @@ function serverEnv(build, limits) {
 
 function siteText(build) {
   return `${build.siteRoot} (chatpulse.wasm ${build.wasm_bytes ? kib(build.wasm_bytes) : "?"}, ${build.wasm_mtime ?? "?"})`;
-}
-
-async function launchBrowser() {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set CHATPULSE_CHROMIUM)`);
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
 }
 
 /**
@@ -673,7 +667,7 @@ async function runLatency(opts) {
   let pool;
   const log = new BrowserLog(1000);
   try {
-    browser = await launchBrowser();
+    browser = await launchChromium();
     let load = null;
     if (opts.messages > 0) {
       console.log(`loading ${opts.messages} messages ...`);
@@ -1046,7 +1040,7 @@ async function runTti(opts) {
         `${stats.totals.users} users; last 12 months ${stored12m} messages`,
     );
 
-    browser = await launchBrowser();
+    browser = await launchChromium();
     const loginContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const loginPage = log.watch(await loginContext.newPage(), "login");
     await logIn(loginPage, server.baseUrl, "/");

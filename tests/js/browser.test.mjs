@@ -5,13 +5,11 @@
 // a screenshot (target/screenshot.png).
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { chromium } from "playwright-core";
 
-import { CHROMIUM, CHROMIUM_ARGS } from "./lib/chromium.mjs";
+import { launchChromium } from "./lib/chromium.mjs";
 import { dashboardTools, message } from "./lib/dashboard.mjs";
 import { REPO_ROOT, startServer } from "./lib/server.mjs";
 
@@ -27,10 +25,9 @@ const { watch, pageLogText, pageProblems, explained, ingest, stats, logInThrough
 );
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set CHATPULSE_CHROMIUM)`);
   [server, browser] = await Promise.all([
     startServer(),
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 }),
+    launchChromium(),
   ]);
 });
 

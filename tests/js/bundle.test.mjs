@@ -4,14 +4,13 @@
 // revalidate by ETag; precompressed variants are sent to browsers that accept them.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
 
-import { CHROMIUM, CHROMIUM_ARGS } from "./lib/chromium.mjs";
+import { launchChromium } from "./lib/chromium.mjs";
 import { dashboardTools } from "./lib/dashboard.mjs";
 import { REPO_ROOT, startServer } from "./lib/server.mjs";
 
@@ -21,7 +20,6 @@ let browser;
 const { watch, pageProblems, logInThroughForm, waitLive } = dashboardTools(() => server);
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set CHATPULSE_CHROMIUM)`);
   folder = await mkdtemp(path.join(os.tmpdir(), "chatpulse-alone-"));
   const bundled = path.join(folder, "chatpulse");
   const built = path.join(REPO_ROOT, process.env.CHATPULSE_BIN ?? "target/debug/chatpulse");
@@ -31,7 +29,7 @@ before(async () => {
   void LEPTOS_SITE_ROOT;
   [server, browser] = await Promise.all([
     startServer({ bin: bundled, cwd: folder, env: { ...rest, LEPTOS_SITE_ROOT: "target/site" } }),
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 }),
+    launchChromium(),
   ]);
 });
 

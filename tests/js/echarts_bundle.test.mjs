@@ -8,9 +8,8 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
-import { chromium } from "playwright-core";
 
-import { CHROMIUM, CHROMIUM_ARGS } from "./lib/chromium.mjs";
+import { launchChromium } from "./lib/chromium.mjs";
 import { REPO_ROOT } from "./lib/server.mjs";
 
 const BUNDLE = path.join(REPO_ROOT, "public/vendor/echarts.min.js");
@@ -161,8 +160,7 @@ describe("the bundle in Chromium", () => {
 
   before(async () => {
     if (!existsSync(BUNDLE)) throw new Error(`no ${BUNDLE}: run scripts/setup.sh, which builds it`);
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set CHATPULSE_CHROMIUM)`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+    browser = await launchChromium();
   });
 
   after(async () => {

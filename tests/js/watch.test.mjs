@@ -5,14 +5,12 @@
 // site goes to a folder of its own, so that it never rewrites the one other tests serve.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
 
-import { CHROMIUM, CHROMIUM_ARGS } from "./lib/chromium.mjs";
+import { launchChromium } from "./lib/chromium.mjs";
 import { dashboardTools } from "./lib/dashboard.mjs";
 import { ADMIN_PASSWORD, INGEST_KEY, READ_KEY, REPO_ROOT, freePort } from "./lib/server.mjs";
 
@@ -83,10 +81,9 @@ async function startWatch() {
 }
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set CHATPULSE_CHROMIUM)`);
   [server, browser] = await Promise.all([
     startWatch(),
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 }),
+    launchChromium(),
   ]);
 });
 

@@ -1,6 +1,9 @@
 // How the browser tests run Chromium: the Debian /usr/bin/chromium (never a downloaded
 // browser; CHATPULSE_CHROMIUM overrides it), headless, with nothing that talks to the network
 // on its own.
+import { existsSync } from "node:fs";
+import { chromium } from "playwright-core";
+
 export const CHROMIUM = process.env.CHATPULSE_CHROMIUM ?? "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
   "--headless",
@@ -12,3 +15,9 @@ export const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
+
+/** Launches that Chromium, or says where it was looked for. */
+export async function launchChromium() {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set CHATPULSE_CHROMIUM)`);
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+}

@@ -13,11 +13,9 @@
 // sessions three days ago. Tests that ingest more run after the ones that count that set.
 
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { after, before } from "node:test";
-import { chromium } from "playwright-core";
 
-import { CHROMIUM, CHROMIUM_ARGS } from "./chromium.mjs";
+import { launchChromium } from "./chromium.mjs";
 import { dashboardTools, message } from "./dashboard.mjs";
 import { startServer } from "./server.mjs";
 
@@ -249,10 +247,9 @@ export const CHARTS = ["daily", "monthly", "heatmap", "channels", "senders", "le
 /** Starts the server and the browser, ingests the data set and logs in, before the file's tests. */
 export function useDashboardSuite() {
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set CHATPULSE_CHROMIUM)`);
     [server, browser] = await Promise.all([
       startServer(),
-      chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 }),
+      launchChromium(),
     ]);
     await ingest(dataSet());
     const context = await browser.newContext();
