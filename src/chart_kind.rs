@@ -13,11 +13,15 @@ pub enum ChartKind {
     Senders,
     Lengths,
     Countries,
+    Outcomes,
+    ResponseTimes,
 }
 
 impl ChartKind {
-    pub const ALL: [ChartKind; 7] = [
+    pub const ALL: [ChartKind; 9] = [
         ChartKind::Daily,
+        ChartKind::Outcomes,
+        ChartKind::ResponseTimes,
         ChartKind::Monthly,
         ChartKind::Heatmap,
         ChartKind::Channels,
@@ -36,6 +40,8 @@ impl ChartKind {
             ChartKind::Senders => "senders",
             ChartKind::Lengths => "lengths",
             ChartKind::Countries => "countries",
+            ChartKind::Outcomes => "outcomes",
+            ChartKind::ResponseTimes => "response_times",
         }
     }
 
@@ -49,6 +55,8 @@ impl ChartKind {
             ChartKind::Senders => Text::ChartSenders,
             ChartKind::Lengths => Text::ChartLengths,
             ChartKind::Countries => Text::ChartCountries,
+            ChartKind::Outcomes => Text::ChartOutcomes,
+            ChartKind::ResponseTimes => Text::ChartResponseTimes,
         }
     }
 
@@ -56,11 +64,11 @@ impl ChartKind {
     /// the charts whose elements stand for a day, an hour, a channel or a country.
     pub fn filter_param(self) -> Option<&'static str> {
         match self {
-            ChartKind::Daily => Some("day"),
+            ChartKind::Daily | ChartKind::Outcomes => Some("day"),
             ChartKind::Heatmap => Some("hour"),
             ChartKind::Channels => Some("table_channel"),
             ChartKind::Countries => Some("country"),
-            ChartKind::Monthly | ChartKind::Senders | ChartKind::Lengths => None,
+            ChartKind::Monthly | ChartKind::Senders | ChartKind::Lengths | ChartKind::ResponseTimes => None,
         }
     }
 }

@@ -103,6 +103,14 @@ impl Locale {
         }
     }
 
+    /// A whole percentage: 62% / %62.
+    pub fn percent(self, n: u64) -> String {
+        match self {
+            Locale::En => format!("{n}%"),
+            Locale::Tr => format!("%{n}"),
+        }
+    }
+
     /// Seconds as "4m 05s" / "4 dk 05 sn", or with hours past an hour.
     pub fn duration(self, seconds: f64) -> String {
         let s = seconds.round().max(0.0) as u64;
@@ -365,6 +373,35 @@ texts! {
     SourceState => "State", "Durum";
     RefusalReason => "Why", "Neden";
     RefusalLast => "Last at", "Son konum";
+    ConversationsHeading => "Conversations", "Görüşmeler";
+    OutcomeBotOnly => "Bot handled alone", "Yalnız bot çözdü";
+    OutcomeAnswered => "Answered by a person", "Temsilci yanıtladı";
+    OutcomeUnanswered => "Handover unanswered", "Devir yanıtsız kaldı";
+    OutcomeAbandoned => "Abandoned", "Yarıda bırakıldı";
+    OutcomeShare => "{} of {} sessions", "{} / {} oturum";
+    Outcome => "Outcome", "Sonuç";
+    Share => "Share", "Pay";
+    WaitingNow => "Waiting for a person", "Temsilci bekleyen";
+    LongestWait => "longest {}", "en uzun {}";
+    NobodyWaits => "nobody waits", "bekleyen yok";
+    OperatorsActive => "Operators active", "Etkin temsilci";
+    FirstHumanResponse => "First human response (p50)", "İlk temsilci yanıtı (p50)";
+    NinetiethPercentile => "p90 {}", "p90 {}";
+    NoSamples => "no samples", "örnek yok";
+    ChartOutcomes => "Session outcomes per day", "Günlük oturum sonuçları";
+    ChartResponseTimes => "Response times", "Yanıt süreleri";
+    BotReply => "Bot reply", "Bot yanıtı";
+    HandoverWait => "Wait for a person", "Temsilci bekleme";
+    OperatorReply => "Operator reply", "Temsilci yanıtı";
+    Response => "Response", "Yanıt";
+    Samples => "Samples", "Örnek";
+    Median => "p50", "p50";
+    Percentile90 => "p90", "p90";
+    Under1Min => "< 1 min", "< 1 dk";
+    Min1To5 => "1–5 min", "1–5 dk";
+    Min5To15 => "5–15 min", "5–15 dk";
+    Min15To60 => "15–60 min", "15–60 dk";
+    Over60Min => "60+ min", "60+ dk";
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod chart_kind;
 pub mod components;
+pub mod conversation_figures;
 pub mod dashboard_view;
 pub mod i18n;
 pub mod model;

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::conversation_figures::{OutcomeCounts, Queue, ResponseTimes, Timing};
+
 /// One of the two products a widget runs in: the one place their names are written.
 /// Its number is how events store it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -128,6 +130,9 @@ pub struct DayCount {
     pub date: String,
     pub messages: u64,
     pub sessions: u64,
+    /// The outcomes of the sessions that started that day.
+    #[serde(default)]
+    pub outcomes: OutcomeCounts,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,6 +226,12 @@ pub struct Stats {
     pub countries: Vec<CountryCount>,
     pub distribution: Vec<DistributionBucket>,
     pub channels: Vec<ChannelCount>,
+    #[serde(default)]
+    pub outcomes: OutcomeCounts,
+    #[serde(default)]
+    pub response_times: ResponseTimes,
+    #[serde(default)]
+    pub queue: Queue,
     pub sessions_page: SessionsPage,
 }
 

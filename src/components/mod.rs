@@ -23,6 +23,8 @@ pub mod access_lists;
 #[cfg(feature = "ssr")]
 pub mod chart_table;
 #[cfg(feature = "ssr")]
+pub mod conversation_cards;
+#[cfg(feature = "ssr")]
 pub mod sessions_table;
 #[cfg(feature = "ssr")]
 pub mod stat_card;

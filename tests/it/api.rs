@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use common::reference::{generate, totals, totals_of};
+use common::reference::{conversations, generate, percentile_seconds, totals, totals_of, RefConversations};
 use common::{spawn_app, Backend, TestApp, INGEST_KEY, READ_KEY};
 use serde_json::{json, Value};
 
@@ -70,9 +70,46 @@ async fn figures_match_an_independent_computation(backend: Backend) {
         let expected = totals(&events, channel, from, to, 30 * MINUTE, 2);
         assert_eq!(totals_of(&stats), expected, "channel {channel}, {days} days");
         assert_eq!(stats["sessions_page"]["total"].as_u64(), Some(expected.sessions));
+        let generated_at = chrono::DateTime::parse_from_rfc3339(stats["generated_at"].as_str().unwrap()).unwrap();
+        let now = generated_at.timestamp_millis();
+        let reference = conversations(&events, channel, (from, to), (30 * MINUTE, 2), (now, 5 * MINUTE));
+        assert_conversations_match(&stats, &reference, &format!("channel {channel}, {days} days"));
     }
     let stats = app.stats("").await;
     assert_eq!(stats["version"].as_u64(), Some(1500), "one version step per stored event");
+}
+
+/// The outcomes, response times and queue of a `Stats` document against the reference.
+fn assert_conversations_match(stats: &Value, r: &RefConversations, case: &str) {
+    let o = &stats["outcomes"];
+    let outcomes =
+        ["bot_only", "handed_over_answered", "handed_over_unanswered", "abandoned"].map(|f| o[f].as_u64().unwrap());
+    assert_eq!(outcomes, r.outcomes, "outcomes, {case}");
+    assert_eq!(outcomes.iter().sum::<u64>(), stats["totals"]["sessions"].as_u64().unwrap(), "a partition, {case}");
+    assert!(r.outcomes.iter().filter(|n| **n > 0).count() >= 3, "a sample that exercises the rules: {outcomes:?}");
+    for (field, samples) in
+        [("bot_reply", &r.bot_reply), ("handover_wait", &r.handover_wait), ("operator_reply", &r.operator_reply)]
+    {
+        let timing = &stats["response_times"][field];
+        assert_eq!(timing["samples"].as_u64(), Some(samples.len() as u64), "{field}, {case}");
+        assert_eq!(timing["p50_seconds"].as_f64(), percentile_seconds(samples, 50), "{field} p50, {case}");
+        assert_eq!(timing["p90_seconds"].as_f64(), percentile_seconds(samples, 90), "{field} p90, {case}");
+        let under = |seconds: i64| samples.iter().filter(|ms| **ms < seconds * 1000).count() as u64;
+        let expected = [
+            under(60),
+            under(300) - under(60),
+            under(900) - under(300),
+            under(3600) - under(900),
+            samples.len() as u64 - under(3600),
+        ];
+        let buckets: Vec<u64> =
+            timing["buckets"].as_array().unwrap().iter().map(|b| b["count"].as_u64().unwrap()).collect();
+        assert_eq!(buckets, expected, "{field} buckets, {case}");
+    }
+    let q = &stats["queue"];
+    assert_eq!(q["waiting"].as_u64(), Some(r.waiting), "queue, {case}");
+    assert_eq!(q["longest_wait_seconds"].as_f64(), Some(r.longest_wait_ms as f64 / 1000.0), "longest wait, {case}");
+    assert_eq!(q["operators_active"].as_u64(), Some(r.operators_active), "operators, {case}");
 }
 
 fn enc(text: &str) -> String {

@@ -11,7 +11,7 @@ use crate::server::pipeline::engine::StoredEvent;
 /// An arbitrary constant naming the PostgreSQL advisory lock that serializes writers
 /// across instances, so that `seq` order is commit order for every reader.
 pub(super) const WRITE_LOCK_KEY: i64 = 0x6368_6174_7075_6c73;
-/// Rows per INSERT: 11 parameters each stays under both dialects' limits.
+/// Rows per INSERT: 13 parameters each stays under both dialects' limits.
 const INSERT_CHUNK: usize = 500;
 
 #[derive(sqlx::FromRow)]
@@ -27,6 +27,8 @@ pub struct EventRow {
     user_name: Option<String>,
     country: Option<String>,
     city: Option<String>,
+    operator_id: Option<String>,
+    page_url: Option<String>,
 }
 
 impl EventRow {
@@ -44,13 +46,15 @@ impl EventRow {
                 user_name: self.user_name,
                 country: self.country,
                 city: self.city,
+                operator_id: self.operator_id,
+                page_url: self.page_url,
             },
         })
     }
 }
 
 const SELECT_EVENTS: &str = "SELECT seq, event_id, kind, channel, user_id, at_ms, sender, human_mode, user_name, \
-                             country, city FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
+                             country, city, operator_id, page_url FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
 
 /// What one `insert_events` committed.
 #[derive(Debug, Default)]
@@ -118,7 +122,7 @@ impl Db {
             let mut seqs = Vec::with_capacity(fresh.len());
             for chunk in fresh.chunks(INSERT_CHUNK) {
                 let mut query = sqlx::QueryBuilder::new(
-                    "INSERT INTO events (event_id, kind, channel, user_id, at_ms, sender, human_mode, user_name, country, city, received_ms) ",
+                    "INSERT INTO events (event_id, kind, channel, user_id, at_ms, sender, human_mode, user_name, country, city, operator_id, page_url, received_ms) ",
                 );
                 query.push_values(chunk, |mut row, e| {
                     row.push_bind(e.id.clone())
@@ -131,6 +135,8 @@ impl Db {
                         .push_bind(e.user_name.clone())
                         .push_bind(e.country.clone())
                         .push_bind(e.city.clone())
+                        .push_bind(e.operator_id.clone())
+                        .push_bind(e.page_url.clone())
                         .push_bind(received_ms);
                 });
                 if !numbered {

@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::country::normalize_country;
+use super::page_url::normalize_page_url;
 use super::time::{parse_rfc3339_ms, MINUTE_MS};
 
 pub const MAX_EVENTS_PER_BATCH: usize = 1000;
@@ -82,6 +83,11 @@ pub struct Event {
     pub user_name: Option<String>,
     pub country: Option<String>,
     pub city: Option<String>,
+    /// Who answered: operator messages only.
+    pub operator_id: Option<String>,
+    /// The page the widget is on, as `page_url::normalize_page_url` keeps it: messages
+    /// and widget opens only.
+    pub page_url: Option<String>,
 }
 
 /// One reason an event was refused, as the contract's `problems` list shows it.
@@ -178,6 +184,13 @@ pub fn parse_event(index: usize, value: &Value, kind: Option<Kind>, now_ms: i64)
     let user_name = fields.optional_text("user_name", 0, 200, false);
     let country = fields.country("country");
     let city = fields.optional_text("city", 0, 100, false);
+    // Checked on every message, kept only where it means something: an operator's.
+    let operator_id = if is_message { fields.optional_text("operator_id", 1, 128, true) } else { None };
+    let operator_id = operator_id.filter(|_| sender == Some(Sender::Operator));
+    let page_url = match kind {
+        Some(Kind::Message | Kind::WidgetOpened) => fields.page_url("page_url"),
+        _ => None,
+    };
 
     match (kind, channel, user_id, fields.problems.is_empty()) {
         (Some(kind), Some(channel), Some(user_id), true) => Ok(Event {
@@ -191,6 +204,8 @@ pub fn parse_event(index: usize, value: &Value, kind: Option<Kind>, now_ms: i64)
             user_name: user_name.filter(|s| !s.is_empty()),
             country,
             city: city.filter(|s| !s.is_empty()),
+            operator_id,
+            page_url,
         }),
         _ => Err(fields.problems),
     }
@@ -293,6 +308,12 @@ impl Fields<'_> {
     /// proxy's `XX` or `T1`, a typo) is stored as unknown, never a reason to refuse.
     fn country(&mut self, field: &str) -> Option<String> {
         normalize_country(&self.string(field)?)
+    }
+
+    /// A page's origin and path, or `None` for an unknown page (never a refusal but
+    /// for NUL, which no database stores).
+    fn page_url(&mut self, field: &str) -> Option<String> {
+        normalize_page_url(&self.string(field)?)
     }
 }
 
@@ -399,6 +420,37 @@ mod tests {
         let events = parse_batch(Value::Array(batch).to_string().as_bytes(), NOW).expect("never lost over a country");
         let countries: Vec<Option<&str>> = events.iter().map(|e| e.country.as_deref()).collect();
         assert_eq!(countries, [None, None, Some("XK"), None, None]);
+    }
+
+    #[test]
+    fn operators_and_pages_are_kept_where_they_mean_something() {
+        let body = json!([
+            {"type": "message", "channel": "web", "user_id": "u", "sender": "operator", "operator_id": "ayse",
+             "page_url": "https://shop.example/p?email=a@b.c"},
+            {"type": "message", "channel": "web", "user_id": "u", "sender": "user", "operator_id": "ayse"},
+            {"type": "widget_opened", "channel": "web", "user_id": "u", "page_url": "/pricing#plans"},
+            {"type": "user_online", "channel": "web", "user_id": "u", "page_url": "/pricing"},
+            {"type": "widget_opened", "channel": "web", "user_id": "u", "page_url": "mailto:a@b.c"},
+        ]);
+        let events = parse_batch(body.to_string().as_bytes(), NOW).unwrap();
+        let kept: Vec<(Option<&str>, Option<&str>)> =
+            events.iter().map(|e| (e.operator_id.as_deref(), e.page_url.as_deref())).collect();
+        assert_eq!(
+            kept,
+            [
+                (Some("ayse"), Some("https://shop.example/p")),
+                (None, None),
+                (None, Some("/pricing")),
+                (None, None),
+                (None, None)
+            ]
+        );
+        let bad = json!({"type": "message", "channel": "web", "user_id": "u", "sender": "operator",
+                         "operator_id": "", "page_url": 5});
+        let Err(BatchError::Invalid(problems)) = parse_batch(bad.to_string().as_bytes(), NOW) else {
+            panic!("expected problems");
+        };
+        assert_eq!(fields_of(&problems), vec![(0, "operator_id"), (0, "page_url")]);
     }
 
     #[test]

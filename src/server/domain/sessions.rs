@@ -16,6 +16,8 @@ pub struct Msg {
     pub name: Option<Arc<str>>,
     pub country: Option<[u8; 2]>,
     pub city: Option<Arc<str>>,
+    /// The operator who wrote it, by the engine's operator number.
+    pub operator: Option<u32>,
 }
 
 impl Msg {
@@ -137,7 +139,7 @@ mod tests {
     }
 
     fn msg(minute: i64, seq: i64, sender: Sender) -> Msg {
-        Msg { at: minute * MIN, seq, sender, human: false, name: None, country: None, city: None }
+        Msg { at: minute * MIN, seq, sender, human: false, name: None, country: None, city: None, operator: None }
     }
 
     fn worked_example() -> Vec<Msg> {

@@ -33,6 +33,16 @@ const PLACES: [(&str, &str); 8] = [
     ("FR", "Paris"),
 ];
 
+const OPERATORS: [&str; 4] = ["ayse", "mehmet", "zeynep", "john"];
+const PAGES: [&str; 6] = [
+    "https://shop.example/",
+    "https://shop.example/pricing",
+    "https://shop.example/products/kettle",
+    "https://shop.example/checkout",
+    "https://shop.example/help/returns",
+    "https://shop.example/blog/brewing-guide",
+];
+
 /// One visitor's conversation in progress.
 struct Conversation {
     channel: Channel,
@@ -42,6 +52,9 @@ struct Conversation {
     messages_left: u32,
     human: bool,
     next_sender: Sender,
+    page: &'static str,
+    /// Who answers once a person takes over.
+    operator: &'static str,
 }
 
 const HISTORY_DAYS: i64 = 60;
@@ -135,6 +148,8 @@ fn step(rng: &mut StdRng, conversations: &mut Vec<Conversation>, at_ms: i64) -> 
             messages_left: rng.gen_range(1..14),
             human: false,
             next_sender: Sender::User,
+            page: PAGES[rng.gen_range(0..PAGES.len())],
+            operator: OPERATORS[rng.gen_range(0..OPERATORS.len())],
         };
         events.push(event(&c, Kind::WidgetOpened, None, at_ms));
         events.push(event(&c, Kind::UserOnline, None, at_ms));
@@ -176,6 +191,8 @@ fn event(c: &Conversation, kind: Kind, sender: Option<Sender>, at_ms: i64) -> Ev
         user_name: c.name.map(str::to_string),
         country: Some(c.place.0.to_string()),
         city: Some(c.place.1.to_string()),
+        operator_id: (sender == Some(Sender::Operator)).then(|| c.operator.to_string()),
+        page_url: matches!(kind, Kind::Message | Kind::WidgetOpened).then(|| c.page.to_string()),
     }
 }
 

@@ -35,7 +35,14 @@ pub fn event_json(stored: &StoredEvent) -> Value {
         object.insert("sender".into(), json!(sender.as_str()));
         object.insert("human_mode".into(), json!(e.human_mode));
     }
-    for (name, value) in [("user_name", &e.user_name), ("country", &e.country), ("city", &e.city)] {
+    let texts = [
+        ("user_name", &e.user_name),
+        ("country", &e.country),
+        ("city", &e.city),
+        ("operator_id", &e.operator_id),
+        ("page_url", &e.page_url),
+    ];
+    for (name, value) in texts {
         if let Some(value) = value {
             object.insert(name.into(), json!(value));
         }
@@ -160,8 +167,20 @@ async fn store(db: &Db, batch: &mut Vec<Event>, summary: &mut ImportSummary) -> 
     Ok(())
 }
 
-const CSV_FIELDS: [&str; 10] =
-    ["id", "type", "channel", "user_id", "at", "sender", "human_mode", "user_name", "country", "city"];
+const CSV_FIELDS: [&str; 12] = [
+    "id",
+    "type",
+    "channel",
+    "user_id",
+    "at",
+    "sender",
+    "human_mode",
+    "user_name",
+    "country",
+    "city",
+    "operator_id",
+    "page_url",
+];
 
 fn csv_header_of(line: &str) -> Result<Vec<String>, TransferError> {
     let header = csv_cells(line);

@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 
 use crate::components::chart_table::ChartDataTable;
+use crate::components::conversation_cards::ConversationCards;
 use crate::components::sessions_table::SessionsTable;
 use crate::components::totals::TotalsGrid;
 use crate::dashboard_view::DashboardView;
@@ -16,7 +17,10 @@ use crate::server::present::fragment::html_of;
 
 pub fn render(dashboard: &DashboardFigures, view: &DashboardView) -> DashboardPage {
     let locale = view.locale;
-    let totals = view! { <TotalsGrid stats=dashboard.stats.clone() previous=dashboard.previous.clone() locale /> };
+    let totals = view! {
+        <TotalsGrid stats=dashboard.stats.clone() previous=dashboard.previous.clone() locale />
+        <ConversationCards stats=dashboard.stats.clone() locale />
+    };
     let sessions = view! { <SessionsTable dashboard=dashboard.clone() view=view.clone() locale /> };
     DashboardPage {
         version: dashboard.stats.version,
@@ -60,7 +64,12 @@ mod tests {
             stats: Stats {
                 version: 7,
                 totals: Totals { users: 1234, messages: 5, ..Default::default() },
-                daily: vec![DayCount { date: "2026-03-01".into(), messages: 5, sessions: 1 }],
+                daily: vec![DayCount {
+                    date: "2026-03-01".into(),
+                    messages: 5,
+                    sessions: 1,
+                    outcomes: Default::default(),
+                }],
                 heatmap: vec![vec![0; 24]; 7],
                 countries: vec![
                     CountryCount { country: "TR".into(), users: 3 },

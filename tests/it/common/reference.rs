@@ -14,6 +14,8 @@ pub struct RefEvent {
     pub sender: &'static str,
     pub human: bool,
     pub country: Option<&'static str>,
+    /// For operator messages: who wrote (sometimes no one is named).
+    pub operator: Option<&'static str>,
 }
 
 impl RefEvent {
@@ -28,6 +30,9 @@ impl RefEvent {
         }
         if let Some(c) = self.country {
             v["country"] = json!(c);
+        }
+        if let Some(operator) = self.operator {
+            v["operator_id"] = json!(operator);
         }
         v
     }
@@ -132,6 +137,7 @@ pub fn generate(seed: u64, count: usize, end_ms: i64, days: i64) -> Vec<RefEvent
     const CHANNELS: [&str; 2] = ["web", "premium"];
     const SENDERS: [&str; 3] = ["user", "bot", "operator"];
     const COUNTRIES: [Option<&str>; 5] = [Some("TR"), Some("DE"), None, Some("us"), Some("GB")];
+    const OPERATORS: [Option<&str>; 4] = [Some("ayse"), Some("mehmet"), Some("john"), None];
     let mut rng = Rng(seed | 1);
     let mut events = Vec::with_capacity(count);
     let span = days * 86_400_000;
@@ -146,14 +152,20 @@ pub fn generate(seed: u64, count: usize, end_ms: i64, days: i64) -> Vec<RefEvent
                 1 => "user_offline",
                 _ => "message",
             };
+            let sender = SENDERS[rng.below(3) as usize];
             events.push(RefEvent {
                 kind,
                 channel,
                 user: user.clone(),
                 at_ms: at.min(end_ms - 1),
-                sender: SENDERS[rng.below(3) as usize],
+                sender,
                 human: rng.below(8) == 0,
                 country: COUNTRIES[rng.below(5) as usize],
+                operator: if kind == "message" && sender == "operator" {
+                    OPERATORS[rng.below(4) as usize]
+                } else {
+                    None
+                },
             });
             // Mostly short gaps, sometimes exactly the limit, sometimes a new session.
             at += match rng.below(10) {
@@ -165,4 +177,116 @@ pub fn generate(seed: u64, count: usize, end_ms: i64, days: i64) -> Vec<RefEvent
     }
     events.truncate(count);
     events
+}
+
+/// How conversations went, the slow way: every "first … after" found by scanning
+/// forward from the message, straight from `stats.md`'s words.
+#[derive(Debug, Default, PartialEq)]
+pub struct RefConversations {
+    /// bot_only, handed_over_answered, handed_over_unanswered, abandoned
+    pub outcomes: [u64; 4],
+    pub bot_reply: Vec<i64>,
+    pub handover_wait: Vec<i64>,
+    pub operator_reply: Vec<i64>,
+    pub waiting: u64,
+    pub longest_wait_ms: i64,
+    pub operators_active: u64,
+}
+
+/// The sessions of each user of the channel filter, each a list of messages in order.
+fn sessions_by_user<'a>(events: &'a [RefEvent], channel: &str, gap_ms: i64) -> Vec<Vec<Vec<&'a RefEvent>>> {
+    let mut by_user: BTreeMap<(&str, &str), Vec<Placed>> = BTreeMap::new();
+    for (commit, e) in events.iter().enumerate() {
+        if e.kind == "message" && (channel == "all" || channel == e.channel) {
+            by_user.entry((e.channel, &e.user)).or_default().push((e.at_ms, commit, e));
+        }
+    }
+    by_user
+        .into_values()
+        .map(|mut msgs| {
+            msgs.sort_by_key(|(at, commit, _)| (*at, *commit));
+            let mut sessions: Vec<Vec<&RefEvent>> = Vec::new();
+            for (at, _, e) in msgs {
+                if sessions.last().is_none_or(|s| at - s.last().unwrap().at_ms > gap_ms) {
+                    sessions.push(Vec::new());
+                }
+                sessions.last_mut().unwrap().push(e);
+            }
+            sessions
+        })
+        .collect()
+}
+
+fn is_human_part(m: &RefEvent) -> bool {
+    m.human || m.sender == "operator"
+}
+
+/// Outcomes and response times of the valid sessions that start in `[from, to)`, and the
+/// live queue at `now`.
+pub fn conversations(
+    events: &[RefEvent],
+    channel: &str,
+    (from, to): (i64, i64),
+    (gap_ms, min): (i64, usize),
+    (now, window_ms): (i64, i64),
+) -> RefConversations {
+    let mut r = RefConversations::default();
+    for sessions in sessions_by_user(events, channel, gap_ms) {
+        for s in &sessions {
+            let in_range = s.len() >= min && s[0].at_ms >= from && s[0].at_ms < to;
+            if in_range {
+                let handover = s.iter().position(|m| is_human_part(m));
+                let first_operator_from = |i: usize| s[i..].iter().find(|m| m.sender == "operator");
+                let unanswered_question =
+                    (0..s.len()).any(|i| s[i].sender == "user" && s[i].human && first_operator_from(i + 1).is_none());
+                let outcome = match handover {
+                    Some(h) if first_operator_from(h).is_none() || unanswered_question => 2,
+                    Some(_) => 1,
+                    None => match s.iter().rposition(|m| m.sender == "user") {
+                        Some(last_visitor) if s[last_visitor + 1..].is_empty() => 3,
+                        _ => 0,
+                    },
+                };
+                r.outcomes[outcome] += 1;
+                if let Some(answer) = handover.and_then(|h| first_operator_from(h).map(|o| o.at_ms - s[h].at_ms)) {
+                    r.handover_wait.push(answer);
+                }
+                for (i, m) in s.iter().enumerate().filter(|(_, m)| m.sender == "user") {
+                    let wanted = if m.human { "operator" } else { "bot" };
+                    if let Some(reply) = s[i + 1..].iter().find(|n| n.sender == wanted) {
+                        let list = if m.human { &mut r.operator_reply } else { &mut r.bot_reply };
+                        list.push(reply.at_ms - m.at_ms);
+                    }
+                }
+            }
+        }
+        let Some(current) = sessions.last().filter(|s| now - s.last().unwrap().at_ms <= gap_ms) else { continue };
+        let Some(h) = current.iter().position(|m| is_human_part(m)) else { continue };
+        let since = match current.iter().rposition(|m| m.sender == "operator").filter(|&o| o >= h) {
+            None => Some(current[h].at_ms),
+            Some(last_operator) => {
+                current[last_operator + 1..].iter().find(|m| m.sender == "user" && m.human).map(|m| m.at_ms)
+            }
+        };
+        if let Some(since) = since {
+            r.waiting += 1;
+            r.longest_wait_ms = r.longest_wait_ms.max(now - since);
+        }
+    }
+    let active: BTreeSet<&str> = events
+        .iter()
+        .filter(|e| e.kind == "message" && (channel == "all" || channel == e.channel))
+        .filter(|e| e.sender == "operator" && now - e.at_ms <= window_ms)
+        .filter_map(|e| e.operator)
+        .collect();
+    r.operators_active = active.len() as u64;
+    for list in [&mut r.bot_reply, &mut r.handover_wait, &mut r.operator_reply] {
+        list.sort_unstable();
+    }
+    r
+}
+
+/// The nearest-rank percentile of sorted samples, in seconds.
+pub fn percentile_seconds(sorted: &[i64], p: usize) -> Option<f64> {
+    (!sorted.is_empty()).then(|| sorted[(p * sorted.len()).div_ceil(100) - 1] as f64 / 1000.0)
 }

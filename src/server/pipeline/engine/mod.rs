@@ -3,6 +3,7 @@
 //! its range, never a pass over every raw message.
 
 pub mod calendar;
+pub mod conversations;
 pub mod query;
 pub mod timeline;
 
@@ -52,6 +53,8 @@ pub struct UserState {
     pub valid_sessions: u32,
     last_user_msg: Option<(i64, i64)>,
     last_offline: Option<(i64, i64)>,
+    /// `(at, seq)` of the latest message from anyone.
+    last_msg: Option<(i64, i64)>,
 }
 
 impl UserState {
@@ -64,6 +67,7 @@ impl UserState {
             valid_sessions: 0,
             last_user_msg: None,
             last_offline: None,
+            last_msg: None,
         }
     }
 
@@ -92,6 +96,16 @@ pub struct Engine {
     widget_opens: Timeline,
     /// `(at, seq, user)` of each user's last user-sent message.
     presence: BTreeSet<(i64, i64, u32)>,
+    /// `(at, seq, user)` of each user's last message from anyone: whose session may
+    /// still be open (the live queue).
+    recent: BTreeSet<(i64, i64, u32)>,
+    /// Operator ids by number (`Msg::operator`), and the way back.
+    operators: Vec<Arc<str>>,
+    operator_index: HashMap<Arc<str>, u32>,
+    /// Per operator, `(at, seq)` of their last message on each channel.
+    operator_last: Vec<[Option<(i64, i64)>; 2]>,
+    /// `(at, seq, operator, channel)` of each operator's last message per channel.
+    operator_activity: BTreeSet<(i64, i64, u32, Channel)>,
 }
 
 pub struct BulkLoader {
@@ -137,6 +151,11 @@ impl Engine {
             messages: Timeline::default(),
             widget_opens: Timeline::default(),
             presence: BTreeSet::new(),
+            recent: BTreeSet::new(),
+            operators: Vec::new(),
+            operator_index: HashMap::new(),
+            operator_last: Vec::new(),
+            operator_activity: BTreeSet::new(),
         }
     }
 
@@ -274,6 +293,7 @@ impl Engine {
             Kind::Message => {
                 let user = self.intern(event.channel, &event.user_id);
                 let sender = event.sender.unwrap_or(Sender::User);
+                let operator = event.operator_id.as_deref().map(|id| self.note_operator(id, event.channel, key));
                 let state = &mut self.users[user as usize];
                 if sender == Sender::User && state.last_user_msg.is_none_or(|last| last < key) {
                     if let Some(old) = state.last_user_msg {
@@ -281,6 +301,13 @@ impl Engine {
                     }
                     state.last_user_msg = Some(key);
                     self.presence.insert((key.0, key.1, user));
+                }
+                if state.last_msg.is_none_or(|last| last < key) {
+                    if let Some(old) = state.last_msg {
+                        self.recent.remove(&(old.0, old.1, user));
+                    }
+                    state.last_msg = Some(key);
+                    self.recent.insert((key.0, key.1, user));
                 }
                 state.msgs.push(Msg {
                     at: event.at_ms,
@@ -290,10 +317,35 @@ impl Engine {
                     name: event.user_name.as_deref().map(Arc::from),
                     country: event.country.as_deref().and_then(country_code),
                     city: event.city.as_deref().map(Arc::from),
+                    operator,
                 });
                 Some(user)
             }
         }
+    }
+
+    /// The operator's number, with `key` noted as their latest message on `channel`
+    /// when it is.
+    fn note_operator(&mut self, id: &str, channel: Channel, key: (i64, i64)) -> u32 {
+        let operator = match self.operator_index.get(id) {
+            Some(&operator) => operator,
+            None => {
+                let name: Arc<str> = id.into();
+                let operator = self.operators.len() as u32;
+                self.operators.push(name.clone());
+                self.operator_last.push([None; 2]);
+                self.operator_index.insert(name, operator);
+                operator
+            }
+        };
+        let last = &mut self.operator_last[operator as usize][channel as usize];
+        if last.is_none_or(|last| last < key) {
+            if let Some(old) = last.replace(key) {
+                self.operator_activity.remove(&(old.0, old.1, operator, channel));
+            }
+            self.operator_activity.insert((key.0, key.1, operator, channel));
+        }
+        operator
     }
 
     /// Places the user's newest message (last in `msgs`), which is the latest in time:

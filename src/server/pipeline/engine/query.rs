@@ -6,11 +6,14 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDate};
 
 use super::calendar::{add_months, first_of_month, local, start_of_day, weekday_hour, Boundaries};
+use super::conversations::{response_times, tally};
 use super::{country_text, Engine};
+use crate::conversation_figures::OutcomeCounts;
 use crate::model::{
     ChannelCount, ChannelFilter, CountryBucket, CountryCount, DayCount, DistributionBucket, MonthCount, SessionRow,
     SessionsPage, Stats, Totals,
 };
+use crate::server::domain::conversation::{read_session, ResponseSamples};
 use crate::server::domain::event::Channel;
 use crate::server::domain::sessions::Session;
 use crate::server::domain::time::{format_ms, DAY_MS};
@@ -62,7 +65,7 @@ pub enum SessionFilter {
     Channel(Channel),
 }
 
-fn includes(filter: ChannelFilter, channel: Channel) -> bool {
+pub(super) fn includes(filter: ChannelFilter, channel: Channel) -> bool {
     filter.channel().is_none_or(|kept| kept == channel)
 }
 
@@ -97,6 +100,9 @@ struct SessionScan<'a> {
     duration_ms: i64,
     distribution: Vec<u64>,
     daily_sessions: Vec<u64>,
+    outcomes: OutcomeCounts,
+    daily_outcomes: Vec<OutcomeCounts>,
+    samples: ResponseSamples,
     /// Each user seen, with the country of their latest session that names one.
     users: HashMap<u32, Option<[u8; 2]>>,
     candidates: Vec<Candidate<'a>>,
@@ -118,6 +124,11 @@ impl<'a> SessionScan<'a> {
         for (mine, theirs) in self.daily_sessions.iter_mut().zip(later.daily_sessions) {
             *mine += theirs;
         }
+        self.outcomes.add(&later.outcomes);
+        for (mine, theirs) in self.daily_outcomes.iter_mut().zip(&later.daily_outcomes) {
+            mine.add(theirs);
+        }
+        self.samples.append(later.samples);
         for (user, country) in later.users {
             let known = self.users.entry(user).or_insert(None);
             if country.is_some() {
@@ -139,6 +150,7 @@ impl Engine {
         let mut totals = Totals { sessions: scan.sessions, human_sessions: scan.human_sessions, ..Totals::default() };
         let (daily_sessions, distribution, users, candidates) =
             (scan.daily_sessions, scan.distribution, scan.users, scan.candidates);
+        let (outcomes, daily_outcomes, samples) = (scan.outcomes, scan.daily_outcomes, scan.samples);
         let mut daily_messages = vec![0u64; daily_sessions.len()];
         let mut channels = [(scan.channel_sessions[0], 0u64), (scan.channel_sessions[1], 0u64)];
         let (messages_of_sessions, duration_ms) = (scan.messages, scan.duration_ms);
@@ -194,7 +206,7 @@ impl Engine {
             settings: self.settings.stored.clone(),
             totals,
             monthly: self.monthly(q),
-            daily: self.daily(&days, daily_messages, daily_sessions),
+            daily: self.daily(&days, daily_messages, daily_sessions, daily_outcomes),
             heatmap,
             countries: countries(&users),
             distribution: labels
@@ -210,6 +222,9 @@ impl Engine {
                     messages: channels[*c as usize].1,
                 })
                 .collect(),
+            outcomes,
+            response_times: response_times(samples),
+            queue: self.queue(q.channel, now),
             sessions_page: self.sessions_page(q, candidates),
         }
     }
@@ -237,6 +252,7 @@ impl Engine {
     ) -> SessionScan<'a> {
         let mut scan = SessionScan {
             daily_sessions: vec![0; days.0.len().saturating_sub(1)],
+            daily_outcomes: vec![OutcomeCounts::default(); days.0.len().saturating_sub(1)],
             distribution: vec![0; labels.len()],
             ..SessionScan::default()
         };
@@ -254,8 +270,11 @@ impl Engine {
             if let Some(i) = labels.iter().position(|(_, upper)| session.len <= *upper) {
                 scan.distribution[i] += 1;
             }
+            let outcome = read_session(&state.msgs[session.indices()], &mut scan.samples);
+            tally(&mut scan.outcomes, outcome);
             if let Some(day) = days.index_of(session.start) {
                 scan.daily_sessions[day] += 1;
+                tally(&mut scan.daily_outcomes[day], outcome);
             }
             // Sessions come in start order, so the last one that names a country wins.
             let country = scan.users.entry(user).or_insert(None);
@@ -281,14 +300,21 @@ impl Engine {
         Boundaries((0..count).map(|i| start_of_day(self.settings.tz, first + Duration::days(i))).collect())
     }
 
-    fn daily(&self, days: &Boundaries, messages: Vec<u64>, sessions: Vec<u64>) -> Vec<DayCount> {
+    fn daily(
+        &self,
+        days: &Boundaries,
+        messages: Vec<u64>,
+        sessions: Vec<u64>,
+        outcomes: Vec<OutcomeCounts>,
+    ) -> Vec<DayCount> {
         days.0
             .iter()
-            .zip(messages.into_iter().zip(sessions))
-            .map(|(start, (messages, sessions))| DayCount {
+            .zip(messages.into_iter().zip(sessions).zip(outcomes))
+            .map(|(start, ((messages, sessions), outcomes))| DayCount {
                 date: local(self.settings.tz, *start).date().format("%Y-%m-%d").to_string(),
                 messages,
                 sessions,
+                outcomes,
             })
             .collect()
     }
@@ -427,11 +453,13 @@ mod scan_tests {
                     channel: if i % 3 == 0 { Channel::Premium } else { Channel::Web },
                     user_id: format!("u{}", (i / 3) % 37),
                     at_ms: start + i * 217_000,
-                    sender: Some(if i % 2 == 0 { Sender::User } else { Sender::Bot }),
+                    sender: Some(Sender::ALL[(i % 3) as usize]),
                     human_mode: i % 11 == 0,
                     user_name: None,
                     country: (i % 5 == 0).then(|| if i % 7 == 0 { "TR".to_string() } else { "DE".to_string() }),
                     city: None,
+                    operator_id: None,
+                    page_url: None,
                 },
             })
             .collect()
@@ -447,10 +475,19 @@ mod scan_tests {
             "{:?}",
             (
                 (scan.sessions, scan.human_sessions, scan.channel_sessions, scan.messages, scan.duration_ms),
-                (&scan.distribution, &scan.daily_sessions),
+                (&scan.distribution, &scan.daily_sessions, &scan.outcomes, &scan.daily_outcomes),
+                sorted_samples(&scan.samples),
                 (users, candidates),
             )
         )
+    }
+
+    fn sorted_samples(samples: &ResponseSamples) -> [Vec<i64>; 3] {
+        [&samples.bot_reply, &samples.handover_wait, &samples.operator_reply].map(|list| {
+            let mut list = list.clone();
+            list.sort_unstable();
+            list
+        })
     }
 
     #[test]

@@ -23,6 +23,8 @@ fn message(seq: i64, user: &str, at: &str, sender: Sender) -> StoredEvent {
             user_name: None,
             country: None,
             city: None,
+            operator_id: None,
+            page_url: None,
         },
     }
 }
@@ -41,6 +43,8 @@ fn other(seq: i64, kind: Kind, channel: Channel, user: &str, at: &str) -> Stored
             user_name: None,
             country: None,
             city: None,
+            operator_id: None,
+            page_url: None,
         },
     }
 }
@@ -308,6 +312,9 @@ fn random_late_traffic_gives_the_same_figures_incrementally_and_in_bulk() {
                 e.event.channel = Channel::Premium;
             }
             e.event.human_mode = next(5) == 0 && e.event.kind == Kind::Message;
+            if e.event.sender == Some(Sender::Operator) && next(4) > 0 {
+                e.event.operator_id = Some(format!("op{}", next(3)));
+            }
             e
         })
         .collect();
@@ -336,7 +343,69 @@ fn random_late_traffic_gives_the_same_figures_incrementally_and_in_bulk() {
         assert_eq!(a, b, "{channel:?}");
         assert_eq!(stats_of(&batched, &q), b, "{channel:?} in batches");
         assert!(a.totals.sessions > 50 && a.totals.messages > 500, "{:?}", a.totals);
+        assert!(a.outcomes.handed_over_answered > 5 && a.response_times.operator_reply.samples > 5, "{a:?}");
+        assert_eq!(a.outcomes.total(), a.totals.sessions);
     }
+}
+
+/// User B of `stats.md`'s handover example, on 2026-03-02 from 10:00, and user C, who
+/// gives up.
+fn handover_example() -> Vec<StoredEvent> {
+    let rows = [
+        ("B", "10:00:00", Sender::User, false),
+        ("B", "10:00:20", Sender::Bot, false),
+        ("B", "10:01:00", Sender::User, false),
+        ("B", "10:01:05", Sender::Bot, true),
+        ("B", "10:02:00", Sender::User, true),
+        ("B", "10:04:00", Sender::Operator, true),
+        ("B", "10:05:00", Sender::User, true),
+        ("B", "10:05:30", Sender::Bot, true),
+        ("B", "10:08:00", Sender::Operator, true),
+        ("C", "10:00:00", Sender::User, false),
+        ("C", "10:00:10", Sender::Bot, false),
+        ("C", "10:03:00", Sender::User, false),
+    ];
+    rows.iter()
+        .enumerate()
+        .map(|(i, (user, time, sender, human))| {
+            let mut e = message(i as i64 + 1, user, &format!("2026-03-02T{time}Z"), *sender);
+            e.event.human_mode = *human;
+            if *sender == Sender::Operator {
+                e.event.operator_id = Some("ayse".into());
+            }
+            e
+        })
+        .collect()
+}
+
+#[test]
+fn the_handover_example_gives_the_documented_outcomes_times_and_queue() {
+    let engine = incremental(Settings::default(), &handover_example());
+    let s = stats_of(&engine, &day_query(ChannelFilter::Web));
+    let o = &s.outcomes;
+    assert_eq!((o.handed_over_answered, o.abandoned, o.bot_only, o.handed_over_unanswered), (1, 1, 0, 0));
+    let r = &s.response_times;
+    assert_eq!((r.bot_reply.samples, r.bot_reply.p50_seconds, r.bot_reply.p90_seconds), (3, Some(10.0), Some(20.0)));
+    assert_eq!((r.handover_wait.p50_seconds, r.operator_reply.p50_seconds), (Some(175.0), Some(120.0)));
+    assert_eq!(r.operator_reply.p90_seconds, Some(180.0));
+    assert_eq!(s.daily[0].outcomes, s.outcomes);
+
+    let queue_at = |events: &[StoredEvent], time: &str| {
+        let upto: Vec<StoredEvent> =
+            events.iter().filter(|e| e.event.at_ms <= ms(&format!("2026-03-02T{time}Z"))).cloned().collect();
+        incremental(Settings::default(), &upto).queue(ChannelFilter::All, ms(&format!("2026-03-02T{time}Z")))
+    };
+    let events = handover_example();
+    let q = queue_at(&events, "10:03:00");
+    assert_eq!((q.waiting, q.longest_wait_seconds, q.operators_active), (1, 115.0, 0));
+    assert_eq!(queue_at(&events, "10:04:30").waiting, 0);
+    assert_eq!((queue_at(&events, "10:06:00").waiting, queue_at(&events, "10:06:00").longest_wait_seconds), (1, 60.0));
+    let q = queue_at(&events, "10:09:00");
+    assert_eq!((q.waiting, q.operators_active), (0, 1));
+    assert_eq!(queue_at(&events, "10:13:01").operators_active, 0, "the window is five minutes");
+    let unanswered: Vec<StoredEvent> = events.into_iter().filter(|e| e.seq != 9).collect();
+    assert_eq!(queue_at(&unanswered, "10:35:30").waiting, 1);
+    assert_eq!(queue_at(&unanswered, "10:35:31").waiting, 0, "the session has ended");
 }
 
 #[test]

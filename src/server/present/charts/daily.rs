@@ -13,7 +13,7 @@ use crate::dashboard_view::RowFilter;
 use crate::i18n::{Locale, Text};
 use crate::model::{DashboardFigures, Stats};
 
-pub const SPEC: ChartSpec = ChartSpec { kind: ChartKind::Daily, option, table, targets };
+pub const SPEC: ChartSpec = ChartSpec { kind: ChartKind::Daily, option, table, targets: day_targets };
 
 /// Messages and sessions per day of the range.
 fn option(stats: &Stats, locale: Locale) -> Chart {
@@ -47,7 +47,8 @@ fn table(dashboard: &DashboardFigures, locale: Locale) -> ChartTable {
     }
 }
 
-/// A click on a day lists the sessions that started that day.
-fn targets(stats: &Stats) -> Vec<Option<RowFilter>> {
+/// A click on a day lists the sessions that started that day (here and on every chart
+/// with a bar per day).
+pub(super) fn day_targets(stats: &Stats) -> Vec<Option<RowFilter>> {
     stats.daily.iter().map(|d| Some(RowFilter::Day(d.date.clone()))).collect()
 }

@@ -10,6 +10,8 @@ pub mod daily;
 pub mod heatmap;
 pub mod lengths;
 pub mod monthly;
+pub mod outcomes;
+pub mod response_times;
 pub mod senders;
 
 use charming::component::Grid;
@@ -35,8 +37,17 @@ pub struct ChartSpec {
 }
 
 /// Every chart, in `ChartKind::ALL` order.
-pub const SPECS: [ChartSpec; 7] =
-    [daily::SPEC, monthly::SPEC, heatmap::SPEC, channels::SPEC, senders::SPEC, lengths::SPEC, countries::SPEC];
+pub const SPECS: [ChartSpec; 9] = [
+    daily::SPEC,
+    outcomes::SPEC,
+    response_times::SPEC,
+    monthly::SPEC,
+    heatmap::SPEC,
+    channels::SPEC,
+    senders::SPEC,
+    lengths::SPEC,
+    countries::SPEC,
+];
 
 impl ChartSpec {
     /// The option as the JSON the browser gives ECharts.
@@ -107,8 +118,8 @@ mod tests {
     fn stats() -> Stats {
         Stats {
             daily: vec![
-                DayCount { date: "2026-03-01".into(), messages: 4, sessions: 2 },
-                DayCount { date: "2026-03-02".into(), messages: 0, sessions: 0 },
+                DayCount { date: "2026-03-01".into(), messages: 4, sessions: 2, outcomes: Default::default() },
+                DayCount { date: "2026-03-02".into(), messages: 0, sessions: 0, outcomes: Default::default() },
             ],
             monthly: vec![
                 MonthCount { month: "2026-02".into(), messages: 7 },
@@ -188,7 +199,12 @@ mod tests {
     #[test]
     fn the_daily_table_has_a_row_per_day_in_the_language() {
         let stats = Stats {
-            daily: vec![DayCount { date: "2026-03-01".into(), messages: 1234, sessions: 5 }],
+            daily: vec![DayCount {
+                date: "2026-03-01".into(),
+                messages: 1234,
+                sessions: 5,
+                outcomes: Default::default(),
+            }],
             ..Default::default()
         };
         let table = (daily::SPEC.table)(&tables_of(stats), Locale::Tr);

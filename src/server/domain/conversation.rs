@@ -1,0 +1,183 @@
+//! How one session went, by the rules of `stats.md` ("Handover", "Outcomes", "Response
+//! times", "Live queue"): its one outcome, the response times measured inside it, and
+//! since when its visitor waits for a person. Every function takes the session's messages
+//! in session order.
+
+use super::event::Sender;
+use super::sessions::Msg;
+
+/// One per session; the order is the order the rules are tried in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    HandedOverUnanswered,
+    HandedOverAnswered,
+    Abandoned,
+    BotOnly,
+}
+
+/// Response-time samples in milliseconds, gathered over many sessions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResponseSamples {
+    pub bot_reply: Vec<i64>,
+    pub handover_wait: Vec<i64>,
+    pub operator_reply: Vec<i64>,
+}
+
+impl ResponseSamples {
+    pub fn append(&mut self, mut other: ResponseSamples) {
+        self.bot_reply.append(&mut other.bot_reply);
+        self.handover_wait.append(&mut other.handover_wait);
+        self.operator_reply.append(&mut other.operator_reply);
+    }
+}
+
+/// Whether a message starts or continues the part of a session a person handles.
+fn is_human_part(msg: &Msg) -> bool {
+    msg.human || msg.sender == Sender::Operator
+}
+
+/// The session's outcome; its response times are added to `samples`.
+///
+/// One pass from the end: walking backwards, the next bot and operator message after
+/// each visitor message are known when it is reached, and the last message that belongs
+/// to the human part is the handover.
+pub fn read_session(msgs: &[Msg], samples: &mut ResponseSamples) -> Outcome {
+    let (mut next_bot, mut next_operator) = (None::<i64>, None::<i64>);
+    let mut human_question_unanswered = false;
+    // (the handover's at, the first operator message at or after it)
+    let mut handover: Option<(i64, Option<i64>)> = None;
+    for msg in msgs.iter().rev() {
+        match msg.sender {
+            Sender::User if msg.human => match next_operator {
+                Some(at) => samples.operator_reply.push(at - msg.at),
+                None => human_question_unanswered = true,
+            },
+            Sender::User => {
+                if let Some(at) = next_bot {
+                    samples.bot_reply.push(at - msg.at);
+                }
+            }
+            Sender::Bot => next_bot = Some(msg.at),
+            Sender::Operator => next_operator = Some(msg.at),
+        }
+        if is_human_part(msg) {
+            handover = Some((msg.at, next_operator));
+        }
+    }
+    match handover {
+        Some((at, Some(answered_at))) => {
+            samples.handover_wait.push(answered_at - at);
+            if human_question_unanswered {
+                Outcome::HandedOverUnanswered
+            } else {
+                Outcome::HandedOverAnswered
+            }
+        }
+        Some((_, None)) => Outcome::HandedOverUnanswered,
+        None if msgs.last().is_some_and(|m| m.sender == Sender::User) => Outcome::Abandoned,
+        None => Outcome::BotOnly,
+    }
+}
+
+/// Since when the session's visitor waits for a person, if they do: from the handover
+/// while no operator has written since, else from the first human-mode visitor message
+/// after the last operator message.
+pub fn waiting_since(msgs: &[Msg]) -> Option<i64> {
+    let mut handed_over = false;
+    let mut since = None;
+    for msg in msgs {
+        if !handed_over && is_human_part(msg) {
+            handed_over = true;
+            since = Some(msg.at);
+        }
+        match msg.sender {
+            Sender::Operator => since = None,
+            Sender::User if msg.human && handed_over => {
+                since.get_or_insert(msg.at);
+            }
+            _ => {}
+        }
+    }
+    since
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: i64 = 1000;
+
+    fn msg(seconds: i64, sender: Sender, human: bool) -> Msg {
+        Msg { at: seconds * S, seq: seconds, sender, human, name: None, country: None, city: None, operator: None }
+    }
+
+    /// The worked example of `stats.md`: user B, 10:00:00 to 10:08:00 (seconds from 10:00).
+    fn worked_example() -> Vec<Msg> {
+        use Sender::*;
+        vec![
+            msg(0, User, false),
+            msg(20, Bot, false),
+            msg(60, User, false),
+            msg(65, Bot, true),
+            msg(120, User, true),
+            msg(240, Operator, true),
+            msg(300, User, true),
+            msg(330, Bot, true),
+            msg(480, Operator, true),
+        ]
+    }
+
+    fn sorted(mut samples: Vec<i64>) -> Vec<i64> {
+        samples.sort_unstable();
+        samples.into_iter().map(|ms| ms / S).collect()
+    }
+
+    #[test]
+    fn the_worked_example_is_answered_with_the_documented_times() {
+        let mut samples = ResponseSamples::default();
+        assert_eq!(read_session(&worked_example(), &mut samples), Outcome::HandedOverAnswered);
+        assert_eq!(sorted(samples.bot_reply), [5, 20]);
+        assert_eq!(sorted(samples.handover_wait), [175]);
+        assert_eq!(sorted(samples.operator_reply), [120, 180], "the 10:05:30 bot message stops no clock");
+    }
+
+    #[test]
+    fn without_the_last_operator_message_it_is_unanswered() {
+        let mut msgs = worked_example();
+        msgs.pop();
+        let mut samples = ResponseSamples::default();
+        assert_eq!(read_session(&msgs, &mut samples), Outcome::HandedOverUnanswered);
+        assert_eq!(sorted(samples.operator_reply), [120]);
+    }
+
+    #[test]
+    fn the_queue_follows_the_worked_example_minute_by_minute() {
+        let msgs = worked_example();
+        let upto = |seconds: i64| waiting_since(&msgs[..msgs.iter().take_while(|m| m.at <= seconds * S).count()]);
+        assert_eq!(upto(180), Some(65 * S), "10:03: since the handover");
+        assert_eq!(upto(270), None, "10:04:30: answered");
+        assert_eq!(upto(360), Some(300 * S), "10:06: since the 10:05 question");
+        assert_eq!(upto(540), None, "10:09: answered again");
+    }
+
+    #[test]
+    fn abandoned_and_bot_only_differ_by_the_last_visitor_message() {
+        use Sender::*;
+        let mut samples = ResponseSamples::default();
+        let abandoned = [msg(0, User, false), msg(10, Bot, false), msg(180, User, false)];
+        assert_eq!(read_session(&abandoned, &mut samples), Outcome::Abandoned);
+        let contained = [msg(0, User, false), msg(10, Bot, false), msg(180, User, false), msg(182, Bot, false)];
+        assert_eq!(read_session(&contained, &mut samples), Outcome::BotOnly);
+        assert_eq!(read_session(&[msg(0, Bot, false), msg(5, Bot, false)], &mut samples), Outcome::BotOnly);
+    }
+
+    #[test]
+    fn an_operator_who_joins_unasked_answers_the_handover_at_once() {
+        use Sender::*;
+        let mut samples = ResponseSamples::default();
+        let msgs = [msg(0, User, false), msg(30, Operator, false), msg(40, User, false)];
+        assert_eq!(read_session(&msgs, &mut samples), Outcome::HandedOverAnswered, "handover wins over abandoned");
+        assert_eq!(samples.handover_wait, [0]);
+        assert_eq!(waiting_since(&msgs), None);
+    }
+}
