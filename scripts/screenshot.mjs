@@ -1,7 +1,7 @@
 // Takes the README's screenshots of `/` with demo data: starts the server
 // (CHATPULSE_BIN, default the release build) with CHATPULSE_DEMO=1 on a fresh database,
 // waits for the demo's 60 days of history, logs in and photographs the dashboard in
-// English/light and Turkish/dark in headless Chromium.
+// English/light and Turkish/dark in headless Chromium, and on a phone (390 × 844).
 //
 //   cargo leptos build --release && node scripts/screenshot.mjs
 import { existsSync } from "node:fs";
@@ -29,6 +29,7 @@ try {
   console.log(`demo data: ${messages} messages in the last 30 days`);
   const shots = [
     { file: "docs/screenshot.png", cookies: [] },
+    { file: "docs/screenshot-phone.png", cookies: [], viewport: { width: 390, height: 844 }, mobile: true },
     {
       file: "docs/screenshot-tr-dark.png",
       cookies: [
@@ -38,7 +39,10 @@ try {
     },
   ];
   for (const shot of shots) {
-    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const context = await browser.newContext({
+      viewport: shot.viewport ?? { width: 1360, height: 900 },
+      ...(shot.mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
+    });
     await context.addCookies(shot.cookies.map((c) => ({ ...c, url: server.baseUrl })));
     const page = await context.newPage();
     await page.goto(`${server.baseUrl}/login?next=/`);
@@ -48,7 +52,8 @@ try {
     await page.waitForFunction(() => document.querySelectorAll(".chart canvas").length >= 7, null, { timeout: 10_000 });
     // Let the charts' entry animations and a live update or two finish.
     await sleep(2500);
-    await page.screenshot({ path: path.join(REPO_ROOT, shot.file), fullPage: true });
+    // The phone's first screen is what an owner sees; the others show the whole page.
+    await page.screenshot({ path: path.join(REPO_ROOT, shot.file), fullPage: !shot.mobile });
     console.log(`wrote ${shot.file}`);
     await context.close();
   }

@@ -223,6 +223,7 @@ texts! {
     Settings => "Settings", "Ayarlar";
     LogOut => "Log out", "Çıkış yap";
     MainNavigation => "Main", "Ana menü";
+    Menu => "Menu", "Menü";
     Live => "Live", "Canlı";
     Connecting => "Connecting…", "Bağlanıyor…";
     OfflineRetrying => "Offline — retrying in {} s", "Çevrimdışı — {} sn içinde yeniden denenecek";

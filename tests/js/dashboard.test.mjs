@@ -11,6 +11,7 @@ import {
   CHARTS,
   DAY,
   KPI_FIELDS,
+  CONVERSATION_FIELDS,
   OLD,
   OLD_AT,
   PAGER,
@@ -42,7 +43,7 @@ import {
 useDashboardSuite();
 
 describe("the dashboard's figures in a browser", { concurrency: false }, () => {
-  test("every page needs a login, then loads without errors with its title, 8 KPI cards and 7 charts", { timeout: TEST_TIMEOUT_MS }, async () => {
+  test("every page needs a login, then loads without errors with its title, 8 KPI cards, 7 conversation cards and 9 charts", { timeout: TEST_TIMEOUT_MS }, async () => {
     for (const route of ["/", "/web", "/premium", "/settings"]) {
       const res = await fetch(`${server.baseUrl}${route}`, { redirect: "manual", headers: { Accept: "text/html" } });
       const location = new URL(res.headers.get("location") ?? "/nowhere", server.baseUrl);
@@ -65,7 +66,7 @@ describe("the dashboard's figures in a browser", { concurrency: false }, () => {
         const mine = own[channel];
         await expectKpi(page, label, "messages", mine.length * 2);
         assert.equal(api.messages, mine.length * 2, `GET /api/stats?channel=${channel}: ${JSON.stringify(api)}`);
-        const cards = await page.$$eval(".card-value[data-kpi]", (els) =>
+        const cards = await page.$$eval(".kpis:not(.conversations) .card-value[data-kpi]", (els) =>
           els.map((e) => ({ field: e.dataset.kpi, value: e.dataset.value, text: e.textContent.trim() })),
         );
         assert.deepEqual(cards.map((c) => c.field), KPI_FIELDS, `${route}: the KPI cards are ${JSON.stringify(cards)}`);
@@ -83,7 +84,20 @@ describe("the dashboard's figures in a browser", { concurrency: false }, () => {
         assert.equal(Number(card.users.value), mine.length);
         assert.equal(Number(card.avg_messages_per_session.value), 2);
 
-        // Seven charts, each an image named by its caption and drawn on a canvas.
+        // How conversations went: outcome shares that add up to 100, the queue as the API says.
+        const talks = await page.$$eval(".kpis.conversations .card-value[data-kpi]", (els) =>
+          els.map((e) => ({ field: e.dataset.kpi, value: Number(e.dataset.value), text: e.textContent.trim() })),
+        );
+        assert.deepEqual(talks.map((c) => c.field), CONVERSATION_FIELDS, `${route}: ${JSON.stringify(talks)}`);
+        const shares = talks.slice(0, 4);
+        assert.equal(shares.reduce((sum, c) => sum + c.value, 0), 100, `${route}: outcome shares ${JSON.stringify(shares)}`);
+        for (const c of shares) assert.equal(c.text, `${c.value}%`, `${route}: ${c.field}`);
+        const full = await stats(channel);
+        const outcomes = Object.values(full.outcomes).reduce((a, b) => a + b, 0);
+        assert.equal(outcomes, full.totals.sessions, `${route}: the outcomes partition the sessions: ${JSON.stringify(full.outcomes)}`);
+        assert.equal(talks[4].value, full.queue.waiting, `${route}: queue`);
+
+        // Nine charts, each an image named by its caption and drawn on a canvas.
         await waitUntil(
           page,
           label,
@@ -171,7 +185,7 @@ describe("the dashboard's figures in a browser", { concurrency: false }, () => {
 
       // Compare: every card but "online now" says how it changed against the previous period.
       const details = () =>
-        page.$$eval(".kpis .card", (cards) =>
+        page.$$eval(".kpis:not(.conversations) .card", (cards) =>
           cards.map((c) => [c.querySelector("[data-kpi]")?.dataset.kpi, c.querySelector(".card-detail")?.textContent ?? ""]),
         );
       assert.ok((await details()).every(([, d]) => !d.includes("vs previous period")), JSON.stringify(await details()));
@@ -182,7 +196,7 @@ describe("the dashboard's figures in a browser", { concurrency: false }, () => {
         page,
         label,
         "the cards do not compare with the previous period",
-        () => [...document.querySelectorAll(".kpis .card-detail")].filter((d) => d.textContent.includes("vs previous period")).length === 7,
+        () => [...document.querySelectorAll(".kpis:not(.conversations) .card-detail")].filter((d) => d.textContent.includes("vs previous period")).length === 7,
         undefined,
         details,
       );

@@ -160,15 +160,15 @@ fn step(rng: &mut StdRng, conversations: &mut Vec<Conversation>, at_ms: i64) -> 
     }
     let index = rng.gen_range(0..conversations.len());
     let c = &mut conversations[index];
-    // Now and then a human operator takes over from the bot.
-    if !c.human && c.next_sender == Sender::Bot && rng.gen_bool(0.12) {
-        c.human = true;
-    }
+    // Now and then the bot hands over to a person: its own reply is the first in human
+    // mode ("connecting you"), and the operator answers from the next turn on.
+    let handing_over = !c.human && c.next_sender == Sender::Bot && rng.gen_bool(0.12);
     let sender = match (c.next_sender, c.human) {
         (Sender::User, _) => Sender::User,
         (_, true) => Sender::Operator,
         (_, false) => Sender::Bot,
     };
+    c.human |= handing_over;
     events.push(event(c, Kind::Message, Some(sender), at_ms));
     c.next_sender = if sender == Sender::User { Sender::Bot } else { Sender::User };
     c.messages_left -= 1;

@@ -242,7 +242,17 @@ export const KPI_FIELDS = [
   "avg_messages_per_session",
   "avg_session_seconds",
 ];
-export const CHARTS = ["daily", "monthly", "heatmap", "channels", "senders", "lengths", "countries"];
+/** The cards of how conversations went, after the totals. */
+export const CONVERSATION_FIELDS = [
+  "bot_only",
+  "handed_over_answered",
+  "handed_over_unanswered",
+  "abandoned",
+  "queue_waiting",
+  "operators_active",
+  "handover_wait_p50",
+];
+export const CHARTS = ["daily", "outcomes", "response_times", "monthly", "heatmap", "channels", "senders", "lengths", "countries"];
 
 /** Starts the server and the browser, ingests the data set and logs in, before the file's tests. */
 export function useDashboardSuite() {
