@@ -124,6 +124,92 @@ pub struct Queue {
     pub operators_active: u64,
 }
 
+/// One operator over a range (`stats.md`, "Operators").
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OperatorRow {
+    pub operator_id: String,
+    pub sessions_answered: u64,
+    /// Handovers this operator answered first, which the percentiles are taken over.
+    pub first_responses: u64,
+    pub first_response_p50_seconds: Option<f64>,
+    pub first_response_p90_seconds: Option<f64>,
+    pub messages: u64,
+    /// Their latest operator message on the channel(s), over all time.
+    pub last_active: Option<String>,
+}
+
+/// How the operators table is ordered; each order breaks ties by `operator_id`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperatorSort {
+    /// Most first.
+    #[default]
+    SessionsAnswered,
+    /// Most first.
+    Messages,
+    /// Quickest p50 first; operators without a first response last.
+    FirstResponse,
+    /// Most recent first.
+    LastActive,
+    /// By id, ascending.
+    OperatorId,
+}
+
+impl OperatorSort {
+    pub const ALL: [OperatorSort; 5] = [
+        OperatorSort::SessionsAnswered,
+        OperatorSort::Messages,
+        OperatorSort::FirstResponse,
+        OperatorSort::LastActive,
+        OperatorSort::OperatorId,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperatorSort::SessionsAnswered => "sessions_answered",
+            OperatorSort::Messages => "messages",
+            OperatorSort::FirstResponse => "first_response",
+            OperatorSort::LastActive => "last_active",
+            OperatorSort::OperatorId => "operator_id",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|sort| sort.as_str() == text)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OperatorsPage {
+    pub page: u64,
+    pub per_page: u64,
+    /// Operators with a message in a session of the range.
+    pub total: u64,
+    pub sort: OperatorSort,
+    pub rows: Vec<OperatorRow>,
+}
+
+/// One page where chats start (`stats.md`, "Pages").
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PageRow {
+    pub page_url: String,
+    pub widget_opens: u64,
+    pub sessions: u64,
+    pub handovers: u64,
+    /// `sessions / widget_opens`, `null` without opens (it can pass 1: not every session
+    /// starts with an open that named the page).
+    pub open_to_session: Option<f64>,
+    /// `handovers / sessions`, `null` without sessions.
+    pub session_to_handover: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PagesList {
+    /// Distinct pages with an open or a session in the range.
+    pub total: u64,
+    pub rows: Vec<PageRow>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

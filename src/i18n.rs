@@ -403,6 +403,18 @@ texts! {
     Min5To15 => "5–15 min", "5–15 dk";
     Min15To60 => "15–60 min", "15–60 dk";
     Over60Min => "60+ min", "60+ dk";
+    OperatorsHeading => "Operators", "Temsilciler";
+    PagesHeading => "Pages where chats start", "Sohbetlerin başladığı sayfalar";
+    SessionsAnswered => "Sessions answered", "Yanıtlanan oturum";
+    FirstResponseP50 => "First response p50", "İlk yanıt p50";
+    FirstResponseP90 => "First response p90", "İlk yanıt p90";
+    LastActive => "Last active", "Son etkinlik";
+    Page => "Page", "Sayfa";
+    Handovers => "Handovers", "Devirler";
+    OpenToSession => "Open → session", "Açılış → oturum";
+    SessionToHandover => "Session → handover", "Oturum → devir";
+    NoOperators => "No operator wrote in this range.", "Bu aralıkta yazan temsilci yok.";
+    NoPages => "No page was named in this range.", "Bu aralıkta sayfa bilgisi yok.";
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::conversation_figures::{OutcomeCounts, Queue, ResponseTimes, Timing};
+pub use crate::conversation_figures::{OperatorsPage, OutcomeCounts, PagesList, Queue, ResponseTimes, Timing};
 
 /// One of the two products a widget runs in: the one place their names are written.
 /// Its number is how events store it.
@@ -252,6 +252,9 @@ pub struct DashboardFigures {
     /// Each listed session's first and last activity as local `YYYY-MM-DD HH:MM`, in
     /// the configured time zone.
     pub row_times: Vec<(String, String)>,
+    /// The busiest operators of the range (the first page, default order).
+    pub operators: OperatorsPage,
+    pub pages: PagesList,
 }
 
 /// A dashboard page as the browser receives it: the totals, the sessions table and each
@@ -263,6 +266,9 @@ pub struct DashboardPage {
     pub version: u64,
     pub totals_html: String,
     pub sessions_html: String,
+    /// The operators and pages tables.
+    #[serde(default)]
+    pub tables_html: String,
     /// In `ChartKind::ALL` order.
     pub charts: Vec<ChartPart>,
     /// First and last local day of the range, `YYYY-MM-DD`.

@@ -1,5 +1,5 @@
-//! A chart's numbers as a table, for "view as table". Rendered on the server; the
-//! browser receives it as HTML.
+//! A chart's numbers as a table, for "view as table", and the same table standing alone
+//! in a panel (operators, pages). Rendered on the server; the browser receives it as HTML.
 
 use leptos::prelude::*;
 
@@ -26,5 +26,26 @@ pub fn ChartDataTable(caption: &'static str, table: ChartTable) -> impl IntoView
                     .collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// A table of figures in its own panel, with a line instead when it has no row.
+#[component]
+pub fn FigureTablePanel(
+    field: &'static str,
+    heading: &'static str,
+    empty: &'static str,
+    table: ChartTable,
+) -> impl IntoView {
+    let body = if table.rows.is_empty() {
+        view! { <p class="empty muted">{empty}</p> }.into_any()
+    } else {
+        view! { <div class="table-scroll"><ChartDataTable caption=heading table /></div> }.into_any()
+    };
+    view! {
+        <section class="panel figure-table" data-table=field>
+            <h2>{heading}</h2>
+            {body}
+        </section>
     }
 }

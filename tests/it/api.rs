@@ -2,7 +2,9 @@
 
 use crate::common;
 
-use common::reference::{conversations, generate, percentile_seconds, totals, totals_of, RefConversations};
+use common::reference::{
+    conversations, generate, operators, pages, percentile_seconds, totals, totals_of, RefConversations,
+};
 use common::{spawn_app, Backend, TestApp, INGEST_KEY, READ_KEY};
 use serde_json::{json, Value};
 
@@ -74,6 +76,9 @@ async fn figures_match_an_independent_computation(backend: Backend) {
         let now = generated_at.timestamp_millis();
         let reference = conversations(&events, channel, (from, to), (30 * MINUTE, 2), (now, 5 * MINUTE));
         assert_conversations_match(&stats, &reference, &format!("channel {channel}, {days} days"));
+        let range = format!("channel={channel}&from={}&to={}", enc(&rfc(from)), enc(&rfc(to)));
+        assert_operators_match(&app, &range, &operators(&events, channel, (from, to), (30 * MINUTE, 2))).await;
+        assert_pages_match(&app, &range, &pages(&events, channel, (from, to), (30 * MINUTE, 2))).await;
     }
     let stats = app.stats("").await;
     assert_eq!(stats["version"].as_u64(), Some(1500), "one version step per stored event");
@@ -110,6 +115,73 @@ fn assert_conversations_match(stats: &Value, r: &RefConversations, case: &str) {
     assert_eq!(q["waiting"].as_u64(), Some(r.waiting), "queue, {case}");
     assert_eq!(q["longest_wait_seconds"].as_f64(), Some(r.longest_wait_ms as f64 / 1000.0), "longest wait, {case}");
     assert_eq!(q["operators_active"].as_u64(), Some(r.operators_active), "operators, {case}");
+}
+
+async fn read(app: &TestApp, path: &str) -> Value {
+    let (status, body) = app.get_json(path, Some(READ_KEY)).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    body
+}
+
+/// `GET /api/operators`, every page of it, in each order, against the reference.
+async fn assert_operators_match(
+    app: &TestApp,
+    range: &str,
+    expected: &std::collections::BTreeMap<String, (u64, u64, Vec<i64>)>,
+) {
+    let answer = read(app, &format!("/api/operators?{range}&per_page=500&sort=operator_id")).await;
+    let rows = answer["rows"].as_array().unwrap();
+    assert_eq!(answer["total"].as_u64(), Some(expected.len() as u64), "{answer}");
+    assert!(expected.len() >= 2, "a sample with operators: {expected:?}");
+    for (row, (id, (sessions, messages, waits))) in rows.iter().zip(expected) {
+        assert_eq!(row["operator_id"].as_str(), Some(id.as_str()));
+        assert_eq!(row["sessions_answered"].as_u64(), Some(*sessions), "{id}: {row}");
+        assert_eq!(row["messages"].as_u64(), Some(*messages), "{id}: {row}");
+        assert_eq!(row["first_responses"].as_u64(), Some(waits.len() as u64), "{id}: {row}");
+        assert_eq!(row["first_response_p50_seconds"].as_f64(), percentile_seconds(waits, 50), "{id}: {row}");
+        assert_eq!(row["first_response_p90_seconds"].as_f64(), percentile_seconds(waits, 90), "{id}: {row}");
+        assert!(row["last_active"].is_string(), "{row}");
+    }
+    // Paged by the default order (most sessions answered first): the pages join up.
+    let first = read(app, &format!("/api/operators?{range}&per_page=2")).await;
+    let second = read(app, &format!("/api/operators?{range}&per_page=2&page=2")).await;
+    let counts: Vec<u64> = [&first, &second]
+        .iter()
+        .flat_map(|p| p["rows"].as_array().unwrap().iter().map(|r| r["sessions_answered"].as_u64().unwrap()))
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "sessions answered, most first: {counts:?}");
+    assert_eq!(counts.len(), expected.len().min(4));
+    let (status, bad) = app.get_json(&format!("/api/operators?{range}&sort=fastest"), Some(READ_KEY)).await;
+    assert_eq!(status, 400, "{bad}");
+    assert!(bad["error"].as_str().unwrap().contains("sort must be one of"), "{bad}");
+}
+
+/// `GET /api/pages` against the reference: the busiest pages, with their conversions.
+async fn assert_pages_match(
+    app: &TestApp,
+    range: &str,
+    expected: &std::collections::BTreeMap<String, (u64, u64, u64)>,
+) {
+    let answer = read(app, &format!("/api/pages?{range}")).await;
+    assert_eq!(answer["total"].as_u64(), Some(expected.len() as u64), "{answer}");
+    assert!(answer["rows"].as_array().unwrap().len() >= 3, "{answer}");
+    for row in answer["rows"].as_array().unwrap() {
+        let page = row["page_url"].as_str().unwrap();
+        let (opens, sessions, handovers) = expected[page];
+        assert_eq!(
+            [&row["widget_opens"], &row["sessions"], &row["handovers"]].map(|v| v.as_u64().unwrap()),
+            [opens, sessions, handovers],
+            "{page}"
+        );
+        // JSON's decimal text reads back within a rounding step of the ratio.
+        let near = |value: &Value, a: u64, b: u64| match (value.as_f64(), b) {
+            (None, 0) => true,
+            (Some(x), b) if b > 0 => (x - a as f64 / b as f64).abs() < 1e-12,
+            _ => false,
+        };
+        assert!(near(&row["open_to_session"], sessions, opens), "{page}: {row}");
+        assert!(near(&row["session_to_handover"], handovers, sessions), "{page}: {row}");
+    }
 }
 
 fn enc(text: &str) -> String {

@@ -58,7 +58,8 @@ describe("conversations on the dashboard", { concurrency: false }, () => {
       const now = Date.now();
       // A visitor asks for a person; the bot hands over; nobody has answered yet.
       await ingest([
-        message("waiting-1", "user", now - 3 * MIN),
+        { type: "widget_opened", channel: "web", user_id: "waiting-1", at: new Date(now - 3 * MIN - SECOND).toISOString(), page_url: "https://shop.example/pricing?utm=x" },
+        message("waiting-1", "user", now - 3 * MIN, { page_url: "https://shop.example/pricing" }),
         message("waiting-1", "bot", now - 3 * MIN + 4 * SECOND),
         message("waiting-1", "user", now - 2 * MIN, { human_mode: true }),
         message("waiting-1", "bot", now - 2 * MIN + SECOND, { human_mode: true }),
@@ -69,6 +70,9 @@ describe("conversations on the dashboard", { concurrency: false }, () => {
       await ingest([message("waiting-1", "operator", Date.now(), { human_mode: true, operator_id: "ayse" })]);
       await expectKpi(page, label, "queue_waiting", 0);
       await expectKpi(page, label, "operators_active", 1);
+      await waitUntil(page, label, "the operators table does not list ayse", () =>
+        document.querySelector('[data-table="operators"] tbody')?.textContent.includes("ayse"),
+      );
       await waitUntil(
         page,
         label,
@@ -80,6 +84,10 @@ describe("conversations on the dashboard", { concurrency: false }, () => {
         },
         ["response_times", before],
       );
+      await waitUntil(page, label, "the pages table does not list the page without its query string", () => {
+        const text = document.querySelector('[data-table="pages"] tbody')?.textContent ?? "";
+        return text.includes("https://shop.example/pricing") && !text.includes("utm");
+      });
       const outcomes = await seriesSums(page, "outcomes");
       const api = (await stats()).outcomes;
       assert.deepEqual(outcomes, [api.bot_only, api.handed_over_answered, api.handed_over_unanswered, api.abandoned]);

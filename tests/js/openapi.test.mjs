@@ -48,8 +48,9 @@ describe("docs/openapi.json", () => {
     const at = (m) => new Date(Date.now() - m * 60_000).toISOString();
     const events = JSON.stringify([
       { type: "message", channel: "web", user_id: "oa", sender: "user", at: at(9), country: "TR", user_name: "Ayşe" },
-      { type: "message", channel: "web", user_id: "oa", sender: "bot", at: at(8) },
-      { type: "widget_opened", channel: "premium", user_id: "ob", at: at(7) },
+      { type: "message", channel: "web", user_id: "oa", sender: "bot", at: at(8), human_mode: true, page_url: "https://shop.example/p?x=1" },
+      { type: "message", channel: "web", user_id: "oa", sender: "operator", at: at(7), human_mode: true, operator_id: "ayse" },
+      { type: "widget_opened", channel: "premium", user_id: "ob", at: at(7), page_url: "/pricing" },
     ]);
 
     const ingest = "/api/ingest/events";
@@ -63,6 +64,13 @@ describe("docs/openapi.json", () => {
     await conforms("get", "/api/stats", await get("/api/stats?per_page=900", READ_KEY));
     await conforms("get", "/api/stats", await get("/api/stats", undefined));
     await conforms("get", "/api/stats", await get("/api/stats", INGEST_KEY));
+    for (const route of ["/api/operators", "/api/pages"]) {
+      const full = await get(route, READ_KEY);
+      await conforms("get", route, full.clone());
+      assert.ok((await full.json()).rows.length > 0, `${route} lists the data set`);
+      await conforms("get", route, await get(`${route}?sort=nope&channel=mobile`, READ_KEY));
+      await conforms("get", route, await get(route, undefined));
+    }
     await conforms("get", "/api/stats/sessions.csv", await get("/api/stats/sessions.csv", READ_KEY));
     await conforms("get", "/api/stats/sessions.csv", await get("/api/stats/sessions.csv", undefined));
 

@@ -122,7 +122,12 @@ pub fn Overview(channel: ChannelFilter) -> impl IntoView {
                     latest(dashboard.get(), shown)
                         .ok()
                         .flatten()
-                        .map(|d| view! { <div class="sessions-slot" inner_html=d.sessions_html></div> })
+                        .map(|d| {
+                            view! {
+                                <div class="figure-tables" inner_html=d.tables_html></div>
+                                <div class="sessions-slot" inner_html=d.sessions_html></div>
+                            }
+                        })
                 }}
             </Transition>
         </Layout>

@@ -79,6 +79,18 @@ pub fn read_session(msgs: &[Msg], samples: &mut ResponseSamples) -> Outcome {
     }
 }
 
+pub fn is_handed_over(msgs: &[Msg]) -> bool {
+    msgs.iter().any(is_human_part)
+}
+
+/// The handover and the operator message that answered it (the first at or after it),
+/// by index, if both exist.
+pub fn handover_answer(msgs: &[Msg]) -> Option<(usize, usize)> {
+    let handover = msgs.iter().position(is_human_part)?;
+    let answer = handover + msgs[handover..].iter().position(|m| m.sender == Sender::Operator)?;
+    Some((handover, answer))
+}
+
 /// Since when the session's visitor waits for a person, if they do: from the handover
 /// while no operator has written since, else from the first human-mode visitor message
 /// after the last operator message.
@@ -108,7 +120,17 @@ mod tests {
     const S: i64 = 1000;
 
     fn msg(seconds: i64, sender: Sender, human: bool) -> Msg {
-        Msg { at: seconds * S, seq: seconds, sender, human, name: None, country: None, city: None, operator: None }
+        Msg {
+            at: seconds * S,
+            seq: seconds,
+            sender,
+            human,
+            name: None,
+            country: None,
+            city: None,
+            operator: None,
+            page: None,
+        }
     }
 
     /// The worked example of `stats.md`: user B, 10:00:00 to 10:08:00 (seconds from 10:00).
@@ -139,6 +161,7 @@ mod tests {
         assert_eq!(sorted(samples.bot_reply), [5, 20]);
         assert_eq!(sorted(samples.handover_wait), [175]);
         assert_eq!(sorted(samples.operator_reply), [120, 180], "the 10:05:30 bot message stops no clock");
+        assert_eq!(handover_answer(&worked_example()), Some((3, 5)));
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub struct Msg {
     pub city: Option<Arc<str>>,
     /// The operator who wrote it, by the engine's operator number.
     pub operator: Option<u32>,
+    /// The page the widget was on, by the engine's page number.
+    pub page: Option<u32>,
 }
 
 impl Msg {
@@ -139,7 +141,17 @@ mod tests {
     }
 
     fn msg(minute: i64, seq: i64, sender: Sender) -> Msg {
-        Msg { at: minute * MIN, seq, sender, human: false, name: None, country: None, city: None, operator: None }
+        Msg {
+            at: minute * MIN,
+            seq,
+            sender,
+            human: false,
+            name: None,
+            country: None,
+            city: None,
+            operator: None,
+            page: None,
+        }
     }
 
     fn worked_example() -> Vec<Msg> {

@@ -1,6 +1,7 @@
 //! The HTTP doors of the contract: ingest, stats, CSV export, health, metrics, login.
 
 pub mod access;
+pub mod conversations;
 pub mod cross_site;
 pub mod erasure;
 pub mod error;
@@ -25,6 +26,8 @@ pub fn api_routes(state: &AppState) -> Router<AppState> {
         .route("/metrics", get(metrics::metrics))
         .route("/api/stats", get(stats::get_stats))
         .route("/api/stats/sessions.csv", get(stats::get_sessions_csv))
+        .route("/api/operators", get(conversations::get_operators))
+        .route("/api/pages", get(conversations::get_pages))
         .route("/api/erasures", post(erasure::erase))
         .route("/healthz", get(health::healthz))
         .route("/login", post(login::login))

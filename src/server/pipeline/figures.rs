@@ -13,6 +13,7 @@ use bytes::Bytes;
 use parking_lot::RwLock;
 use tokio::sync::mpsc;
 
+use crate::conversation_figures::{OperatorsPage, PagesList};
 use crate::model::{Settings, Stats};
 use crate::server::db::{Db, DbError};
 use crate::server::domain::event::{Channel, Kind};
@@ -267,6 +268,16 @@ impl Figures {
                 Snapshot { stats, json: OnceLock::new() }
             })
             .await
+    }
+
+    /// The operators table of a range, paged and sorted.
+    pub fn operators(&self, query: &StatsQuery, sort: crate::conversation_figures::OperatorSort) -> OperatorsPage {
+        self.engine.read().operators(query, sort)
+    }
+
+    /// The busiest pages of a range where chats start.
+    pub fn pages(&self, query: &StatsQuery) -> PagesList {
+        self.engine.read().pages(query)
     }
 
     /// The first `limit` session rows of a range, newest first, and how many it holds,

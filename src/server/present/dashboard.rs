@@ -4,12 +4,17 @@
 //! it (`dashboard_page`). Built once per (view, version, second) and shared by every open
 //! dashboard showing that view.
 
+use crate::conversation_figures::OperatorSort;
 use crate::dashboard_view::DashboardView;
 use crate::model::{DashboardFigures, DashboardPage};
 use crate::server::domain::country::country_name;
 use crate::server::pipeline::engine::calendar::local_minute;
+use crate::server::pipeline::engine::query::StatsQuery;
 use crate::server::pipeline::figures::Figures;
 use crate::server::pipeline::shared_cache::SharedCache;
+
+/// Operators the dashboard lists; `GET /api/operators` pages through all of them.
+const DASHBOARD_OPERATORS: u64 = 10;
 
 /// The page of `view` at the figures' current version, from `shared` when another
 /// reader asked for it in the same second.
@@ -29,12 +34,15 @@ pub async fn dashboard(
 
 async fn build(figures: &Figures, view: DashboardView, now_ms: i64) -> DashboardFigures {
     let resolved = super::view::resolve(&view, figures.tz(), now_ms, figures.earliest());
-    let stats = figures.stats(resolved.query, now_ms).await.stats.clone();
+    let stats = figures.stats(resolved.query.clone(), now_ms).await.stats.clone();
     let previous = match resolved.previous {
         Some(query) => Some(figures.stats(query, now_ms).await.stats.totals.clone()),
         None => None,
     };
     let tz = crate::server::domain::settings::settings_tz(&stats.settings);
+    let first_page = StatsQuery { page: 1, per_page: DASHBOARD_OPERATORS, ..resolved.query.clone() };
+    let operators = figures.operators(&first_page, OperatorSort::default());
+    let pages = figures.pages(&resolved.query);
     let rows = &stats.sessions_page.rows;
     let row_times = rows.iter().map(|r| (local_minute(tz, r.first_ms), local_minute(tz, r.last_ms))).collect();
     let codes = stats.countries.iter().map(|c| &c.country).chain(rows.iter().flat_map(|r| &r.country));
@@ -49,5 +57,7 @@ async fn build(figures: &Figures, view: DashboardView, now_ms: i64) -> Dashboard
         last_day: resolved.last_day.to_string(),
         row_times,
         stats,
+        operators,
+        pages,
     }
 }

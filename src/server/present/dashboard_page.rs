@@ -6,13 +6,15 @@
 
 use leptos::prelude::*;
 
-use crate::components::chart_table::ChartDataTable;
+use crate::components::chart_table::{ChartDataTable, FigureTablePanel};
 use crate::components::conversation_cards::ConversationCards;
 use crate::components::sessions_table::SessionsTable;
 use crate::components::totals::TotalsGrid;
 use crate::dashboard_view::DashboardView;
+use crate::i18n::Text;
 use crate::model::{ChartPart, DashboardFigures, DashboardPage, Stats};
 use crate::server::present::charts::{ChartSpec, SPECS};
+use crate::server::present::figure_tables;
 use crate::server::present::fragment::html_of;
 
 pub fn render(dashboard: &DashboardFigures, view: &DashboardView) -> DashboardPage {
@@ -22,10 +24,26 @@ pub fn render(dashboard: &DashboardFigures, view: &DashboardView) -> DashboardPa
         <ConversationCards stats=dashboard.stats.clone() locale />
     };
     let sessions = view! { <SessionsTable dashboard=dashboard.clone() view=view.clone() locale /> };
+    let tz = crate::server::domain::settings::settings_tz(&dashboard.stats.settings);
+    let tables = view! {
+        <FigureTablePanel
+            field="operators"
+            heading=Text::OperatorsHeading.get(locale)
+            empty=Text::NoOperators.get(locale)
+            table=figure_tables::operators(dashboard, tz, locale)
+        />
+        <FigureTablePanel
+            field="pages"
+            heading=Text::PagesHeading.get(locale)
+            empty=Text::NoPages.get(locale)
+            table=figure_tables::pages(dashboard, locale)
+        />
+    };
     DashboardPage {
         version: dashboard.stats.version,
         totals_html: html_of(totals),
         sessions_html: html_of(sessions),
+        tables_html: html_of(tables),
         charts: SPECS.iter().map(|spec| chart(spec, dashboard, view)).collect(),
         first_day: dashboard.first_day.clone(),
         last_day: dashboard.last_day.clone(),

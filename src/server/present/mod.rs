@@ -5,5 +5,6 @@
 pub mod charts;
 pub mod dashboard;
 pub mod dashboard_page;
+pub mod figure_tables;
 pub mod fragment;
 pub mod view;

@@ -16,6 +16,8 @@ pub struct RefEvent {
     pub country: Option<&'static str>,
     /// For operator messages: who wrote (sometimes no one is named).
     pub operator: Option<&'static str>,
+    /// For messages and widget opens: the page as sent (with a query string to drop).
+    pub page: Option<&'static str>,
 }
 
 impl RefEvent {
@@ -33,6 +35,9 @@ impl RefEvent {
         }
         if let Some(operator) = self.operator {
             v["operator_id"] = json!(operator);
+        }
+        if let Some(page) = self.page {
+            v["page_url"] = json!(page);
         }
         v
     }
@@ -138,6 +143,8 @@ pub fn generate(seed: u64, count: usize, end_ms: i64, days: i64) -> Vec<RefEvent
     const SENDERS: [&str; 3] = ["user", "bot", "operator"];
     const COUNTRIES: [Option<&str>; 5] = [Some("TR"), Some("DE"), None, Some("us"), Some("GB")];
     const OPERATORS: [Option<&str>; 4] = [Some("ayse"), Some("mehmet"), Some("john"), None];
+    const PAGES: [Option<&str>; 4] =
+        [Some("https://shop.example/pricing?utm=1"), Some("https://shop.example/"), Some("/help#faq"), None];
     let mut rng = Rng(seed | 1);
     let mut events = Vec::with_capacity(count);
     let span = days * 86_400_000;
@@ -166,6 +173,7 @@ pub fn generate(seed: u64, count: usize, end_ms: i64, days: i64) -> Vec<RefEvent
                 } else {
                     None
                 },
+                page: if kind == "user_offline" { None } else { PAGES[rng.below(4) as usize] },
             });
             // Mostly short gaps, sometimes exactly the limit, sometimes a new session.
             at += match rng.below(10) {
@@ -289,4 +297,70 @@ pub fn conversations(
 /// The nearest-rank percentile of sorted samples, in seconds.
 pub fn percentile_seconds(sorted: &[i64], p: usize) -> Option<f64> {
     (!sorted.is_empty()).then(|| sorted[(p * sorted.len()).div_ceil(100) - 1] as f64 / 1000.0)
+}
+
+/// The page as stored: origin and path (the generator's pages need nothing more).
+pub fn stored_page(page: &str) -> String {
+    page[..page.find(['?', '#']).unwrap_or(page.len())].to_string()
+}
+
+/// Per operator over the valid sessions starting in `[from, to)`: (sessions they wrote
+/// in, their messages in those sessions, the handover waits they ended, sorted).
+pub fn operators(
+    events: &[RefEvent],
+    channel: &str,
+    (from, to): (i64, i64),
+    (gap_ms, min): (i64, usize),
+) -> BTreeMap<String, (u64, u64, Vec<i64>)> {
+    let mut found: BTreeMap<String, (u64, u64, Vec<i64>)> = BTreeMap::new();
+    for sessions in sessions_by_user(events, channel, gap_ms) {
+        for s in sessions.iter().filter(|s| s.len() >= min && s[0].at_ms >= from && s[0].at_ms < to) {
+            let mut wrote = BTreeSet::new();
+            for m in s.iter().filter(|m| m.sender == "operator") {
+                if let Some(id) = m.operator {
+                    found.entry(id.to_string()).or_default().1 += 1;
+                    wrote.insert(id);
+                }
+            }
+            for id in wrote {
+                found.get_mut(id).unwrap().0 += 1;
+            }
+            let Some(h) = s.iter().position(|m| is_human_part(m)) else { continue };
+            if let Some(answer) = s[h..].iter().find(|m| m.sender == "operator") {
+                if let Some(id) = answer.operator {
+                    found.entry(id.to_string()).or_default().2.push(answer.at_ms - s[h].at_ms);
+                }
+            }
+        }
+    }
+    for (_, _, waits) in found.values_mut() {
+        waits.sort_unstable();
+    }
+    found
+}
+
+/// Per stored page: (widget opens in range, valid sessions in range whose first named
+/// page it is, of those the handed-over ones).
+pub fn pages(
+    events: &[RefEvent],
+    channel: &str,
+    (from, to): (i64, i64),
+    (gap_ms, min): (i64, usize),
+) -> BTreeMap<String, (u64, u64, u64)> {
+    let mut found: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
+    for e in events.iter().filter(|e| e.kind == "widget_opened" && (channel == "all" || channel == e.channel)) {
+        if let (Some(page), true) = (e.page, e.at_ms >= from && e.at_ms < to) {
+            found.entry(stored_page(page)).or_default().0 += 1;
+        }
+    }
+    for sessions in sessions_by_user(events, channel, gap_ms) {
+        for s in sessions.iter().filter(|s| s.len() >= min && s[0].at_ms >= from && s[0].at_ms < to) {
+            if let Some(page) = s.iter().find_map(|m| m.page) {
+                let entry = found.entry(stored_page(page)).or_default();
+                entry.1 += 1;
+                entry.2 += s.iter().any(|m| is_human_part(m)) as u64;
+            }
+        }
+    }
+    found
 }

@@ -2,7 +2,7 @@
 //! response-time summaries and the live queue (`stats.md`, "Outcomes" to "Live queue").
 
 use super::Engine;
-use crate::conversation_figures::{OutcomeCounts, Queue, ResponseTimes, Timing, TimingBucket, TIMING_BUCKETS};
+use crate::conversation_figures::{OutcomeCounts, Queue, ResponseTimes, Timing, TIMING_BUCKETS};
 use crate::model::ChannelFilter;
 use crate::server::domain::conversation::{waiting_since, Outcome, ResponseSamples};
 
@@ -23,27 +23,29 @@ pub fn response_times(mut samples: ResponseSamples) -> ResponseTimes {
     }
 }
 
-/// Nearest-rank p50 and p90 and the bucket counts of samples in milliseconds. Two
-/// selections instead of a sort: linear in the samples, whatever the range.
+/// Nearest-rank p50 and p90 and the bucket counts of samples in milliseconds.
 fn timing(samples: &mut [i64]) -> Timing {
-    let n = samples.len();
-    let mut timing = Timing { samples: n as u64, ..Timing::default() };
+    let mut timing = Timing { samples: samples.len() as u64, ..Timing::default() };
     for &ms in samples.iter() {
         let seconds = (ms.max(0) / 1000) as u64;
         if let Some(i) = TIMING_BUCKETS.iter().position(|(_, upper)| seconds < *upper) {
             timing.buckets[i].count += 1;
         }
     }
-    if n > 0 {
-        let rank = |p: usize| (p * n).div_ceil(100) - 1;
-        let (_, p90, _) = samples.select_nth_unstable(rank(90));
-        let p90 = *p90;
-        let (_, p50, _) = samples[..=rank(90)].select_nth_unstable(rank(50));
-        timing.p50_seconds = Some(*p50 as f64 / 1000.0);
-        timing.p90_seconds = Some(p90 as f64 / 1000.0);
-    }
-    debug_assert_eq!(timing.buckets.iter().map(|b: &TimingBucket| b.count).sum::<u64>(), n as u64);
+    timing.p50_seconds = percentile_seconds(samples, 50);
+    timing.p90_seconds = percentile_seconds(samples, 90);
     timing
+}
+
+/// The nearest-rank `p`-th percentile of samples in milliseconds, in seconds: a
+/// selection, not a sort, so linear in the samples whatever the range.
+pub fn percentile_seconds(samples: &mut [i64], p: usize) -> Option<f64> {
+    if samples.is_empty() {
+        return None;
+    }
+    let rank = (p * samples.len()).div_ceil(100) - 1;
+    let (_, value, _) = samples.select_nth_unstable(rank);
+    Some(*value as f64 / 1000.0)
 }
 
 impl Engine {

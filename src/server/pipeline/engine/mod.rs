@@ -4,6 +4,9 @@
 
 pub mod calendar;
 pub mod conversations;
+pub mod names;
+pub mod operators;
+pub mod pages;
 pub mod query;
 pub mod timeline;
 
@@ -16,6 +19,7 @@ use crate::model::Settings;
 use crate::server::domain::event::{Channel, Event, Kind, Sender};
 use crate::server::domain::sessions::{number_sessions, split_sessions, Msg, Session};
 use crate::server::domain::settings::FigureSettings;
+use names::Names;
 use timeline::{Stamp, Timeline};
 
 /// Something a watching owner is told about as it happens.
@@ -99,13 +103,16 @@ pub struct Engine {
     /// `(at, seq, user)` of each user's last message from anyone: whose session may
     /// still be open (the live queue).
     recent: BTreeSet<(i64, i64, u32)>,
-    /// Operator ids by number (`Msg::operator`), and the way back.
-    operators: Vec<Arc<str>>,
-    operator_index: HashMap<Arc<str>, u32>,
+    /// Operator ids by number (`Msg::operator`).
+    operators: Names,
     /// Per operator, `(at, seq)` of their last message on each channel.
     operator_last: Vec<[Option<(i64, i64)>; 2]>,
     /// `(at, seq, operator, channel)` of each operator's last message per channel.
     operator_activity: BTreeSet<(i64, i64, u32, Channel)>,
+    /// Pages (origin and path) by number (`Msg::page`).
+    pages: Names,
+    /// `(at, seq, page, channel)` of every widget open that names its page.
+    page_opens: BTreeSet<(i64, i64, u32, Channel)>,
 }
 
 pub struct BulkLoader {
@@ -152,10 +159,11 @@ impl Engine {
             widget_opens: Timeline::default(),
             presence: BTreeSet::new(),
             recent: BTreeSet::new(),
-            operators: Vec::new(),
-            operator_index: HashMap::new(),
+            operators: Names::default(),
             operator_last: Vec::new(),
             operator_activity: BTreeSet::new(),
+            pages: Names::default(),
+            page_opens: BTreeSet::new(),
         }
     }
 
@@ -279,6 +287,10 @@ impl Engine {
         match event.kind {
             Kind::WidgetOpened => {
                 self.widget_opens.add(Stamp { at: event.at_ms, seq: *seq, channel: event.channel, column: 0 });
+                if let Some(page) = event.page_url.as_deref() {
+                    let page = self.pages.number(page);
+                    self.page_opens.insert((key.0, key.1, page, event.channel));
+                }
                 None
             }
             Kind::UserOnline => None,
@@ -294,6 +306,7 @@ impl Engine {
                 let user = self.intern(event.channel, &event.user_id);
                 let sender = event.sender.unwrap_or(Sender::User);
                 let operator = event.operator_id.as_deref().map(|id| self.note_operator(id, event.channel, key));
+                let page = event.page_url.as_deref().map(|page| self.pages.number(page));
                 let state = &mut self.users[user as usize];
                 if sender == Sender::User && state.last_user_msg.is_none_or(|last| last < key) {
                     if let Some(old) = state.last_user_msg {
@@ -318,6 +331,7 @@ impl Engine {
                     country: event.country.as_deref().and_then(country_code),
                     city: event.city.as_deref().map(Arc::from),
                     operator,
+                    page,
                 });
                 Some(user)
             }
@@ -327,17 +341,10 @@ impl Engine {
     /// The operator's number, with `key` noted as their latest message on `channel`
     /// when it is.
     fn note_operator(&mut self, id: &str, channel: Channel, key: (i64, i64)) -> u32 {
-        let operator = match self.operator_index.get(id) {
-            Some(&operator) => operator,
-            None => {
-                let name: Arc<str> = id.into();
-                let operator = self.operators.len() as u32;
-                self.operators.push(name.clone());
-                self.operator_last.push([None; 2]);
-                self.operator_index.insert(name, operator);
-                operator
-            }
-        };
+        let operator = self.operators.number(id);
+        if self.operator_last.len() <= operator as usize {
+            self.operator_last.resize(operator as usize + 1, [None; 2]);
+        }
         let last = &mut self.operator_last[operator as usize][channel as usize];
         if last.is_none_or(|last| last < key) {
             if let Some(old) = last.replace(key) {
