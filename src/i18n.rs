@@ -415,6 +415,11 @@ texts! {
     SessionToHandover => "Session → handover", "Oturum → devir";
     NoOperators => "No operator wrote in this range.", "Bu aralıkta yazan temsilci yok.";
     NoPages => "No page was named in this range.", "Bu aralıkta sayfa bilgisi yok.";
+    ActivityHeading => "Live activity", "Canlı etkinlik";
+    ActivitySession => "New session", "Yeni oturum";
+    ActivityTakeover => "A person took over", "Temsilci devraldı";
+    ActivityOpen => "Widget opened", "Widget açıldı";
+    ActivityEmpty => "Nothing has happened since this page opened.", "Bu sayfa açıldığından beri bir şey olmadı.";
 }
 
 #[cfg(test)]

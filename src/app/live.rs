@@ -168,6 +168,7 @@ mod socket {
     use wasm_bindgen::prelude::*;
 
     use super::{Connection, LiveContext};
+    use crate::app::activity::{use_activity, ActivityKind};
     use crate::app::toasts::{use_toasts, ToastKind};
 
     const DEBOUNCE_MS: u32 = 150;
@@ -218,6 +219,7 @@ mod socket {
         let pace = StoredValue::new_local(Pace::default());
         let retry = StoredValue::new_local(Retry::default());
         let toasts = use_toasts();
+        let activity = use_activity();
 
         let holding_back = move || live.paused.get_untracked() || pace.with_value(|p| p.hidden);
         let bump = move || {
@@ -296,8 +298,20 @@ mod socket {
                     toasts.notify(kind, user_label(payload));
                 }
             };
-            listen(s, "session_started", move |p| announce(ToastKind::SessionStarted, &p));
-            listen(s, "human_takeover", move |p| announce(ToastKind::HumanTakeover, &p));
+            let note = move |kind: ActivityKind, payload: &JsValue| {
+                if !live.paused.get_untracked() {
+                    activity.record(kind, channel_of(payload), user_label(payload), time_of(payload));
+                }
+            };
+            listen(s, "session_started", move |p| {
+                announce(ToastKind::SessionStarted, &p);
+                note(ActivityKind::SessionStarted, &p);
+            });
+            listen(s, "human_takeover", move |p| {
+                announce(ToastKind::HumanTakeover, &p);
+                note(ActivityKind::HumanTakeover, &p);
+            });
+            listen(s, "widget_opened", move |p| note(ActivityKind::WidgetOpened, &p));
         });
 
         // One clock for "updated N s ago", the reconnect countdown and offline polls.
@@ -353,8 +367,23 @@ mod socket {
     }
 
     fn user_label(payload: &JsValue) -> String {
-        let field = |name: &str| js_sys::Reflect::get(payload, &name.into()).ok().and_then(|v| v.as_string());
-        field("user_name").or_else(|| field("user_id")).unwrap_or_default()
+        text_field(payload, "user_name").or_else(|| text_field(payload, "user_id")).unwrap_or_default()
+    }
+
+    fn text_field(payload: &JsValue, name: &str) -> Option<String> {
+        js_sys::Reflect::get(payload, &name.into()).ok().and_then(|v| v.as_string())
+    }
+
+    fn channel_of(payload: &JsValue) -> Option<crate::model::Channel> {
+        text_field(payload, "channel").and_then(|c| crate::model::Channel::parse(&c))
+    }
+
+    /// The event's own time, or now when it names none.
+    fn time_of(payload: &JsValue) -> f64 {
+        text_field(payload, "at")
+            .map(|at| js_sys::Date::parse(&at))
+            .filter(|ms| ms.is_finite())
+            .unwrap_or_else(js_sys::Date::now)
     }
 
     fn listen(socket: &Socket, event: &str, handler: impl Fn(JsValue) + 'static) {

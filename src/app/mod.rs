@@ -1,6 +1,7 @@
 //! The Leptos app: the HTML shell, the router and the pages.
 
 pub mod access_api;
+pub mod activity;
 pub mod api;
 pub mod live;
 pub mod pages;
@@ -66,6 +67,7 @@ pub fn App() -> impl IntoView {
     let prefs = prefs::provide_prefs();
     live::provide_live_context();
     toasts::provide_toasts();
+    activity::provide_activity();
     view! {
         <Router>
             <Routes fallback=move || view! { <p class="not-found">{move || prefs.t(Text::NotFound)}</p> }>

@@ -5,6 +5,7 @@
 //! place, so its WASM carries none of their code.
 
 pub mod access_settings;
+pub mod activity_feed;
 pub mod chart_panel;
 pub mod echart;
 pub mod erase_visitor;

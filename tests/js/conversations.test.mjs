@@ -1,5 +1,5 @@
 // How conversations went, in Chromium: the queue and the outcome and response-time charts
-// follow a handover live with no loading flash, Turkish words for every new text, and the
+// follow a handover live with no loading flash, the activity feed grows, Turkish words for every new text, and the
 // phone layout (390 × 844) on every page: nothing wider than the screen, cards two to a
 // row, charts the screen's width, the sidebar folded into a menu that works.
 // The data set and helpers: tests/js/lib/dashboard_suite.mjs.
@@ -65,6 +65,13 @@ describe("conversations on the dashboard", { concurrency: false }, () => {
         message("waiting-1", "bot", now - 2 * MIN + SECOND, { human_mode: true }),
       ]);
       await expectKpi(page, label, "queue_waiting", 1);
+      // The activity feed grows by the open, the session and the takeover, newest first.
+      await waitUntil(page, label, "the activity feed did not list the open, the session and the takeover", () => {
+        const kinds = [...document.querySelectorAll('[data-table="activity"] li')]
+          .filter((li) => li.textContent.includes("waiting-1"))
+          .map((li) => li.dataset.activity);
+        return ["open", "session", "human"].every((k) => kinds.includes(k)) && kinds[0] === "human";
+      });
       await expectKpi(page, label, "handed_over_unanswered", (await shareOf("handed_over_unanswered")));
       // The operator answers: the queue empties, the handover wait gets its sample.
       await ingest([message("waiting-1", "operator", Date.now(), { human_mode: true, operator_id: "ayse" })]);

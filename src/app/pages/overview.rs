@@ -13,6 +13,7 @@ use crate::app::live::{session_ended, use_live};
 use crate::app::prefs::use_prefs;
 use crate::app::server_error::{ErrorCode, ServerError};
 use crate::chart_kind::ChartKind;
+use crate::components::activity_feed::ActivityFeedPanel;
 use crate::components::chart_panel::ChartPanel;
 use crate::components::layout::Layout;
 use crate::components::range_bar::RangeBar;
@@ -117,6 +118,7 @@ pub fn Overview(channel: ChannelFilter) -> impl IntoView {
             </Transition>
             <p class="hint muted">{move || prefs.t(Text::ClickToFilter)}</p>
             <section class="charts">{charts.collect_view()}</section>
+            <ActivityFeedPanel channel />
             <Transition fallback=move || view! { <div class="placeholder" aria-busy="true">{move || prefs.t(Text::Loading)}</div> }>
                 {move || {
                     latest(dashboard.get(), shown)
