@@ -4,16 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Text;
-
-/// The outcomes' names, in `OutcomeCounts::as_array` order.
-pub const OUTCOME_NAMES: [Text; 4] =
-    [Text::OutcomeBotOnly, Text::OutcomeAnswered, Text::OutcomeUnanswered, Text::OutcomeAbandoned];
-
-/// The timing buckets' names, in `TIMING_BUCKETS` order.
-pub const TIMING_BUCKET_NAMES: [Text; 5] =
-    [Text::Under1Min, Text::Min1To5, Text::Min5To15, Text::Min15To60, Text::Over60Min];
-
 /// Sessions by outcome: each session in exactly one, so they add up to the sessions.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutcomeCounts {
@@ -103,17 +93,6 @@ pub struct ResponseTimes {
     pub bot_reply: Timing,
     pub handover_wait: Timing,
     pub operator_reply: Timing,
-}
-
-impl ResponseTimes {
-    /// Each timing with its name, in the order the dashboard shows them.
-    pub fn named(&self) -> [(Text, &Timing); 3] {
-        [
-            (Text::BotReply, &self.bot_reply),
-            (Text::HandoverWait, &self.handover_wait),
-            (Text::OperatorReply, &self.operator_reply),
-        ]
-    }
 }
 
 /// Who waits for a person right now, and how many people answer.

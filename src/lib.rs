@@ -8,6 +8,7 @@ pub mod app;
 pub mod chart_kind;
 pub mod components;
 pub mod conversation_figures;
+pub mod conversation_words;
 pub mod dashboard_view;
 pub mod i18n;
 pub mod model;

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::components::stat_card::StatCard;
-use crate::conversation_figures::OUTCOME_NAMES;
+use crate::conversation_words::OUTCOME_NAMES;
 use crate::i18n::{fill, Locale, Text};
 use crate::model::Stats;
 

@@ -57,7 +57,7 @@ impl Engine {
         let mut longest_ms = 0;
         for &(_, _, user) in self.recent.range((now - gap, i64::MIN, 0)..) {
             let state = &self.users[user as usize];
-            if !super::query::includes(filter, state.channel) {
+            if !super::includes(filter, state.channel) {
                 continue;
             }
             let Some(current) = state.sessions.last() else { continue };
@@ -74,7 +74,7 @@ impl Engine {
         let mut active: Vec<u32> = self
             .operator_activity
             .range((now - window, i64::MIN, 0, crate::model::Channel::Web)..)
-            .filter(|(_, _, _, channel)| super::query::includes(filter, *channel))
+            .filter(|(_, _, _, channel)| super::includes(filter, *channel))
             .map(|(_, _, operator, _)| *operator)
             .collect();
         active.sort_unstable();

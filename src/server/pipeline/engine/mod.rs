@@ -457,6 +457,11 @@ impl Engine {
     }
 }
 
+/// Whether a channel filter keeps a channel.
+fn includes(filter: crate::model::ChannelFilter, channel: Channel) -> bool {
+    filter.channel().is_none_or(|kept| kept == channel)
+}
+
 fn message_stamp(channel: Channel, msg: &Msg) -> Stamp {
     Stamp { at: msg.at, seq: msg.seq, channel, column: msg.sender as u8 }
 }

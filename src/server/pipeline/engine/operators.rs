@@ -6,8 +6,8 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use super::conversations::percentile_seconds;
-use super::query::{includes, StatsQuery};
-use super::Engine;
+use super::query::StatsQuery;
+use super::{includes, Engine};
 use crate::conversation_figures::{OperatorRow, OperatorSort, OperatorsPage};
 use crate::server::domain::conversation::handover_answer;
 use crate::server::domain::time::format_ms;

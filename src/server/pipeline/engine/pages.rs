@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use super::query::{includes, StatsQuery};
-use super::Engine;
+use super::query::StatsQuery;
+use super::{includes, Engine};
 use crate::conversation_figures::{PageRow, PagesList};
 use crate::model::Channel;
 use crate::server::domain::conversation::is_handed_over;

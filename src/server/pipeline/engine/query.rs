@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDate};
 
 use super::calendar::{add_months, first_of_month, local, start_of_day, weekday_hour, Boundaries};
 use super::conversations::{response_times, tally};
-use super::{country_text, Engine};
+use super::{country_text, includes, Engine};
 use crate::conversation_figures::OutcomeCounts;
 use crate::model::{
     ChannelCount, ChannelFilter, CountryBucket, CountryCount, DayCount, DistributionBucket, MonthCount, SessionRow,
@@ -63,10 +63,6 @@ pub enum SessionFilter {
     /// The session's country, `None` for unknown.
     Country(Option<[u8; 2]>),
     Channel(Channel),
-}
-
-pub(super) fn includes(filter: ChannelFilter, channel: Channel) -> bool {
-    filter.channel().is_none_or(|kept| kept == channel)
 }
 
 /// Upper bounds of the distribution buckets, after the optional "1".

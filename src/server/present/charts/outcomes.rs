@@ -11,7 +11,7 @@ use super::daily::day_targets;
 use super::{counts, frame, head, ChartSpec};
 use crate::chart_kind::ChartKind;
 use crate::components::chart_table::ChartTable;
-use crate::conversation_figures::OUTCOME_NAMES;
+use crate::conversation_words::OUTCOME_NAMES;
 use crate::i18n::{Locale, Text};
 use crate::model::{DashboardFigures, Stats};
 

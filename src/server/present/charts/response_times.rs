@@ -10,7 +10,7 @@ use charming::Chart;
 use super::{counts, frame, head, no_targets, ChartSpec, ACCENT, TEAL};
 use crate::chart_kind::ChartKind;
 use crate::components::chart_table::ChartTable;
-use crate::conversation_figures::TIMING_BUCKET_NAMES;
+use crate::conversation_words::{named_timings, TIMING_BUCKET_NAMES};
 use crate::i18n::{Locale, Text};
 use crate::model::{DashboardFigures, Stats};
 
@@ -19,7 +19,7 @@ pub const SPEC: ChartSpec = ChartSpec { kind: ChartKind::ResponseTimes, option, 
 const COLORS: [&str; 3] = [TEAL, "#f59e0b", ACCENT];
 
 fn option(stats: &Stats, locale: Locale) -> Chart {
-    let timings = stats.response_times.named();
+    let timings = named_timings(&stats.response_times);
     let names: Vec<&str> = timings.iter().map(|(name, _)| name.get(locale)).collect();
     let mut chart = frame()
         .legend(Legend::new().data(names.clone()))
@@ -40,7 +40,7 @@ fn option(stats: &Stats, locale: Locale) -> Chart {
 fn table(dashboard: &DashboardFigures, locale: Locale) -> ChartTable {
     let mut columns = vec![Text::Response, Text::Samples, Text::Median, Text::Percentile90];
     columns.extend(TIMING_BUCKET_NAMES);
-    let rows = dashboard.stats.response_times.named().map(|(name, timing)| {
+    let rows = named_timings(&dashboard.stats.response_times).map(|(name, timing)| {
         let mut row = vec![name.get(locale).to_string(), locale.count(timing.samples)];
         row.extend([timing.p50_seconds, timing.p90_seconds].map(|p| seconds(locale, p)));
         row.extend(timing.buckets.iter().map(|b| locale.count(b.count)));
