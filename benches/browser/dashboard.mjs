@@ -44,6 +44,10 @@ latency  "Event -> new number on screen, debounce included, with 100 open dashbo
   --baseline-wait MS the baseline's fixed wait (default 800)
   --messages N       messages stored before the rounds (default 0: a fresh database)
   --round-timeout MS how long a round waits for every page and client (default 5000)
+  --figure F         which number each round changes and times: messages (default: 2 messages
+                     of a new visitor, [data-kpi="messages"]) or queue (a new visitor asks and
+                     the bot hands over in human mode, nobody answers: the live queue,
+                     [data-kpi="queue_waiting"], grows by one; issue 14's target p99 <= 300 ms)
 
 tti      "Time from navigation to hydrated and interactive on / with 1 million stored
          messages". Loads --messages messages through HTTP ingest (batches of --batch,
@@ -494,9 +498,9 @@ class SimDashboard {
         cur.status = res.status;
         if (this.checkBody && res.status === 200) {
           try {
-            cur.total = messagesIn(Buffer.from(body).toString());
+            cur.total = kpiIn(Buffer.from(body).toString());
           } catch (err) {
-            this.errors.push(`refetch body has no messages total: ${err.message}`);
+            this.errors.push(`refetch body has no ${KPI}: ${err.message}`);
           }
         }
       }
@@ -512,12 +516,39 @@ class SimDashboard {
 }
 
 /**
- * The messages total in a refetch's answer: the page's server function answers in Postcard,
- * with the totals already written as HTML (`data-kpi="messages" data-value="N"`).
+ * What a latency round changes: the card it times, how to read its number from the API, how
+ * much one round adds and the events that do it.
  */
-function messagesIn(text) {
-  const kpi = /data-kpi="messages" data-value="(\d+)"/.exec(text);
-  if (!kpi) throw new Error(`no messages total in ${JSON.stringify(text.slice(0, 80))}`);
+const FIGURES = {
+  messages: {
+    kpi: "messages",
+    fromStats: (stats) => stats.totals.messages,
+    step: 2,
+    events: (visitor, t) => [
+      { type: "message", id: `${visitor}-1`, channel: "web", user_id: visitor, sender: "user", at: new Date(t - 50_000).toISOString() },
+      { type: "message", id: `${visitor}-2`, channel: "web", user_id: visitor, sender: "bot", at: new Date(t - 20_000).toISOString() },
+    ],
+  },
+  queue: {
+    kpi: "queue_waiting",
+    fromStats: (stats) => stats.queue.waiting,
+    step: 1,
+    events: (visitor, t) => [
+      { type: "message", id: `${visitor}-1`, channel: "web", user_id: visitor, sender: "user", at: new Date(t - 50_000).toISOString() },
+      { type: "message", id: `${visitor}-2`, channel: "web", user_id: visitor, sender: "bot", human_mode: true, at: new Date(t - 20_000).toISOString() },
+    ],
+  },
+};
+/** The card every round times (set from --figure, in both threads). */
+let KPI = "messages";
+
+/**
+ * The timed card's number in a refetch's answer: the page's server function answers in
+ * Postcard, with the totals already written as HTML (`data-kpi="<field>" data-value="N"`).
+ */
+function kpiIn(text) {
+  const kpi = new RegExp(`data-kpi="${KPI}" data-value="(\\d+)"`).exec(text);
+  if (!kpi) throw new Error(`no ${KPI} in ${JSON.stringify(text.slice(0, 80))}`);
   return Number(kpi[1]);
 }
 
@@ -574,7 +605,8 @@ function simWorker() {
   let watching = null;
   const all = () => (baseline ? [...sims, baseline] : sims);
   const commands = {
-    async connect({ baseUrl, request, simulated, baselineWait }) {
+    async connect({ baseUrl, request, simulated, baselineWait, kpi }) {
+      KPI = kpi;
       for (let i = 0; i < simulated; i += 20) {
         const chunk = Array.from({ length: Math.min(20, simulated - i) }, (_, k) => new SimDashboard(baseUrl, request, { checkBody: i + k === 0 }));
         await Promise.all(chunk.map((s) => s.connect()));
@@ -623,10 +655,10 @@ function simWorker() {
   });
 }
 
-/** In a page: reports every change of the messages total (DOM time and next frame time). */
-function installKpiObserver() {
+/** In a page: reports every change of the timed card (DOM time and next frame time). */
+function installKpiObserver(kpi) {
   const read = () => {
-    const digits = (document.querySelector('[data-kpi="messages"]')?.textContent ?? "").replace(/\D/g, "");
+    const digits = (document.querySelector(`[data-kpi="${kpi}"]`)?.textContent ?? "").replace(/\D/g, "");
     return digits === "" ? null : Number(digits);
   };
   let last = read();
@@ -642,6 +674,9 @@ function installKpiObserver() {
 }
 
 async function runLatency(opts) {
+  const figure = FIGURES[opts.figure];
+  if (!figure) throw new Error(`--figure must be one of ${Object.keys(FIGURES).join(", ")}`);
+  KPI = figure.kpi;
   const build = resolveBuild();
   const D = opts.pages;
   const total = opts.dashboards;
@@ -721,19 +756,19 @@ async function runLatency(opts) {
     // Simulated dashboards and the baseline client (in a worker thread), all with the first
     // page's session cookie.
     pool = new SimPool();
-    await pool.call("connect", { baseUrl: server.baseUrl, request, simulated, baselineWait: opts.baselineWait });
+    await pool.call("connect", { baseUrl: server.baseUrl, request, simulated, baselineWait: opts.baselineWait, kpi: KPI });
     await sleep(1000); // let the connect-time refetches settle
 
     // Every page shows the current total; from now on, record each change.
-    let totalNow = (await statsTotals(server.baseUrl)).totals.messages;
+    let totalNow = figure.fromStats(await statsTotals(server.baseUrl));
     const visibility = [];
     for (const p of pages) {
       await p.page.waitForFunction(
-        (n) => Number((document.querySelector('[data-kpi="messages"]')?.textContent ?? "").replace(/\D/g, "")) === n,
-        totalNow,
+        ([kpi, n]) => Number((document.querySelector(`[data-kpi="${kpi}"]`)?.textContent ?? "").replace(/\D/g, "")) === n,
+        [KPI, totalNow],
         { timeout: 10_000 },
       );
-      const r = await p.page.evaluate(installKpiObserver);
+      const r = await p.page.evaluate(installKpiObserver, KPI);
       visibility.push(r.visibility);
     }
     if (visibility.some((v) => v !== "visible")) console.log(`warning: page visibility ${visibility.join(",")} (hidden pages hold back refetches)`);
@@ -756,15 +791,12 @@ async function runLatency(opts) {
     const rounds = opts.warmup + opts.rounds;
     for (let r = 0; r < rounds; r++) {
       const measured = r >= opts.warmup;
-      const expected = totalNow + 2;
+      const expected = totalNow + figure.step;
       await pool.startRound();
       for (const p of pages) p.events = [];
       const t = Date.now();
       const visitor = `latency-${runId}-${r}`;
-      const events = [
-        { type: "message", id: `${visitor}-1`, channel: "web", user_id: visitor, sender: "user", at: new Date(t - 50_000).toISOString() },
-        { type: "message", id: `${visitor}-2`, channel: "web", user_id: visitor, sender: "bot", at: new Date(t - 20_000).toISOString() },
-      ];
+      const events = figure.events(visitor, t);
       const sentAt = now();
       const { answeredAt } = await postEvents(server.baseUrl, events);
       totalNow = expected;
@@ -820,6 +852,7 @@ async function runLatency(opts) {
     const simErrors = simSummary.errors;
     const result = {
       mode: "latency",
+      figure: opts.figure,
       build,
       dashboards: total,
       real_pages: D,
@@ -855,7 +888,7 @@ async function runLatency(opts) {
 
     console.log("");
     console.log(`Event -> new number on screen (debounce included), ${total} open dashboards, ${build.kind} build:`);
-    console.log(`  real pages, POST answered -> [data-kpi="messages"] changed: ${fmt(dom)}  (target p50 <= 150 ms, p99 <= 300 ms: ${result.targets.met ? "met" : "NOT met"})`);
+    console.log(`  real pages, POST answered -> [data-kpi="${KPI}"] changed: ${fmt(dom)}  (target p50 <= 150 ms, p99 <= 300 ms: ${result.targets.met ? "met" : "NOT met"})`);
     console.log(`  real pages, POST answered -> next animation frame:          ${fmt(frame)}`);
     console.log(`  real pages, POST sent -> changed:                           ${fmt(result.sent_to_screen_ms)}`);
     console.log(`  ingest POST round trip:                                     ${fmt(post)}`);
@@ -1236,6 +1269,7 @@ async function main() {
       "baseline-wait": { type: "string" },
       messages: { type: "string" },
       "round-timeout": { type: "string" },
+      figure: { type: "string" },
       runs: { type: "string" },
       batch: { type: "string" },
       concurrency: { type: "string" },
@@ -1264,6 +1298,7 @@ async function main() {
       baselineWait: int("baseline-wait", 800),
       messages: int("messages", 0),
       roundTimeout: int("round-timeout", 5000),
+      figure: values.figure ?? "messages",
     });
   } else if (mode === "tti") {
     const batch = int("batch", 1000);

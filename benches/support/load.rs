@@ -37,8 +37,11 @@ impl Traffic {
         }
         for _ in 0..1 + self.below(12) {
             let sender = SENDERS[self.below(3) as usize];
-            let e = json!({"type": "message", "channel": channel, "user_id": user, "sender": sender,
+            let mut e = json!({"type": "message", "channel": channel, "user_id": user, "sender": sender,
                            "human_mode": sender == "operator", "country": country, "user_name": "Visitor"});
+            if sender == "operator" {
+                e["operator_id"] = json!(format!("operator-{}", self.below(12)));
+            }
             out.push(self.event(e, at.min(self.end_ms - 1)));
             at += 20_000 + self.below(120_000) as i64;
         }
