@@ -120,17 +120,7 @@ mod tests {
     const S: i64 = 1000;
 
     fn msg(seconds: i64, sender: Sender, human: bool) -> Msg {
-        Msg {
-            at: seconds * S,
-            seq: seconds,
-            sender,
-            human,
-            name: None,
-            country: None,
-            city: None,
-            operator: None,
-            page: None,
-        }
+        Msg::bare(seconds * S, seconds, sender, human)
     }
 
     /// The worked example of `stats.md`: user B, 10:00:00 to 10:08:00 (seconds from 10:00).

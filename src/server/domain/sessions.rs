@@ -26,6 +26,12 @@ impl Msg {
     pub fn order_key(&self) -> (i64, i64) {
         (self.at, self.seq)
     }
+
+    /// A message with nothing but its time, order, sender and mode, for tests.
+    #[cfg(test)]
+    pub fn bare(at: i64, seq: i64, sender: Sender, human: bool) -> Msg {
+        Msg { at, seq, sender, human, name: None, country: None, city: None, operator: None, page: None }
+    }
 }
 
 /// The rules' parameters, in the units the engine uses.
@@ -141,17 +147,7 @@ mod tests {
     }
 
     fn msg(minute: i64, seq: i64, sender: Sender) -> Msg {
-        Msg {
-            at: minute * MIN,
-            seq,
-            sender,
-            human: false,
-            name: None,
-            country: None,
-            city: None,
-            operator: None,
-            page: None,
-        }
+        Msg::bare(minute * MIN, seq, sender, false)
     }
 
     fn worked_example() -> Vec<Msg> {
