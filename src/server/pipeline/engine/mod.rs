@@ -308,20 +308,10 @@ impl Engine {
                 let operator = event.operator_id.as_deref().map(|id| self.note_operator(id, event.channel, key));
                 let page = event.page_url.as_deref().map(|page| self.pages.number(page));
                 let state = &mut self.users[user as usize];
-                if sender == Sender::User && state.last_user_msg.is_none_or(|last| last < key) {
-                    if let Some(old) = state.last_user_msg {
-                        self.presence.remove(&(old.0, old.1, user));
-                    }
-                    state.last_user_msg = Some(key);
-                    self.presence.insert((key.0, key.1, user));
+                if sender == Sender::User {
+                    note_latest(&mut state.last_user_msg, key, &mut self.presence, |(at, seq)| (at, seq, user));
                 }
-                if state.last_msg.is_none_or(|last| last < key) {
-                    if let Some(old) = state.last_msg {
-                        self.recent.remove(&(old.0, old.1, user));
-                    }
-                    state.last_msg = Some(key);
-                    self.recent.insert((key.0, key.1, user));
-                }
+                note_latest(&mut state.last_msg, key, &mut self.recent, |(at, seq)| (at, seq, user));
                 state.msgs.push(Msg {
                     at: event.at_ms,
                     seq: *seq,
@@ -346,12 +336,7 @@ impl Engine {
             self.operator_last.resize(operator as usize + 1, [None; 2]);
         }
         let last = &mut self.operator_last[operator as usize][channel as usize];
-        if last.is_none_or(|last| last < key) {
-            if let Some(old) = last.replace(key) {
-                self.operator_activity.remove(&(old.0, old.1, operator, channel));
-            }
-            self.operator_activity.insert((key.0, key.1, operator, channel));
-        }
+        note_latest(last, key, &mut self.operator_activity, |(at, seq)| (at, seq, operator, channel));
         operator
     }
 
@@ -449,12 +434,42 @@ impl Engine {
         self.sessions.insert((session.start, session.start_seq), user);
     }
 
+    /// The valid sessions that start in `[from, to)` on the filter's channel(s), by
+    /// start, with their user.
+    pub fn sessions_in(
+        &self,
+        filter: crate::model::ChannelFilter,
+        (from, to): (i64, i64),
+    ) -> impl Iterator<Item = (u32, &UserState, &Session)> {
+        self.sessions.range((from, i64::MIN)..(to, i64::MIN)).filter_map(move |(&key, &user)| {
+            let state = &self.users[user as usize];
+            includes(filter, state.channel).then(|| (user, state, self.session_at(user, key)))
+        })
+    }
+
     /// The session of `user` that starts at `key`.
     pub fn session_at(&self, user: u32, key: (i64, i64)) -> &Session {
         let sessions = &self.users[user as usize].sessions;
         let pos = sessions.partition_point(|s| (s.start, s.start_seq) < key);
         &sessions[pos]
     }
+}
+
+/// Keeps `latest` the newest `(at, seq)` seen and `index` holding one entry for it:
+/// a later key replaces the old entry, an earlier (late) one changes nothing.
+fn note_latest<T: Ord>(
+    latest: &mut Option<(i64, i64)>,
+    key: (i64, i64),
+    index: &mut BTreeSet<T>,
+    entry: impl Fn((i64, i64)) -> T,
+) {
+    if latest.is_some_and(|last| last >= key) {
+        return;
+    }
+    if let Some(old) = latest.replace(key) {
+        index.remove(&entry(old));
+    }
+    index.insert(entry(key));
 }
 
 /// Whether a channel filter keeps a channel.

@@ -25,12 +25,8 @@ impl Engine {
     pub fn operators(&self, q: &StatsQuery, sort: OperatorSort) -> OperatorsPage {
         let mut tallies: HashMap<u32, Tally> = HashMap::new();
         let mut in_session: Vec<u32> = Vec::new();
-        for (&key, &user) in self.sessions.range((q.from, i64::MIN)..(q.to, i64::MIN)) {
-            let state = &self.users[user as usize];
-            if !includes(q.channel, state.channel) {
-                continue;
-            }
-            let msgs = &state.msgs[self.session_at(user, key).indices()];
+        for (_, state, session) in self.sessions_in(q.channel, (q.from, q.to)) {
+            let msgs = &state.msgs[session.indices()];
             in_session.clear();
             for operator in msgs.iter().filter_map(|m| m.operator) {
                 tallies.entry(operator).or_default().messages += 1;

@@ -29,12 +29,8 @@ impl Engine {
                 tallies.entry(page).or_default().opens += 1;
             }
         }
-        for (&key, &user) in self.sessions.range((q.from, i64::MIN)..(q.to, i64::MIN)) {
-            let state = &self.users[user as usize];
-            if !includes(q.channel, state.channel) {
-                continue;
-            }
-            let msgs = &state.msgs[self.session_at(user, key).indices()];
+        for (_, state, session) in self.sessions_in(q.channel, (q.from, q.to)) {
+            let msgs = &state.msgs[session.indices()];
             let Some(page) = msgs.iter().find_map(|m| m.page) else { continue };
             let tally = tallies.entry(page).or_default();
             tally.sessions += 1;

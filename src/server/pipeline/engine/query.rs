@@ -252,12 +252,7 @@ impl Engine {
             distribution: vec![0; labels.len()],
             ..SessionScan::default()
         };
-        for (&key, &user) in self.sessions.range((from, i64::MIN)..(to, i64::MIN)) {
-            let state = &self.users[user as usize];
-            if !includes(q.channel, state.channel) {
-                continue;
-            }
-            let session = self.session_at(user, key);
+        for (user, state, session) in self.sessions_in(q.channel, (from, to)) {
             scan.sessions += 1;
             scan.human_sessions += session.human as u64;
             scan.channel_sessions[state.channel as usize] += 1;
