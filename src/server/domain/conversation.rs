@@ -1,7 +1,8 @@
 //! How one session went, by the rules of `stats.md` ("Handover", "Outcomes", "Response
 //! times", "Live queue"): its one outcome, the response times measured inside it, and
 //! since when its visitor waits for a person. Every function takes the session's messages
-//! in session order.
+//! in session order. `Talk` reads a session one message at a time, as the engine places
+//! them, so that a read of the figures never walks the messages again.
 
 use super::event::Sender;
 use super::sessions::Msg;
@@ -23,7 +24,30 @@ pub struct ResponseSamples {
     pub operator_reply: Vec<i64>,
 }
 
+/// Which response time a sample measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimingKind {
+    BotReply,
+    HandoverWait,
+    OperatorReply,
+}
+
+/// One response time measured inside a session, in milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sample {
+    pub kind: TimingKind,
+    pub ms: i64,
+}
+
 impl ResponseSamples {
+    pub fn push(&mut self, sample: Sample) {
+        match sample.kind {
+            TimingKind::BotReply => self.bot_reply.push(sample.ms),
+            TimingKind::HandoverWait => self.handover_wait.push(sample.ms),
+            TimingKind::OperatorReply => self.operator_reply.push(sample.ms),
+        }
+    }
+
     pub fn append(&mut self, mut other: ResponseSamples) {
         self.bot_reply.append(&mut other.bot_reply);
         self.handover_wait.append(&mut other.handover_wait);
@@ -32,15 +56,83 @@ impl ResponseSamples {
 }
 
 /// Whether a message starts or continues the part of a session a person handles.
-fn is_human_part(msg: &Msg) -> bool {
+pub fn is_human_part(msg: &Msg) -> bool {
     msg.human || msg.sender == Sender::Operator
 }
 
-/// The session's outcome; its response times are added to `samples`.
+/// A session's conversation as far as its messages go, read forward one message at a
+/// time: each message costs O(1) amortized however long the session grows (every
+/// message is looked at once more, by the next bot and the next operator message).
+/// `read_session` says the same from the whole session at once.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Talk {
+    /// Where the messages that the next bot message answers start: after the last bot
+    /// message.
+    bot_from: usize,
+    /// The same for the next operator message.
+    operator_from: usize,
+    /// When the handover came, and whether an operator has written since.
+    handover: Option<i64>,
+    answered: bool,
+    /// A human-mode visitor message came after the last operator message.
+    human_pending: bool,
+    last_is_user: bool,
+}
+
+impl Talk {
+    /// Takes `msgs.last()`, the session's newest message (`msgs` holds the session's
+    /// messages so far); pushes the samples it completes.
+    pub fn take(&mut self, msgs: &[Msg], samples: &mut Vec<Sample>) {
+        let Some((msg, before)) = msgs.split_last() else { return };
+        if self.handover.is_none() && is_human_part(msg) {
+            self.handover = Some(msg.at);
+        }
+        let answered = |asked: fn(&Msg) -> bool, kind, from: usize, samples: &mut Vec<Sample>| {
+            let asked = before.get(from..).unwrap_or_default().iter().filter(|m| asked(m));
+            samples.extend(asked.map(|m| Sample { kind, ms: msg.at - m.at }));
+        };
+        match msg.sender {
+            Sender::Bot => {
+                answered(|m| m.sender == Sender::User && !m.human, TimingKind::BotReply, self.bot_from, samples);
+                self.bot_from = msgs.len();
+            }
+            Sender::Operator => {
+                answered(
+                    |m| m.sender == Sender::User && m.human,
+                    TimingKind::OperatorReply,
+                    self.operator_from,
+                    samples,
+                );
+                self.operator_from = msgs.len();
+                self.human_pending = false;
+                if let (Some(at), false) = (self.handover, self.answered) {
+                    self.answered = true;
+                    samples.push(Sample { kind: TimingKind::HandoverWait, ms: msg.at - at });
+                }
+            }
+            Sender::User => self.human_pending |= msg.human,
+        }
+        self.last_is_user = msg.sender == Sender::User;
+    }
+
+    /// The session's outcome with the messages taken so far.
+    pub fn outcome(&self) -> Outcome {
+        match self.handover {
+            Some(_) if self.answered && !self.human_pending => Outcome::HandedOverAnswered,
+            Some(_) => Outcome::HandedOverUnanswered,
+            None if self.last_is_user => Outcome::Abandoned,
+            None => Outcome::BotOnly,
+        }
+    }
+}
+
+/// The session's outcome; its response times are added to `samples`. The definition
+/// `Talk` is checked against.
 ///
 /// One pass from the end: walking backwards, the next bot and operator message after
 /// each visitor message are known when it is reached, and the last message that belongs
 /// to the human part is the handover.
+#[cfg(test)]
 pub fn read_session(msgs: &[Msg], samples: &mut ResponseSamples) -> Outcome {
     let (mut next_bot, mut next_operator) = (None::<i64>, None::<i64>);
     let mut human_question_unanswered = false;
@@ -182,6 +274,55 @@ mod tests {
         let contained = [msg(0, User, false), msg(10, Bot, false), msg(180, User, false), msg(182, Bot, false)];
         assert_eq!(read_session(&contained, &mut samples), Outcome::BotOnly);
         assert_eq!(read_session(&[msg(0, Bot, false), msg(5, Bot, false)], &mut samples), Outcome::BotOnly);
+    }
+
+    /// Feeds `msgs` to a `Talk` one by one; its outcome and samples.
+    fn talk(msgs: &[Msg]) -> (Outcome, ResponseSamples) {
+        let (mut talk, mut samples) = (Talk::default(), Vec::new());
+        for end in 1..=msgs.len() {
+            talk.take(&msgs[..end], &mut samples);
+        }
+        let mut by_kind = ResponseSamples::default();
+        samples.into_iter().for_each(|s| by_kind.push(s));
+        (talk.outcome(), by_kind)
+    }
+
+    #[test]
+    fn talk_read_forward_agrees_with_the_definition_on_random_sessions() {
+        use Sender::*;
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..2000 {
+            let len = 1 + next(12) as usize;
+            let mut at = 0;
+            let msgs: Vec<Msg> = (0..len)
+                .map(|_| {
+                    at += next(400) as i64;
+                    let sender = [User, User, Bot, Operator][next(4) as usize];
+                    msg(at, sender, next(3) == 0)
+                })
+                .collect();
+            let mut expected = ResponseSamples::default();
+            let outcome = read_session(&msgs, &mut expected);
+            let (forward, mut samples) = talk(&msgs);
+            assert_eq!(forward, outcome, "{msgs:?}");
+            for (mine, theirs) in [
+                (&mut samples.bot_reply, &mut expected.bot_reply),
+                (&mut samples.handover_wait, &mut expected.handover_wait),
+                (&mut samples.operator_reply, &mut expected.operator_reply),
+            ] {
+                mine.sort_unstable();
+                theirs.sort_unstable();
+                assert_eq!(mine, theirs, "{msgs:?}");
+            }
+        }
+        let (outcome, samples) = talk(&worked_example());
+        assert_eq!((outcome, sorted(samples.operator_reply)), (Outcome::HandedOverAnswered, vec![120, 180]));
     }
 
     #[test]

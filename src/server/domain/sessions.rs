@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::conversation::Outcome;
 use super::event::Sender;
 
 /// One stored message of one user, as much as the figures need.
@@ -62,6 +63,10 @@ pub struct Session {
     pub valid: bool,
     /// 1, 2, 3… over the user's valid sessions by start; 0 for an invalid session.
     pub number: u32,
+    /// How the session went so far (`conversation::Talk`), kept by the engine.
+    pub outcome: Outcome,
+    /// Where its response-time samples are in the user's list: first, count.
+    pub samples: (u32, u32),
 }
 
 impl Session {
@@ -77,6 +82,8 @@ impl Session {
             country: msg.country,
             valid: false,
             number: 0,
+            outcome: Outcome::BotOnly,
+            samples: (0, 0),
         }
     }
 
@@ -92,6 +99,11 @@ impl Session {
 
     pub fn joins(&self, rules: SessionRules, msg: &Msg) -> bool {
         msg.at - self.end <= rules.gap_ms
+    }
+
+    /// Its samples' place in the user's list of samples.
+    pub fn sample_indices(&self) -> std::ops::Range<usize> {
+        self.samples.0 as usize..(self.samples.0 + self.samples.1) as usize
     }
 
     pub fn indices(&self) -> std::ops::Range<usize> {

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use chrono_tz::Tz;
 
 use crate::model::Settings;
+use crate::server::domain::conversation::{Sample, Talk};
 use crate::server::domain::event::{Channel, Event, Kind, Sender};
 use crate::server::domain::sessions::{number_sessions, split_sessions, Msg, Session};
 use crate::server::domain::settings::FigureSettings;
@@ -55,6 +56,11 @@ pub struct UserState {
     pub msgs: Vec<Msg>,
     pub sessions: Vec<Session>,
     pub valid_sessions: u32,
+    /// The response-time samples of every session, each session's in one stretch
+    /// (`Session::samples`).
+    pub samples: Vec<Sample>,
+    /// How the last session's conversation stands, ready for its next message.
+    talk: Talk,
     last_user_msg: Option<(i64, i64)>,
     last_offline: Option<(i64, i64)>,
     /// `(at, seq)` of the latest message from anyone.
@@ -69,9 +75,26 @@ impl UserState {
             msgs: Vec::new(),
             sessions: Vec::new(),
             valid_sessions: 0,
+            samples: Vec::new(),
+            talk: Talk::default(),
             last_user_msg: None,
             last_offline: None,
             last_msg: None,
+        }
+    }
+
+    /// Reads every one of `sessions` (cut from `msgs`) message by message: their
+    /// outcomes and samples, and the last one's `talk` for the messages to come.
+    fn read_talks(&mut self, sessions: &mut [Session]) {
+        self.samples.clear();
+        for session in sessions.iter_mut() {
+            let first_sample = self.samples.len();
+            self.talk = Talk::default();
+            for end in session.indices() {
+                self.talk.take(&self.msgs[session.first..=end], &mut self.samples);
+            }
+            session.outcome = self.talk.outcome();
+            session.samples = (first_sample as u32, (self.samples.len() - first_sample) as u32);
         }
     }
 
@@ -353,6 +376,9 @@ impl Engine {
             Some(last) if last.joins(rules, &msg) => {
                 let was_valid = last.valid;
                 last.push(&msg);
+                state.talk.take(&state.msgs[last.indices()], &mut state.samples);
+                last.outcome = state.talk.outcome();
+                last.samples.1 = state.samples.len() as u32 - last.samples.0;
                 if was_valid {
                     let stamp = message_stamp(state.channel, &msg);
                     self.messages.add(stamp);
@@ -370,6 +396,11 @@ impl Engine {
             }
             _ => {
                 let mut opened = Session::open(index, &msg);
+                let first_sample = state.samples.len();
+                state.talk = Talk::default();
+                state.talk.take(&state.msgs[opened.indices()], &mut state.samples);
+                opened.outcome = state.talk.outcome();
+                opened.samples = (first_sample as u32, (state.samples.len() - first_sample) as u32);
                 opened.valid = rules.is_valid(opened.len);
                 if opened.valid {
                     state.valid_sessions += 1;
@@ -420,6 +451,7 @@ impl Engine {
         let state = &mut self.users[user as usize];
         let mut sessions = split_sessions(&state.msgs, self.settings.sessions);
         state.valid_sessions = number_sessions(&mut sessions, self.settings.sessions);
+        state.read_talks(&mut sessions);
         for session in sessions.iter().filter(|s| s.valid) {
             self.index_session(user, session);
         }

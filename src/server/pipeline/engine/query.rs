@@ -13,7 +13,7 @@ use crate::model::{
     ChannelCount, ChannelFilter, CountryBucket, CountryCount, DayCount, DistributionBucket, MonthCount, SessionRow,
     SessionsPage, Stats, Totals,
 };
-use crate::server::domain::conversation::{read_session, ResponseSamples};
+use crate::server::domain::conversation::ResponseSamples;
 use crate::server::domain::event::Channel;
 use crate::server::domain::sessions::Session;
 use crate::server::domain::time::{format_ms, DAY_MS};
@@ -261,7 +261,10 @@ impl Engine {
             if let Some(i) = labels.iter().position(|(_, upper)| session.len <= *upper) {
                 scan.distribution[i] += 1;
             }
-            let outcome = read_session(&state.msgs[session.indices()], &mut scan.samples);
+            let outcome = session.outcome;
+            for &sample in &state.samples[session.sample_indices()] {
+                scan.samples.push(sample);
+            }
             tally(&mut scan.outcomes, outcome);
             if let Some(day) = days.index_of(session.start) {
                 scan.daily_sessions[day] += 1;
@@ -331,7 +334,7 @@ impl Engine {
             .collect()
     }
 
-    fn online_users(&self, filter: ChannelFilter, now: i64) -> u64 {
+    pub(super) fn online_users(&self, filter: ChannelFilter, now: i64) -> u64 {
         let window = self.settings.online_window_ms;
         self.presence
             .range((now - window, i64::MIN, 0)..)
