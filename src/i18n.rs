@@ -83,6 +83,16 @@ impl Locale {
         format!("{}{point}{}", self.count(tenths / 10), tenths % 10)
     }
 
+    /// A number as set by a person: whole numbers without decimals ("5"), others to
+    /// one decimal ("12.5").
+    pub fn decimal_trimmed(self, x: f64) -> String {
+        if x.fract() == 0.0 && x.abs() < 1e15 {
+            self.count(x.max(0.0) as u64)
+        } else {
+            self.decimal(x)
+        }
+    }
+
     /// A change in percent with its sign, or "new" when there was nothing before.
     pub fn change(self, now: f64, before: f64) -> String {
         if before == 0.0 {
@@ -420,6 +430,40 @@ texts! {
     ActivityTakeover => "A person took over", "Temsilci devraldı";
     ActivityOpen => "Widget opened", "Widget açıldı";
     ActivityEmpty => "Nothing has happened since this page opened.", "Bu sayfa açıldığından beri bir şey olmadı.";
+    ActivityUnanswered => "Handover left unanswered", "Devir yanıtsız kaldı";
+    AlertsSection => "Alerts", "Uyarılar";
+    AlertsHint => "A rule opens an incident when its condition starts to hold and closes it when it ends: one toast on every open dashboard and one webhook call each time, however many instances run. Each call is signed: X-Chatpulse-Signature is sha256= and the HMAC-SHA256 of the body with the rule's secret.", "Bir kural, koşulu başladığında bir olay açar, bittiğinde kapatır: her seferinde açık her panoda bir bildirim ve bir webhook çağrısı, kaç sunucu çalışırsa çalışsın. Her çağrı imzalıdır: X-Chatpulse-Signature, sha256= ve gövdenin kuralın gizli anahtarıyla HMAC-SHA256 değeridir.";
+    AlertQueueWait => "Longest wait for a person above {} min", "Temsilci için en uzun bekleme {} dakikanın üzerinde";
+    AlertUnansweredHandovers => "More than {} unanswered handovers in the last hour", "Son bir saatte {} üzeri yanıtsız devir";
+    AlertHandoverRate => "Handover rate over the last hour above {} %", "Son bir saatte devir oranı %{} üzerinde";
+    AlertNoEvents => "No events for more than {} min", "{} dakikadan uzun süredir olay yok";
+    AlertOnlineNow => "More than {} visitors online", "{} üzeri ziyaretçi çevrimiçi";
+    AlertOpened => "Alert: {} (now {})", "Uyarı: {} (şu an {})";
+    AlertClosed => "Resolved: {} (now {})", "Düzeldi: {} (şu an {})";
+    AlertRule => "Rule", "Kural";
+    Threshold => "Threshold", "Eşik";
+    WebhookUrl => "Webhook URL (optional)", "Webhook URL'si (isteğe bağlı)";
+    Webhook => "Webhook", "Webhook";
+    WebhookSecret => "Secret", "Gizli anahtar";
+    ToastOnly => "toasts only", "yalnız bildirim";
+    AddRule => "Add a rule", "Kural ekle";
+    RuleAdded => "Rule added.", "Kural eklendi.";
+    RuleRemoved => "Rule removed; its open incident is closed.", "Kural kaldırıldı; açık olayı kapatıldı.";
+    AlertFiring => "firing since {}", "{} tarihinden beri etkin";
+    AlertQuiet => "quiet", "sakin";
+    NoRules => "No rules yet.", "Henüz kural yok.";
+    DeliveriesHeading => "Webhook deliveries", "Webhook gönderimleri";
+    NoDeliveries => "No webhook call yet.", "Henüz webhook çağrısı yok.";
+    Incident => "Incident", "Olay";
+    IncidentOpened => "opened", "açıldı";
+    IncidentClosed => "closed", "kapandı";
+    DeliveryStatus => "Status", "Durum";
+    DeliveryDelivered => "delivered", "iletildi";
+    DeliveryPending => "retrying", "yeniden denenecek";
+    DeliveryFailed => "failed", "başarısız";
+    Attempts => "Attempts", "Deneme";
+    LastAnswer => "Last answer", "Son yanıt";
+    AlertsLoadFailed => "The alerts could not be loaded.", "Uyarılar yüklenemedi.";
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod alert_kinds;
 pub mod app;
 pub mod chart_kind;
 pub mod components;

@@ -1,5 +1,6 @@
 //! The activity feed's memory: the last 50 moments the server announced on the live
-//! socket (a session that starts counting, a person taking over, a widget opened), newest
+//! socket (a session that starts counting, a person taking over, a widget opened, a
+//! handover left unanswered), newest
 //! first. Kept for the tab's life, so that moving between the dashboards keeps it.
 
 use std::collections::VecDeque;
@@ -17,6 +18,8 @@ pub enum ActivityKind {
     SessionStarted,
     HumanTakeover,
     WidgetOpened,
+    /// A session ended with its handover unanswered.
+    HandoverUnanswered,
 }
 
 impl ActivityKind {
@@ -25,6 +28,7 @@ impl ActivityKind {
             ActivityKind::SessionStarted => "session",
             ActivityKind::HumanTakeover => "human",
             ActivityKind::WidgetOpened => "open",
+            ActivityKind::HandoverUnanswered => "unanswered",
         }
     }
 
@@ -33,6 +37,7 @@ impl ActivityKind {
             ActivityKind::SessionStarted => Text::ActivitySession,
             ActivityKind::HumanTakeover => Text::ActivityTakeover,
             ActivityKind::WidgetOpened => Text::ActivityOpen,
+            ActivityKind::HandoverUnanswered => Text::ActivityUnanswered,
         }
     }
 }

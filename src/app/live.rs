@@ -169,7 +169,7 @@ mod socket {
 
     use super::{Connection, LiveContext};
     use crate::app::activity::{use_activity, ActivityKind};
-    use crate::app::toasts::{use_toasts, ToastKind};
+    use crate::app::toasts::{use_toasts, AlertDetail, ToastKind};
 
     const DEBOUNCE_MS: u32 = 150;
     const POLL_EVERY_S: u32 = 30;
@@ -312,6 +312,20 @@ mod socket {
                 note(ActivityKind::HumanTakeover, &p);
             });
             listen(s, "widget_opened", move |p| note(ActivityKind::WidgetOpened, &p));
+            listen(s, "handover_unanswered", move |p| note(ActivityKind::HandoverUnanswered, &p));
+            // Alerts are shown even while paused: they ask for someone to act.
+            listen(s, "alert", move |p| {
+                let opened = text_field(&p, "state").as_deref() == Some("opened");
+                let kind = if opened { ToastKind::AlertOpened } else { ToastKind::AlertClosed };
+                let number = |name: &str| js_sys::Reflect::get(&p, &name.into()).ok().and_then(|v| v.as_f64());
+                let rule = text_field(&p, "rule").unwrap_or_default();
+                let detail = AlertDetail {
+                    rule,
+                    threshold: number("threshold").unwrap_or(0.0),
+                    value: number("value").unwrap_or(0.0),
+                };
+                toasts.alert(kind, detail);
+            });
         });
 
         // One clock for "updated N s ago", the reconnect countdown and offline polls.

@@ -2,6 +2,7 @@
 
 pub mod access_api;
 pub mod activity;
+pub mod alerts_api;
 pub mod api;
 pub mod live;
 pub mod pages;

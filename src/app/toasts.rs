@@ -1,10 +1,14 @@
 //! Live notifications: a toast for each new session and each switch to human mode.
 //! Toasts of one kind that arrive while one is showing join it ("3 new sessions"), each
 //! leaves after 10 s unless dismissed sooner, and an optional sound (off by default)
-//! plays for each. Nothing is shown while the dashboard is paused.
+//! plays for each. Nothing of that is shown while the dashboard is paused.
+//!
+//! Alerts are toasts of their own: each incident's own, shown even while paused, and an
+//! opened alert stays until it is dismissed.
 
 use leptos::prelude::*;
 
+use crate::alert_kinds::rule_words;
 use crate::i18n::{fill, Locale, Text};
 
 /// How long a toast stays, from its latest arrival.
@@ -16,6 +20,8 @@ const NAMES_SHOWN: usize = 3;
 pub enum ToastKind {
     SessionStarted,
     HumanTakeover,
+    AlertOpened,
+    AlertClosed,
 }
 
 impl ToastKind {
@@ -23,8 +29,24 @@ impl ToastKind {
         match self {
             ToastKind::SessionStarted => "session",
             ToastKind::HumanTakeover => "human",
+            ToastKind::AlertOpened => "alert-opened",
+            ToastKind::AlertClosed => "alert-closed",
         }
     }
+
+    /// Whether toasts of this kind join one that is showing.
+    fn groups(self) -> bool {
+        matches!(self, ToastKind::SessionStarted | ToastKind::HumanTakeover)
+    }
+}
+
+/// What an alert toast says: its rule and the reading when the incident moved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlertDetail {
+    /// The rule's kind code (`alert_kinds`).
+    pub rule: String,
+    pub threshold: f64,
+    pub value: f64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -35,22 +57,29 @@ pub struct Toast {
     pub names: Vec<String>,
     /// Bumped on every arrival, so that only the newest timer removes the toast.
     pub generation: u64,
+    /// An alert's rule and reading; none for the visitors' toasts.
+    pub alert: Option<AlertDetail>,
 }
 
 impl Toast {
     pub fn text(&self, locale: Locale) -> String {
+        if let Some(alert) = &self.alert {
+            let text = if self.kind == ToastKind::AlertOpened { Text::AlertOpened } else { Text::AlertClosed };
+            let rule = rule_words(&alert.rule, alert.threshold, locale);
+            return fill(text.get(locale), &[&rule, &locale.decimal_trimmed(alert.value)]);
+        }
         let count = self.names.len();
         if count == 1 {
             let name = if self.names[0].is_empty() { Text::Anonymous.get(locale) } else { &self.names[0] };
             let text = match self.kind {
                 ToastKind::SessionStarted => Text::NewSession,
-                ToastKind::HumanTakeover => Text::HumanTakeover,
+                _ => Text::HumanTakeover,
             };
             return fill(text.get(locale), &[name]);
         }
         let text = match self.kind {
             ToastKind::SessionStarted => Text::NewSessions,
-            ToastKind::HumanTakeover => Text::HumanTakeovers,
+            _ => Text::HumanTakeovers,
         };
         let mut names: Vec<&str> = self.names.iter().rev().take(NAMES_SHOWN).map(String::as_str).collect();
         if count > NAMES_SHOWN {
@@ -80,23 +109,33 @@ pub fn use_toasts() -> Toasts {
 impl Toasts {
     /// Shows a notification, joining a showing toast of the same kind.
     pub fn notify(self, kind: ToastKind, name: String) {
+        self.show(kind, name, None);
+    }
+
+    /// Shows an alert incident's move, in a toast of its own.
+    pub fn alert(self, kind: ToastKind, detail: AlertDetail) {
+        self.show(kind, String::new(), Some(detail));
+    }
+
+    fn show(self, kind: ToastKind, name: String, alert: Option<AlertDetail>) {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
         let mut target = (id, id);
-        self.items.update(|items| match items.iter_mut().find(|t| t.kind == kind) {
+        self.items.update(|items| match items.iter_mut().find(|t| t.kind == kind && kind.groups()) {
             Some(toast) => {
                 toast.names.push(name);
                 toast.generation = id;
                 target = (toast.id, id);
             }
-            None => items.push(Toast { id, kind, names: vec![name], generation: id }),
+            None => items.push(Toast { id, kind, names: vec![name], generation: id, alert }),
         });
         if self.sound.get_untracked() {
             #[cfg(feature = "hydrate")]
             chime::play();
         }
+        // An opened alert stays until someone dismisses it.
         #[cfg(feature = "hydrate")]
-        {
+        if kind != ToastKind::AlertOpened {
             let (toast, generation) = target;
             gloo_timers::callback::Timeout::new(TOAST_MS, move || self.expire(toast, generation)).forget();
         }
@@ -148,9 +187,13 @@ mod tests {
             kind: ToastKind::SessionStarted,
             names: ["a", "b", "c", "d"].map(String::from).to_vec(),
             generation: 4,
+            alert: None,
         };
         assert_eq!(toast.text(Locale::En), "4 new sessions (d, c, b, …)");
         let single = Toast { names: vec![String::new()], kind: ToastKind::HumanTakeover, ..toast };
         assert_eq!(single.text(Locale::Tr), "Temsilci devraldı: Anonim");
+        let alert = AlertDetail { rule: "queue_wait_minutes".into(), threshold: 5.0, value: 7.25 };
+        let opened = Toast { kind: ToastKind::AlertOpened, alert: Some(alert), ..single };
+        assert_eq!(opened.text(Locale::En), "Alert: Longest wait for a person above 5 min (now 7.3)");
     }
 }

@@ -22,7 +22,7 @@ pub fn render(access: &Access, locale: Locale) -> AccessLists {
 
 /// A list's table: its column `headers` (and one for the row's button), then the rows.
 #[component]
-fn ListTable(headers: &'static [Text], locale: Locale, children: Children) -> impl IntoView {
+pub fn ListTable(headers: &'static [Text], locale: Locale, children: Children) -> impl IntoView {
     view! {
         <table class="compact">
             <thead>
@@ -38,7 +38,7 @@ fn ListTable(headers: &'static [Text], locale: Locale, children: Children) -> im
 
 /// A row's one button, as a form posting `name=value` to the server function `action`.
 #[component]
-fn RowButton(action: &'static str, name: &'static str, value: String, label: &'static str) -> impl IntoView {
+pub fn RowButton(action: &'static str, name: &'static str, value: String, label: &'static str) -> impl IntoView {
     view! {
         <form method="post" action=action>
             <input type="hidden" name=name value=value />

@@ -3,50 +3,14 @@
 //! written by the server; every form here is submitted in place (`app::submission`).
 
 use leptos::prelude::*;
-use leptos::server::codee::string::JsonSerdeWasmCodec;
 
 use crate::app::access_api::get_access_lists;
 use crate::app::prefs::use_prefs;
-use crate::app::server_error::ServerError;
-use crate::app::submission::{submit_in_place, Submitted};
+use crate::app::submission::Submitted;
 use crate::components::form_outcome::FormOutcome;
 use crate::components::post_form::PostForm;
+use crate::components::server_list::ServerList;
 use crate::i18n::Text;
-use crate::model::AccessLists;
-
-/// One list (admins or keys) as the server wrote it. Its rows' remove or revoke forms
-/// are submitted in place; `outcome` gets the answer and `changes` bumps to refetch.
-#[component]
-fn AccessList(
-    lists: Resource<Result<AccessLists, ServerError>, JsonSerdeWasmCodec>,
-    pick: fn(&AccessLists) -> String,
-    outcome: Submitted,
-    changes: RwSignal<u32>,
-) -> impl IntoView {
-    let prefs = use_prefs();
-    let loading = move || view! { <div class="placeholder" aria-busy="true">{move || prefs.t(Text::Loading)}</div> };
-    view! {
-        <Transition fallback=loading>
-            {move || {
-                lists
-                    .get()
-                    .map(|result| match result {
-                        Ok(lists) => {
-                            view! {
-                                <div
-                                    class="access-list"
-                                    inner_html=pick(&lists)
-                                    on:submit=move |ev| submit_in_place(ev, outcome, Some(changes))
-                                ></div>
-                            }
-                                .into_any()
-                        }
-                        Err(_) => view! { <p class="error">{move || prefs.t(Text::AccessLoadFailed)}</p> }.into_any(),
-                    })
-            }}
-        </Transition>
-    }
-}
 
 #[component]
 pub fn AccessSettings() -> impl IntoView {
@@ -60,7 +24,7 @@ pub fn AccessSettings() -> impl IntoView {
     view! {
         <section class="panel settings-section" id="admins">
             <h2>{t(Text::AdminsSection)}</h2>
-            <AccessList lists pick=|l| l.admins_html.clone() outcome=removed changes />
+            <ServerList lists pick=|l| l.admins_html.clone() failed=Text::AccessLoadFailed outcome=removed changes />
             <FormOutcome result=removed ok=Text::AdminRemoved />
             <h3>{t(Text::AddAdmin)}</h3>
             <PostForm class="stacked" id="add-admin" action="/api/access/add_admin" outcome=added changes>
@@ -86,7 +50,7 @@ pub fn AccessSettings() -> impl IntoView {
         </section>
         <section class="panel settings-section" id="keys">
             <h2>{t(Text::KeysSection)}</h2>
-            <AccessList lists pick=|l| l.keys_html.clone() outcome=revoked changes />
+            <ServerList lists pick=|l| l.keys_html.clone() failed=Text::AccessLoadFailed outcome=revoked changes />
             <FormOutcome result=revoked ok=Text::KeyRevoked />
             <h3>{t(Text::CreateKey)}</h3>
             <PostForm class="stacked" id="create-key" action="/api/access/create_key" outcome=created changes>

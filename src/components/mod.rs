@@ -6,6 +6,7 @@
 
 pub mod access_settings;
 pub mod activity_feed;
+pub mod alert_settings;
 pub mod chart_panel;
 pub mod echart;
 pub mod erase_visitor;
@@ -15,12 +16,15 @@ pub mod live_status;
 pub mod post_form;
 pub mod prefs_controls;
 pub mod range_bar;
+pub mod server_list;
 pub mod sidebar;
 pub mod source_status;
 pub mod toast_stack;
 
 #[cfg(feature = "ssr")]
 pub mod access_lists;
+#[cfg(feature = "ssr")]
+pub mod alert_lists;
 #[cfg(feature = "ssr")]
 pub mod chart_table;
 #[cfg(feature = "ssr")]

@@ -45,6 +45,8 @@ pub struct Config {
     /// Widget servers whose Socket.IO announcements become events
     /// (`CHATPULSE_SOCKETIO_SOURCES=web=http://host:3000/stats,...`).
     pub widget_sources: Vec<WidgetSourceConfig>,
+    /// The wait before a failed webhook call's first retry; each next wait doubles.
+    pub webhook_retry_ms: u64,
 }
 
 /// The followed SQL table: where, the query that pages it, and the channel that wakes.
@@ -295,6 +297,7 @@ impl Config {
             limits: LimitsConfig::read(&mut reader),
             sql_source: reader.sql_source(),
             widget_sources: reader.widget_sources(),
+            webhook_retry_ms: reader.count("CHATPULSE_WEBHOOK_RETRY_MS", 5000, 100),
         };
         if reader.problems.is_empty() {
             Ok(config)
@@ -316,6 +319,7 @@ impl Config {
             ("CHATPULSE_READ_KEY", secret(&self.read_key)),
             ("CHATPULSE_DEMO", if self.demo { "1" } else { "0" }.to_string()),
             ("CHATPULSE_RETENTION_DAYS", self.retention_days.map_or("(keep everything)".into(), |d| d.to_string())),
+            ("CHATPULSE_WEBHOOK_RETRY_MS", self.webhook_retry_ms.to_string()),
             ("CHATPULSE_KEY_EVENTS_PER_SECOND", limits.key_events_per_second.to_string()),
             ("CHATPULSE_ADDRESS_REQUESTS_PER_SECOND", limits.address_requests_per_second.to_string()),
             ("CHATPULSE_ADDRESS_READS_PER_SECOND", limits.address_reads_per_second.to_string()),

@@ -4,8 +4,10 @@
 //! `http/` and `realtime/sockets` take it in → `pipeline/` stores it, applies it to the
 //! engine and serves the figures → `realtime/` tells the open dashboards → `present/`
 //! turns the figures into what a page shows. Beside them: `auth/` (admins, sessions,
-//! keys), `db/` (both SQL dialects), `domain/` (events, sessions, time: no I/O).
+//! keys), `db/` (both SQL dialects), `domain/` (events, sessions, time: no I/O),
+//! `alerts/` (rules checked against the live figures, toasts and signed webhooks).
 
+pub mod alerts;
 pub mod auth;
 pub mod cli;
 pub mod client_address;

@@ -5,6 +5,7 @@
 mod common;
 
 mod accounts;
+mod alerts;
 mod api;
 mod cli;
 mod cluster;

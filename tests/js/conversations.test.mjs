@@ -174,6 +174,36 @@ describe("conversations on the dashboard", { concurrency: false }, () => {
       assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= PHONE.width, "the login page is wider than a phone");
     });
   });
+  test("an alert rule set on /settings fires a toast on an open dashboard once, and is removed from the page", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const label = "alerts";
+    await withPage(label, "/", async ({ context, page: dashboard }) => {
+      await mark(dashboard);
+      const online = (await stats()).totals.online_users;
+      const settings = await openIn(context, "alerts-settings", "/settings");
+      await settings.waitForSelector("#add-rule");
+      await settings.selectOption("#add-rule select[name=kind]", "online_now");
+      await settings.fill("#add-rule input[name=threshold]", String(online));
+      await settings.click("#add-rule button[type=submit]");
+      await waitUntil(settings, label, "the new rule is not listed as quiet", () =>
+        document.querySelector('tr[data-rule-kind="online_now"]')?.dataset.ruleState === "quiet",
+      );
+      // One more visitor online: the reading goes above the threshold.
+      await ingest([message("alert-visitor", "user", Date.now())]);
+      await waitUntil(dashboard, label, "no alert toast on the dashboard", () => !!document.querySelector('[data-toast="alert-opened"]'));
+      const text = await dashboard.textContent('[data-toast="alert-opened"]');
+      assert.match(text, new RegExp(`Alert: More than ${online} visitors online \\(now ${online + 1}\\)`));
+      await dashboard.waitForTimeout(2500);
+      assert.equal((await dashboard.$$('[data-toast^="alert"]')).length, 1, "the alert was told more than once");
+      await settings.reload();
+      await waitUntil(settings, label, "the rule is not shown as firing", () =>
+        document.querySelector('tr[data-rule-kind="online_now"]')?.dataset.ruleState === "firing",
+      );
+      await settings.click('tr[data-rule-kind="online_now"] button[type=submit]');
+      await waitUntil(settings, label, "the removed rule is still listed", () => !document.querySelector('tr[data-rule-kind="online_now"]'));
+      await assertNotReloaded(dashboard);
+      assertNoProblems(label);
+    });
+  });
 });
 
 /** The share in whole percent the dashboard shows for one outcome, from the API's counts. */

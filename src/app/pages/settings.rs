@@ -6,6 +6,7 @@ use crate::app::api::get_settings;
 use crate::app::prefs::use_prefs;
 use crate::app::submission::Submitted;
 use crate::components::access_settings::AccessSettings;
+use crate::components::alert_settings::AlertSettings;
 use crate::components::erase_visitor::EraseVisitor;
 use crate::components::form_outcome::FormOutcome;
 use crate::components::layout::Layout;
@@ -66,6 +67,7 @@ pub fn SettingsPage() -> impl IntoView {
                 </Transition>
                 <FormOutcome result=saved ok=Text::Saved />
             </section>
+            <AlertSettings />
             <AccessSettings />
             <SourceStatusPanel />
             <EraseVisitor />

@@ -1,12 +1,14 @@
 //! Storage on SQLite (the embedded default) or PostgreSQL, chosen by the URL scheme.
 //! Both run the same SQL (`$n` placeholders work on both); each has its own migrations.
 
+mod alerts;
 mod credentials;
 mod cursors;
 mod erasure;
 mod events;
 mod settings;
 
+pub use alerts::{AlertRuleRow, AttemptResult, DeliveryLogRow, DueDelivery, IncidentMove, OpenIncidentRow};
 pub use credentials::{AdminRow, AdminSessionRow, ApiKeyRow};
 pub use cursors::{SourceAdvance, SourcePosition, SourceRefusal};
 pub use erasure::{Deletion, ErasureRow};

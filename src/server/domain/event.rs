@@ -90,6 +90,27 @@ pub struct Event {
     pub page_url: Option<String>,
 }
 
+impl Event {
+    /// A message with nothing but its channel, user, time and sender, for tests.
+    #[cfg(test)]
+    pub fn message_for_tests(channel: Channel, user_id: &str, at_ms: i64, sender: Sender) -> Event {
+        Event {
+            id: None,
+            kind: Kind::Message,
+            channel,
+            user_id: user_id.into(),
+            at_ms,
+            sender: Some(sender),
+            human_mode: false,
+            user_name: None,
+            country: None,
+            city: None,
+            operator_id: None,
+            page_url: None,
+        }
+    }
+}
+
 /// One reason an event was refused, as the contract's `problems` list shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {

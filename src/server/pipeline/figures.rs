@@ -275,6 +275,16 @@ impl Figures {
         self.engine.read().operators(query, sort)
     }
 
+    /// What the alert rules watch, at `now`.
+    pub fn alert_readings(&self, now: i64) -> super::engine::alert_readings::AlertReadings {
+        self.engine.read().alert_readings(now)
+    }
+
+    /// The sessions that ended in `(after, now]` with their handover unanswered.
+    pub fn closed_unanswered(&self, after: i64, now: i64) -> Vec<super::engine::alert_readings::UnansweredHandover> {
+        self.engine.read().closed_unanswered(after, now)
+    }
+
     /// The busiest pages of a range where chats start.
     pub fn pages(&self, query: &StatsQuery) -> PagesList {
         self.engine.read().pages(query)

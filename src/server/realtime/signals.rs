@@ -14,6 +14,7 @@ use super::fanout::Fanout;
 use super::DASHBOARD_NS;
 use crate::server::domain::event::{Channel, Event, Kind};
 use crate::server::domain::time::{format_ms, now_ms};
+use crate::server::pipeline::engine::alert_readings::UnansweredHandover;
 use crate::server::pipeline::engine::Milestone;
 use crate::server::pipeline::engine::MilestoneKind;
 use crate::server::pipeline::figures::FiguresMoved;
@@ -158,6 +159,22 @@ impl Live {
             };
             self.emit(event, &signal).await;
         }
+    }
+
+    /// An alert incident opened or closed: a toast on every dashboard.
+    pub async fn alert(&self, notice: &crate::server::alerts::evaluator::AlertNotice) {
+        self.emit("alert", notice).await;
+    }
+
+    /// A session ended with its handover unanswered: a line in the activity feed.
+    pub async fn handover_unanswered(&self, ended: &UnansweredHandover) {
+        let signal = MilestoneSignal {
+            channel: ended.channel.as_str(),
+            user_id: &ended.user_id,
+            user_name: ended.user_name.as_deref(),
+            at: format_ms(ended.at),
+        };
+        self.emit("handover_unanswered", &signal).await;
     }
 
     /// The per-event signals of freshly committed events.

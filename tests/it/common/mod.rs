@@ -100,6 +100,7 @@ pub fn test_config(database_url: &str) -> Config {
         limits: Default::default(),
         sql_source: None,
         widget_sources: Vec::new(),
+        webhook_retry_ms: 5000,
     }
 }
 

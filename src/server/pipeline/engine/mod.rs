@@ -2,6 +2,7 @@
 //! time-slot rollups as it is committed, so that a `Stats` document costs the size of
 //! its range, never a pass over every raw message.
 
+pub mod alert_readings;
 pub mod calendar;
 pub mod conversations;
 pub mod names;
@@ -136,6 +137,8 @@ pub struct Engine {
     pages: Names,
     /// `(at, seq, page, channel)` of every widget open that names its page.
     page_opens: BTreeSet<(i64, i64, u32, Channel)>,
+    /// The newest time any event carries: how long the widgets have been silent.
+    newest_at: Option<i64>,
 }
 
 pub struct BulkLoader {
@@ -187,6 +190,7 @@ impl Engine {
             operator_activity: BTreeSet::new(),
             pages: Names::default(),
             page_opens: BTreeSet::new(),
+            newest_at: None,
         }
     }
 
@@ -306,6 +310,7 @@ impl Engine {
     fn record(&mut self, stored: &StoredEvent) -> Option<u32> {
         let StoredEvent { seq, event } = stored;
         self.applied_seq = self.applied_seq.max(*seq);
+        self.newest_at = self.newest_at.max(Some(event.at_ms));
         let key = (event.at_ms, *seq);
         match event.kind {
             Kind::WidgetOpened => {

@@ -10,23 +10,7 @@ fn ms(text: &str) -> i64 {
 }
 
 fn message(seq: i64, user: &str, at: &str, sender: Sender) -> StoredEvent {
-    StoredEvent {
-        seq,
-        event: Event {
-            id: None,
-            kind: Kind::Message,
-            channel: Channel::Web,
-            user_id: user.into(),
-            at_ms: ms(at),
-            sender: Some(sender),
-            human_mode: false,
-            user_name: None,
-            country: None,
-            city: None,
-            operator_id: None,
-            page_url: None,
-        },
-    }
+    StoredEvent { seq, event: Event::message_for_tests(Channel::Web, user, ms(at), sender) }
 }
 
 fn other(seq: i64, kind: Kind, channel: Channel, user: &str, at: &str) -> StoredEvent {
