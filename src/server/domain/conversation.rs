@@ -39,6 +39,55 @@ pub struct Sample {
     pub ms: i64,
 }
 
+/// Samples a session keeps in itself, so that a read of the figures finds them without
+/// another memory access; a session with more reads them from its user's list.
+const INLINE_SAMPLES: usize = 3;
+/// The largest time an inline sample holds: 2^30 ms, about 12 days.
+const INLINE_MAX_MS: i64 = (1 << 30) - 1;
+
+/// Where a session's samples are: a stretch of its user's list, the first few of them
+/// also packed in here (milliseconds, with the timing in the top two bits).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SessionSamples {
+    pub first: u32,
+    pub len: u32,
+    inline: [u32; INLINE_SAMPLES],
+    /// A sample did not fit inline (too long, or too many): read the user's list.
+    spilled: bool,
+}
+
+impl SessionSamples {
+    /// No samples yet; the session's first one will be at `first` in the user's list.
+    pub fn starting_at(first: usize) -> SessionSamples {
+        SessionSamples { first: first as u32, ..SessionSamples::default() }
+    }
+
+    /// Notes the session's next sample, just pushed to the user's list.
+    pub fn note(&mut self, sample: Sample) {
+        let index = self.len as usize;
+        self.len += 1;
+        if index < INLINE_SAMPLES && (0..=INLINE_MAX_MS).contains(&sample.ms) {
+            self.inline[index] = ((sample.kind as u32) << 30) | sample.ms as u32;
+        } else {
+            self.spilled = true;
+        }
+    }
+
+    /// Hands every sample of the session to `take`; `list` is its user's list.
+    pub fn each(&self, list: &[Sample], mut take: impl FnMut(Sample)) {
+        if self.spilled {
+            let first = self.first as usize;
+            list[first..first + self.len as usize].iter().for_each(|s| take(*s));
+            return;
+        }
+        for &packed in &self.inline[..self.len as usize] {
+            let kind =
+                [TimingKind::BotReply, TimingKind::HandoverWait, TimingKind::OperatorReply][(packed >> 30) as usize];
+            take(Sample { kind, ms: i64::from(packed & INLINE_MAX_MS as u32) });
+        }
+    }
+}
+
 impl ResponseSamples {
     pub fn push(&mut self, sample: Sample) {
         match sample.kind {
@@ -80,6 +129,14 @@ pub struct Talk {
 }
 
 impl Talk {
+    /// Takes the session's newest message like `take`, noting the samples it completes
+    /// in the session's `kept` too.
+    pub fn take_into(&mut self, msgs: &[Msg], samples: &mut Vec<Sample>, kept: &mut SessionSamples) {
+        let before = samples.len();
+        self.take(msgs, samples);
+        samples[before..].iter().for_each(|s| kept.note(*s));
+    }
+
     /// Takes `msgs.last()`, the session's newest message (`msgs` holds the session's
     /// messages so far); pushes the samples it completes.
     pub fn take(&mut self, msgs: &[Msg], samples: &mut Vec<Sample>) {
@@ -323,6 +380,23 @@ mod tests {
         }
         let (outcome, samples) = talk(&worked_example());
         assert_eq!((outcome, sorted(samples.operator_reply)), (Outcome::HandedOverAnswered, vec![120, 180]));
+    }
+
+    #[test]
+    fn samples_kept_inline_or_spilled_read_back_the_same() {
+        let samples = [
+            Sample { kind: TimingKind::OperatorReply, ms: 5 },
+            Sample { kind: TimingKind::HandoverWait, ms: INLINE_MAX_MS },
+            Sample { kind: TimingKind::BotReply, ms: 0 },
+            Sample { kind: TimingKind::BotReply, ms: 30 * 86_400_000 },
+        ];
+        for count in 0..=samples.len() {
+            let mut kept = SessionSamples::starting_at(0);
+            samples[..count].iter().for_each(|s| kept.note(*s));
+            let mut read = Vec::new();
+            kept.each(&samples, |s| read.push(s));
+            assert_eq!(read, samples[..count], "{count} samples");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::conversation::Outcome;
+use super::conversation::{Outcome, SessionSamples};
 use super::event::Sender;
 
 /// One stored message of one user, as much as the figures need.
@@ -65,8 +65,8 @@ pub struct Session {
     pub number: u32,
     /// How the session went so far (`conversation::Talk`), kept by the engine.
     pub outcome: Outcome,
-    /// Where its response-time samples are in the user's list: first, count.
-    pub samples: (u32, u32),
+    /// Its response-time samples (`conversation::Talk`), kept by the engine.
+    pub samples: SessionSamples,
 }
 
 impl Session {
@@ -83,7 +83,7 @@ impl Session {
             valid: false,
             number: 0,
             outcome: Outcome::BotOnly,
-            samples: (0, 0),
+            samples: SessionSamples::default(),
         }
     }
 
@@ -99,11 +99,6 @@ impl Session {
 
     pub fn joins(&self, rules: SessionRules, msg: &Msg) -> bool {
         msg.at - self.end <= rules.gap_ms
-    }
-
-    /// Its samples' place in the user's list of samples.
-    pub fn sample_indices(&self) -> std::ops::Range<usize> {
-        self.samples.0 as usize..(self.samples.0 + self.samples.1) as usize
     }
 
     pub fn indices(&self) -> std::ops::Range<usize> {

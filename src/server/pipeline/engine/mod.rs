@@ -17,7 +17,7 @@ use std::sync::Arc;
 use chrono_tz::Tz;
 
 use crate::model::Settings;
-use crate::server::domain::conversation::{Sample, Talk};
+use crate::server::domain::conversation::{Sample, SessionSamples, Talk};
 use crate::server::domain::event::{Channel, Event, Kind, Sender};
 use crate::server::domain::sessions::{number_sessions, split_sessions, Msg, Session};
 use crate::server::domain::settings::FigureSettings;
@@ -89,13 +89,12 @@ impl UserState {
     fn read_talks(&mut self, sessions: &mut [Session]) {
         self.samples.clear();
         for session in sessions.iter_mut() {
-            let first_sample = self.samples.len();
+            session.samples = SessionSamples::starting_at(self.samples.len());
             self.talk = Talk::default();
             for end in session.indices() {
-                self.talk.take(&self.msgs[session.first..=end], &mut self.samples);
+                self.talk.take_into(&self.msgs[session.first..=end], &mut self.samples, &mut session.samples);
             }
             session.outcome = self.talk.outcome();
-            session.samples = (first_sample as u32, (self.samples.len() - first_sample) as u32);
         }
     }
 
@@ -381,9 +380,8 @@ impl Engine {
             Some(last) if last.joins(rules, &msg) => {
                 let was_valid = last.valid;
                 last.push(&msg);
-                state.talk.take(&state.msgs[last.indices()], &mut state.samples);
+                state.talk.take_into(&state.msgs[last.indices()], &mut state.samples, &mut last.samples);
                 last.outcome = state.talk.outcome();
-                last.samples.1 = state.samples.len() as u32 - last.samples.0;
                 if was_valid {
                     let stamp = message_stamp(state.channel, &msg);
                     self.messages.add(stamp);
@@ -401,11 +399,10 @@ impl Engine {
             }
             _ => {
                 let mut opened = Session::open(index, &msg);
-                let first_sample = state.samples.len();
+                opened.samples = SessionSamples::starting_at(state.samples.len());
                 state.talk = Talk::default();
-                state.talk.take(&state.msgs[opened.indices()], &mut state.samples);
+                state.talk.take_into(&state.msgs[opened.indices()], &mut state.samples, &mut opened.samples);
                 opened.outcome = state.talk.outcome();
-                opened.samples = (first_sample as u32, (state.samples.len() - first_sample) as u32);
                 opened.valid = rules.is_valid(opened.len);
                 if opened.valid {
                     state.valid_sessions += 1;

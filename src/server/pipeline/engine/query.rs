@@ -262,9 +262,7 @@ impl Engine {
                 scan.distribution[i] += 1;
             }
             let outcome = session.outcome;
-            for &sample in &state.samples[session.sample_indices()] {
-                scan.samples.push(sample);
-            }
+            session.samples.each(&state.samples, |sample| scan.samples.push(sample));
             tally(&mut scan.outcomes, outcome);
             if let Some(day) = days.index_of(session.start) {
                 scan.daily_sessions[day] += 1;
