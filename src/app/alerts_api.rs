@@ -54,6 +54,9 @@ fn answer(error: RuleError) -> ServerError {
         RuleError::NoSuchRule => {
             ServerError::new(crate::app::server_error::ErrorCode::NotFound, RuleError::NoSuchRule.to_string())
         }
+        RuleError::TooMany => {
+            ServerError::new(crate::app::server_error::ErrorCode::Conflict, RuleError::TooMany.to_string())
+        }
         refused => ServerError::invalid(refused.to_string()),
     }
 }

@@ -6,7 +6,7 @@
 use crate::common;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -118,19 +118,8 @@ async fn watch(base: &str) -> sio::Ws {
 
 /// The payloads of the `alert` events `ws` receives within `within`.
 async fn alerts_heard(ws: &mut sio::Ws, within: Duration) -> Vec<Value> {
-    let mut alerts = Vec::new();
-    let deadline = Instant::now() + within;
-    while let Ok(text) =
-        tokio::time::timeout(deadline.saturating_duration_since(Instant::now()), sio::next_text(ws)).await
-    {
-        if let Some(rest) = text.strip_prefix("42/dashboard,") {
-            let packet: Value = serde_json::from_str(rest).unwrap();
-            if packet[0] == "alert" {
-                alerts.push(packet[1].clone());
-            }
-        }
-    }
-    alerts
+    let events = sio::events_within(ws, "/dashboard", within).await;
+    events.into_iter().filter(|(name, _)| name == "alert").map(|(_, payload)| payload).collect()
 }
 
 async fn app(backend: Backend) -> TestApp {

@@ -95,7 +95,12 @@ async fn step(
     let reading = readings.value(kind);
     let firing = reading.is_some_and(|value| value > rule.threshold);
     let value = reading.unwrap_or(0.0);
-    let notice = |incident_id, state, opened_ms: i64| AlertNotice {
+    let (state, opened_ms) = match (firing, open_incident) {
+        (true, None) => ("opened", now),
+        (false, Some(_)) => ("closed", rule.firing_since_ms.unwrap_or(now)),
+        _ => return Ok(None),
+    };
+    let notice = |incident_id| AlertNotice {
         incident_id,
         rule_id: rule.id,
         rule: kind.code(),
@@ -105,31 +110,17 @@ async fn step(
         opened_at: format_ms(opened_ms),
         closed_at: (state == "closed").then(|| format_ms(now)),
     };
-    let body = |id: i64, state, opened_ms| serde_json::to_string(&notice(id, state, opened_ms)).unwrap_or_default();
-    match (firing, open_incident) {
-        (true, None) => {
-            let payload = |id| body(id, "opened", now);
-            let moved = IncidentMove {
-                rule_id: rule.id,
-                at_ms: now,
-                value,
-                webhook_url: rule.webhook_url.as_deref(),
-                payload: &payload,
-            };
-            Ok(db.open_incident(&moved).await?.map(|id| notice(id, "opened", now)))
-        }
-        (false, Some(id)) => {
-            let opened_ms = rule.firing_since_ms.unwrap_or(now);
-            let payload = |id| body(id, "closed", opened_ms);
-            let moved = IncidentMove {
-                rule_id: rule.id,
-                at_ms: now,
-                value,
-                webhook_url: rule.webhook_url.as_deref(),
-                payload: &payload,
-            };
-            Ok(db.close_incident(id, &moved).await?.then(|| notice(id, "closed", opened_ms)))
-        }
-        _ => Ok(None),
-    }
+    let payload = |id| serde_json::to_string(&notice(id)).unwrap_or_default();
+    let moved = IncidentMove {
+        rule_id: rule.id,
+        at_ms: now,
+        value,
+        webhook_url: rule.webhook_url.as_deref(),
+        payload: &payload,
+    };
+    let moved_incident = match open_incident {
+        None => db.open_incident(&moved).await?,
+        Some(id) => db.close_incident(id, &moved).await?.then_some(id),
+    };
+    Ok(moved_incident.map(notice))
 }

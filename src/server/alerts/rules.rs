@@ -6,6 +6,8 @@ use crate::server::db::{Db, DbError};
 use crate::server::domain::time::now_ms;
 
 const LONGEST_URL: usize = 2048;
+/// Rules in force at most: each is checked every second.
+pub const MAX_RULES: usize = 100;
 
 /// Why a rule was refused; every message is safe to show.
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +20,8 @@ pub enum RuleError {
     BadUrl,
     #[error("no such rule")]
     NoSuchRule,
+    #[error("at most 100 rules may be in force; remove one first")]
+    TooMany,
     #[error("the database is unavailable; nothing was changed, try again")]
     Unavailable(#[from] DbError),
 }
@@ -51,6 +55,9 @@ pub async fn add_rule(db: &Db, kind: &str, threshold: f64, webhook_url: &str) ->
     } else {
         return Err(RuleError::BadUrl);
     };
+    if db.alert_rules().await?.len() >= MAX_RULES {
+        return Err(RuleError::TooMany);
+    }
     let webhook = secret.as_deref().map(|secret| (url, secret));
     let id = db.insert_alert_rule(kind.code(), threshold, webhook, now_ms()).await?;
     tracing::info!(id, kind = kind.code(), threshold, webhook = webhook.is_some(), "an alert rule was added");

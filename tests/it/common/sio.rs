@@ -44,6 +44,31 @@ pub async fn emit_with_ack(ws: &mut Ws, namespace: &str, id: u32, event: &str, d
     }
 }
 
+/// Emits `event` with `data` (JSON text), asking no acknowledgement.
+pub async fn emit(ws: &mut Ws, namespace: &str, event: &str, data: &str) {
+    ws.send(Message::text(format!("42{namespace},[\"{event}\",{data}]"))).await.unwrap();
+}
+
+/// Every event (name, payload) `ws` receives on `namespace` within `within`.
+pub async fn events_within(
+    ws: &mut Ws,
+    namespace: &str,
+    within: std::time::Duration,
+) -> Vec<(String, serde_json::Value)> {
+    let mut events = Vec::new();
+    let deadline = std::time::Instant::now() + within;
+    let prefix = format!("42{namespace},");
+    while let Ok(text) =
+        tokio::time::timeout(deadline.saturating_duration_since(std::time::Instant::now()), next_text(ws)).await
+    {
+        if let Some(rest) = text.strip_prefix(&prefix) {
+            let packet: serde_json::Value = serde_json::from_str(rest).unwrap();
+            events.push((packet[0].as_str().unwrap_or_default().to_string(), packet[1].clone()));
+        }
+    }
+    events
+}
+
 pub async fn next_text(ws: &mut Ws) -> String {
     loop {
         let message = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next())

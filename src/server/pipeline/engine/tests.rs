@@ -14,23 +14,8 @@ fn message(seq: i64, user: &str, at: &str, sender: Sender) -> StoredEvent {
 }
 
 fn other(seq: i64, kind: Kind, channel: Channel, user: &str, at: &str) -> StoredEvent {
-    StoredEvent {
-        seq,
-        event: Event {
-            id: None,
-            kind,
-            channel,
-            user_id: user.into(),
-            at_ms: ms(at),
-            sender: None,
-            human_mode: false,
-            user_name: None,
-            country: None,
-            city: None,
-            operator_id: None,
-            page_url: None,
-        },
-    }
+    let event = Event { kind, sender: None, ..Event::message_for_tests(channel, user, ms(at), Sender::User) };
+    StoredEvent { seq, event }
 }
 
 /// User A of the worked example, on 2026-03-02 (a Monday).
