@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use super::conversation::{Outcome, SessionSamples};
 use super::event::Sender;
+use super::outcome::{Outcome, SessionSamples};
 
 /// One stored message of one user, as much as the figures need.
 #[derive(Clone, Debug, PartialEq)]

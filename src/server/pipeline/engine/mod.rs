@@ -5,6 +5,7 @@
 pub mod alert_readings;
 pub mod calendar;
 pub mod conversations;
+pub mod day_samples;
 pub mod names;
 pub mod operators;
 pub mod pages;
@@ -138,6 +139,8 @@ pub struct Engine {
     page_opens: BTreeSet<(i64, i64, u32, Channel)>,
     /// The newest time any event carries: how long the widgets have been silent.
     newest_at: Option<i64>,
+    /// The response-time samples of valid sessions, sorted per day and channel.
+    day_samples: day_samples::DaySamples,
 }
 
 pub struct BulkLoader {
@@ -190,6 +193,7 @@ impl Engine {
             pages: Names::default(),
             page_opens: BTreeSet::new(),
             newest_at: None,
+            day_samples: day_samples::DaySamples::default(),
         }
     }
 
@@ -380,9 +384,13 @@ impl Engine {
             Some(last) if last.joins(rules, &msg) => {
                 let was_valid = last.valid;
                 last.push(&msg);
+                let known = state.samples.len();
                 state.talk.take_into(&state.msgs[last.indices()], &mut state.samples, &mut last.samples);
                 last.outcome = state.talk.outcome();
                 if was_valid {
+                    for &sample in &state.samples[known..] {
+                        self.day_samples.add(last.start, state.channel, sample);
+                    }
                     let stamp = message_stamp(state.channel, &msg);
                     self.messages.add(stamp);
                     false
@@ -443,6 +451,7 @@ impl Engine {
         for session in old.iter().filter(|s| s.valid) {
             leaving.extend(state.msgs[session.indices()].iter().map(|msg| message_stamp(channel, msg)));
             self.sessions.remove(&(session.start, session.start_seq));
+            session.samples.each(&state.samples, |sample| self.day_samples.remove(session.start, channel, sample));
         }
         self.messages.remove_all(leaving);
     }
@@ -465,6 +474,7 @@ impl Engine {
         for msg in &state.msgs[session.indices()] {
             self.messages.add(message_stamp(state.channel, msg));
         }
+        session.samples.each(&state.samples, |sample| self.day_samples.add(session.start, state.channel, sample));
         self.sessions.insert((session.start, session.start_seq), user);
     }
 

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDate};
 
 use super::calendar::{add_months, first_of_month, local, start_of_day, weekday_hour, Boundaries};
-use super::conversations::{response_times, tally};
+use super::conversations::tally;
+use super::day_samples::{day_of, whole_days};
 use super::{country_text, includes, Engine};
 use crate::conversation_figures::OutcomeCounts;
 use crate::model::{
@@ -219,7 +220,7 @@ impl Engine {
                 })
                 .collect(),
             outcomes,
-            response_times: response_times(samples),
+            response_times: self.day_samples.response_times(q.channel, whole_days(q.from, q.to), samples),
             queue: self.queue(q.channel, now),
             sessions_page: self.sessions_page(q, candidates),
         }
@@ -246,6 +247,7 @@ impl Engine {
         days: &Boundaries,
         labels: &[(&str, usize)],
     ) -> SessionScan<'a> {
+        let whole = whole_days(q.from, q.to);
         let mut scan = SessionScan {
             daily_sessions: vec![0; days.0.len().saturating_sub(1)],
             daily_outcomes: vec![OutcomeCounts::default(); days.0.len().saturating_sub(1)],
@@ -262,7 +264,10 @@ impl Engine {
                 scan.distribution[i] += 1;
             }
             let outcome = session.outcome;
-            session.samples.each(&state.samples, |sample| scan.samples.push(sample));
+            // The whole days' samples are read from the sorted day index.
+            if !whole.contains(&day_of(session.start)) {
+                session.samples.each(&state.samples, |sample| scan.samples.push(sample));
+            }
             tally(&mut scan.outcomes, outcome);
             if let Some(day) = days.index_of(session.start) {
                 scan.daily_sessions[day] += 1;
