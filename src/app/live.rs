@@ -66,6 +66,9 @@ pub struct LiveContext {
     pub clock: RwSignal<f64>,
     /// Whether the last fetch failed, so what is on screen may be stale.
     pub stale: RwSignal<bool>,
+    /// The channel whose figures the page shows: the socket hears `stats_update` of
+    /// that channel only (`All` on pages that show both, or none).
+    pub watching: RwSignal<crate::model::ChannelFilter>,
     started: StoredValue<bool>,
 }
 
@@ -79,6 +82,7 @@ pub fn provide_live_context() -> LiveContext {
         updated_at: RwSignal::new(None),
         clock: RwSignal::new(0.0),
         stale: RwSignal::new(false),
+        watching: RwSignal::new(crate::model::ChannelFilter::All),
         started: StoredValue::new(false),
     };
     provide_context(context);
@@ -190,6 +194,8 @@ mod socket {
         fn on(this: &Socket, event: &str, callback: &js_sys::Function) -> Socket;
         #[wasm_bindgen(method)]
         fn connect(this: &Socket) -> Socket;
+        #[wasm_bindgen(method)]
+        fn emit(this: &Socket, event: &str, data: &JsValue) -> Socket;
     }
 
     /// The leading-edge debounce and what was held back while paused or hidden.
@@ -212,8 +218,11 @@ mod socket {
 
     pub fn connect(live: LiveContext) {
         let opts = js_sys::Object::new();
-        let transports = js_sys::Array::of1(&JsValue::from_str("websocket"));
+        // A WebSocket first (no sticky sessions needed behind a load balancer); where a
+        // proxy refuses it, long-polling, which keeps the page live within a round trip.
+        let transports = js_sys::Array::of2(&JsValue::from_str("websocket"), &JsValue::from_str("polling"));
         let _ = js_sys::Reflect::set(&opts, &"transports".into(), &transports);
+        let _ = js_sys::Reflect::set(&opts, &"tryAllTransports".into(), &JsValue::TRUE);
         let _ = js_sys::Reflect::set(&opts, &"reconnection".into(), &JsValue::FALSE);
         let socket = StoredValue::new_local(io("/dashboard", &opts));
         let pace = StoredValue::new_local(Pace::default());
@@ -265,6 +274,7 @@ mod socket {
         socket.with_value(|s| {
             listen(s, "stats_update", move |payload| on_update(announced_version(&payload)));
             listen(s, "connect", move |_| {
+                socket.with_value(|s| tell_watching(s, live));
                 retry.update_value(|r| *r = Retry::default());
                 live.connection.set(Connection::Live);
                 // Updates may have been missed while disconnected: catch up at once.
@@ -326,6 +336,14 @@ mod socket {
                 };
                 toasts.alert(kind, detail);
             });
+        });
+
+        // A page of another channel: from now on the socket hears that channel's updates.
+        Effect::new(move |_| {
+            live.watching.track();
+            if live.connection.get_untracked() == Connection::Live {
+                socket.with_value(|s| tell_watching(s, live));
+            }
         });
 
         // One clock for "updated N s ago", the reconnect countdown and offline polls.
@@ -398,6 +416,11 @@ mod socket {
             .map(|at| js_sys::Date::parse(&at))
             .filter(|ms| ms.is_finite())
             .unwrap_or_else(js_sys::Date::now)
+    }
+
+    /// Tells the server which channel's `stats_update` this page needs.
+    fn tell_watching(socket: &Socket, live: LiveContext) {
+        socket.emit("watch", &JsValue::from_str(live.watching.get_untracked().as_str()));
     }
 
     fn listen(socket: &Socket, event: &str, handler: impl Fn(JsValue) + 'static) {

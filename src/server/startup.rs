@@ -183,8 +183,9 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
         crate::server::pipeline::erasure::spawn_retention(state.db.clone(), state.figures.clone(), days);
     }
     follow_sources(config, &state);
-    crate::server::alerts::evaluator::spawn_evaluator(state.db.clone(), state.figures.clone(), state.live.clone());
-    crate::server::alerts::webhook::spawn_sender(state.db.clone(), config.webhook_retry_ms);
+    let alerts = crate::server::alerts::evaluator::spawn_alerts;
+    alerts(state.db.clone(), state.figures.clone(), state.live.clone(), config.webhook_retry_ms);
+    crate::server::alerts::evaluator::spawn_unanswered_notices(state.figures.clone(), state.live.clone());
     if config.demo {
         demo::spawn(state.db.clone(), state.ingestor.clone(), state.figures.clone());
     }

@@ -14,6 +14,7 @@ mod hostile_http;
 mod hostile_sockets;
 mod ingest_properties;
 mod layout;
+mod live_rooms;
 mod observability;
 mod security;
 mod sources;

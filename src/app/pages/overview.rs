@@ -45,6 +45,7 @@ fn latest(
 #[component]
 pub fn Overview(channel: ChannelFilter) -> impl IntoView {
     let live = use_live();
+    live.watching.set(channel);
     let prefs = use_prefs();
     let query = use_query_map();
     let view_of = Memo::new(move |_| {

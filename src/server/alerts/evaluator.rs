@@ -2,14 +2,16 @@
 //! leads alerts, and moves incidents: open when a rule's reading goes above its
 //! threshold, close when it comes back. The open incidents live in the database, so a
 //! restart or a new leader neither repeats an open one nor forgets to close it. The
-//! same pass tells dashboards of sessions that ended with their handover unanswered.
+//! leader also sends the webhook calls (`webhook::Outbox`). Apart from that, every
+//! instance tells its own dashboards of sessions that ended with their handover
+//! unanswered.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Serialize;
-
+use super::notice::AlertNotice;
+use super::webhook::Outbox;
 use crate::alert_kinds::AlertKind;
 use crate::server::db::{AlertRuleRow, Db, DbError, IncidentMove};
 use crate::server::domain::time::{format_ms, now_ms};
@@ -18,46 +20,45 @@ use crate::server::pipeline::engine::alert_readings::AlertReadings;
 use crate::server::pipeline::figures::Figures;
 use crate::server::realtime::signals::Live;
 
-/// The advisory lock naming the instance that evaluates.
+/// The advisory lock naming the instance that evaluates and sends.
 const ALERTS_LOCK: i64 = 0x6370_616c_6572_7473;
 const EVALUATE_EVERY: Duration = Duration::from_secs(1);
+/// How often the outbox is looked at while leading.
+const SEND_EVERY: Duration = Duration::from_millis(250);
 
-/// An incident's move as dashboards (`alert` socket event) and webhooks (the body)
-/// receive it; `docs/api.md` documents it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct AlertNotice {
-    pub incident_id: i64,
-    pub rule_id: i64,
-    pub rule: &'static str,
-    pub threshold: f64,
-    /// `opened` or `closed`.
-    pub state: &'static str,
-    /// The reading when the incident moved.
-    pub value: f64,
-    pub opened_at: String,
-    pub closed_at: Option<String>,
-}
-
-/// Evaluates for as long as the process runs, on the instance that leads alerts.
-pub fn spawn_evaluator(db: Db, figures: Arc<Figures>, live: Arc<Live>) {
+/// Runs alerts for as long as the process runs. While no rule is in force and no call
+/// waits, nothing is held (an instance without rules keeps no database connection for
+/// them); otherwise the instance holding the alerts lock checks the rules every second
+/// and sends the webhook calls that are due.
+pub fn spawn_alerts(db: Db, figures: Arc<Figures>, live: Arc<Live>, retry_ms: u64) {
     tokio::spawn(async move {
+        let Some(outbox) = Outbox::new(db.clone(), retry_ms) else { return };
         loop {
+            match db.alerts_wanted().await {
+                Ok(true) => {}
+                Ok(false) => {
+                    tokio::time::sleep(EVALUATE_EVERY).await;
+                    continue;
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "alerts could not be looked up; tried again in a second");
+                    tokio::time::sleep(EVALUATE_EVERY).await;
+                    continue;
+                }
+            }
             let mut lead = Leadership::acquire(&db, ALERTS_LOCK).await;
-            // Sessions that ended before this instance led were told by the last leader.
-            let mut told_until = now_ms();
-            let mut tick = tokio::time::interval(EVALUATE_EVERY);
+            let (mut evaluation, mut sending) =
+                (tokio::time::interval(EVALUATE_EVERY), tokio::time::interval(SEND_EVERY));
             loop {
                 tokio::select! {
-                    _ = tick.tick() => {
-                        let now = now_ms();
-                        for ended in figures.closed_unanswered(told_until, now) {
-                            live.handover_unanswered(&ended).await;
-                        }
-                        told_until = now;
-                        if let Err(error) = evaluate(&db, &figures, &live, now).await {
+                    _ = evaluation.tick() => match evaluate(&db, &figures, &live, now_ms()).await {
+                        Ok(false) if !outbox.busy() => break,
+                        Ok(_) => {}
+                        Err(error) => {
                             tracing::warn!(%error, "alert rules could not be checked; they are checked again in a second");
                         }
-                    }
+                    },
+                    _ = sending.tick() => outbox.send_due(),
                     () = lead.lost() => break,
                 }
             }
@@ -65,11 +66,29 @@ pub fn spawn_evaluator(db: Db, figures: Arc<Figures>, live: Arc<Live>) {
     });
 }
 
-/// One pass over the rules at `now`.
-pub async fn evaluate(db: &Db, figures: &Figures, live: &Live, now: i64) -> Result<(), DbError> {
+/// Tells this instance's dashboards, once a second, of the sessions that ended with
+/// their handover unanswered. Every instance tells its own, so each dashboard hears each
+/// once, with no leader.
+pub fn spawn_unanswered_notices(figures: Arc<Figures>, live: Arc<Live>) {
+    tokio::spawn(async move {
+        let mut told_until = now_ms();
+        let mut tick = tokio::time::interval(EVALUATE_EVERY);
+        loop {
+            tick.tick().await;
+            let now = now_ms();
+            for ended in figures.closed_unanswered(told_until, now) {
+                live.handover_unanswered(&ended).await;
+            }
+            told_until = now;
+        }
+    });
+}
+
+/// One pass over the rules at `now`; whether any rule is in force.
+pub async fn evaluate(db: &Db, figures: &Figures, live: &Live, now: i64) -> Result<bool, DbError> {
     let rules = db.alert_rules().await?;
     if rules.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     let open: HashMap<i64, i64> = db.open_incidents().await?.into_iter().map(|i| (i.rule_id, i.id)).collect();
     let readings = figures.alert_readings(now);
@@ -79,7 +98,7 @@ pub async fn evaluate(db: &Db, figures: &Figures, live: &Live, now: i64) -> Resu
             live.alert(&notice).await;
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Opens or closes the rule's incident if its reading says so; the notice of the move,

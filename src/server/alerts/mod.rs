@@ -4,5 +4,6 @@
 //! the rule's webhook as one signed call, retried until it lands (`webhook`).
 
 pub mod evaluator;
+pub mod notice;
 pub mod rules;
 pub mod webhook;

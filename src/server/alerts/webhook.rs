@@ -1,9 +1,11 @@
 //! Sends the queued webhook calls: each signed with its rule's secret, retried with a
 //! doubling wait while the receiver fails or cannot be reached, and logged row by row.
-//! The outbox lives in the database, so a restart or a new leader picks up where the
-//! last one stopped; a call whose answer was lost may be sent again, and its
+//! The outbox lives in the database, so a restart or a new leader of alerts picks up
+//! where the last one stopped; a call whose answer was lost may be sent again, and its
 //! `X-Chatpulse-Delivery` id lets the receiver drop the repeat.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
@@ -11,12 +13,7 @@ use sha2::Sha256;
 
 use crate::server::db::{AttemptResult, Db, DbError, DueDelivery};
 use crate::server::domain::time::now_ms;
-use crate::server::leadership::Leadership;
 
-/// The advisory lock naming the instance that sends.
-const DELIVERIES_LOCK: i64 = 0x6370_7765_6268_6f6b;
-/// How often the outbox is looked at.
-const POLL_EVERY: Duration = Duration::from_millis(250);
 /// Calls sent at once, at most.
 const BATCH: i64 = 16;
 /// Tries per call, the first included; then it is marked failed.
@@ -67,33 +64,48 @@ pub fn after_attempt(attempts: i32, answer: &Answer, now: i64, retry_ms: u64) ->
     }
 }
 
-/// Sends due calls for as long as the process runs, on the instance that leads them.
-pub fn spawn_sender(db: Db, retry_ms: u64) {
-    tokio::spawn(async move {
-        let client = match reqwest::Client::builder()
+/// The webhook outbox, sent from the instance that leads alerts: each pass sends the
+/// calls that are due, in the background, one pass at a time.
+pub struct Outbox {
+    db: Db,
+    client: reqwest::Client,
+    retry_ms: u64,
+    sending: Arc<AtomicBool>,
+}
+
+impl Outbox {
+    /// `None` (logged) when no HTTP client can be made.
+    pub fn new(db: Db, retry_ms: u64) -> Option<Outbox> {
+        let client = reqwest::Client::builder()
             .timeout(CALL_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("chatpulse-webhook/", env!("CARGO_PKG_VERSION")))
             .build()
-        {
-            Ok(client) => client,
-            Err(error) => return tracing::error!(%error, "webhooks cannot be sent: no HTTP client"),
-        };
-        loop {
-            let mut lead = Leadership::acquire(&db, DELIVERIES_LOCK).await;
-            let mut tick = tokio::time::interval(POLL_EVERY);
-            loop {
-                tokio::select! {
-                    _ = tick.tick() => {
-                        if let Err(error) = send_due(&db, &client, retry_ms).await {
-                            tracing::warn!(%error, "the webhook outbox could not be read; it is tried again");
-                        }
-                    }
-                    () = lead.lost() => break,
-                }
-            }
+            .inspect_err(|error| tracing::error!(%error, "webhooks cannot be sent: no HTTP client"))
+            .ok()?;
+        Some(Outbox { db, client, retry_ms, sending: Arc::default() })
+    }
+
+    /// Whether a pass is sending now.
+    pub fn busy(&self) -> bool {
+        self.sending.load(Ordering::SeqCst)
+    }
+
+    /// Starts a pass over the due calls unless one is still going (a slow receiver
+    /// never holds up the rules' evaluation, and no call is sent twice at once).
+    pub fn send_due(&self) {
+        if self.sending.swap(true, Ordering::SeqCst) {
+            return;
         }
-    });
+        let (db, client, retry_ms, sending) =
+            (self.db.clone(), self.client.clone(), self.retry_ms, self.sending.clone());
+        tokio::spawn(async move {
+            if let Err(error) = send_due(&db, &client, retry_ms).await {
+                tracing::warn!(%error, "the webhook outbox could not be read; it is tried again");
+            }
+            sending.store(false, Ordering::SeqCst);
+        });
+    }
 }
 
 async fn send_due(db: &Db, client: &reqwest::Client, retry_ms: u64) -> Result<(), DbError> {

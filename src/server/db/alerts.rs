@@ -109,6 +109,13 @@ impl Db {
         })
     }
 
+    /// Whether alerts have work: a rule in force, or a call waiting to be sent.
+    pub async fn alerts_wanted(&self) -> Result<bool, DbError> {
+        let sql = "SELECT EXISTS (SELECT 1 FROM alert_rules WHERE removed_ms IS NULL) \
+                   OR EXISTS (SELECT 1 FROM alert_deliveries WHERE status = 'pending')";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(sql).fetch_one(pool).await)?)
+    }
+
     /// The rules in force, oldest first, each with its open incident's start.
     pub async fn alert_rules(&self) -> Result<Vec<AlertRuleRow>, DbError> {
         let sql = "SELECT r.id, r.kind, r.threshold, r.webhook_url, r.webhook_secret, r.created_ms, \

@@ -172,19 +172,23 @@ impl Writer {
         }
         let duplicate = committed.duplicate;
         drop(committing);
-        let mut fresh: Vec<&Event> = Vec::new();
+        let mut fresh: Vec<Event> = Vec::new();
         let mut first = 0;
         for request in group {
             let range = first..first + request.events.len();
             first = range.end;
             if request.signals == Signals::EachEvent {
                 fresh.extend(
-                    events[range.clone()].iter().zip(&duplicate[range.clone()]).filter(|(_, d)| !**d).map(|(e, _)| e),
+                    events[range.clone()]
+                        .iter()
+                        .zip(&duplicate[range.clone()])
+                        .filter(|(_, d)| !**d)
+                        .map(|(e, _)| e.clone()),
                 );
             }
             let _ = request.reply.send(Ok(duplicate[range].to_vec()));
         }
-        self.signal(&fresh).await;
+        self.signal(fresh);
     }
 
     /// Inserts the group's events in one transaction. Should that fail, each request is
@@ -226,9 +230,9 @@ impl Writer {
 
     /// The per-event signals of this instance's fresh events; `stats_update` goes out
     /// from the figures' published move (`FiguresMoved`).
-    async fn signal(&self, fresh: &[&Event]) {
+    fn signal(&self, fresh: Vec<Event>) {
         if !fresh.is_empty() {
-            self.live.events_committed(fresh).await;
+            self.live.events_committed(fresh);
         }
     }
 }

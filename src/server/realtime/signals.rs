@@ -11,7 +11,7 @@ use parking_lot::Mutex;
 use serde::Serialize;
 
 use super::fanout::Fanout;
-use super::DASHBOARD_NS;
+use super::{stats_rooms, DASHBOARD_NS};
 use crate::server::domain::event::{Channel, Event, Kind};
 use crate::server::domain::time::{format_ms, now_ms};
 use crate::server::pipeline::engine::alert_readings::UnansweredHandover;
@@ -64,11 +64,29 @@ struct Pending {
 pub struct Live {
     fanout: Fanout,
     pending: [Mutex<Pending>; 2],
+    /// Freshly committed events, in commit order, for the task that signals them.
+    committed: tokio::sync::mpsc::UnboundedSender<Vec<Event>>,
 }
 
 impl Live {
     pub fn new(fanout: Fanout) -> Arc<Live> {
-        Arc::new(Live { fanout, pending: Default::default() })
+        let (committed, events) = tokio::sync::mpsc::unbounded_channel();
+        let live = Arc::new(Live { fanout, pending: Default::default(), committed });
+        live.signal_in_order(events);
+        live
+    }
+
+    /// Sends the per-event signals of committed events, one batch after another, so
+    /// that the writer never waits on a socket.
+    fn signal_in_order(self: &Arc<Self>, mut batches: tokio::sync::mpsc::UnboundedReceiver<Vec<Event>>) {
+        // Only the receiver's task holds the `Live`: dropping every sender ends it.
+        let live = Arc::downgrade(self);
+        tokio::spawn(async move {
+            while let Some(events) = batches.recv().await {
+                let Some(live) = live.upgrade() else { return };
+                live.signal_events(&events).await;
+            }
+        });
     }
 
     /// Announces that figures of `channel` changed up to `version`. The first change
@@ -139,9 +157,10 @@ impl Live {
         tokio::spawn(async move { live.emit_stats(channel, update).await });
     }
 
+    /// One `stats_update`, to the dashboards that watch `channel` (or both).
     async fn emit_stats(&self, channel: Channel, (kinds, version): (Vec<&'static str>, u64)) {
         let update = StatsUpdate { channel: channel.as_str(), version, kinds, at: format_ms(now_ms()) };
-        self.emit("stats_update", &update).await;
+        self.fanout.emit_to(DASHBOARD_NS, stats_rooms(channel).to_vec(), "stats_update", &update).await;
     }
 
     /// The milestones (`session_started`, `human_takeover`).
@@ -162,11 +181,12 @@ impl Live {
     }
 
     /// An alert incident opened or closed: a toast on every dashboard.
-    pub async fn alert(&self, notice: &crate::server::alerts::evaluator::AlertNotice) {
+    pub async fn alert(&self, notice: &crate::server::alerts::notice::AlertNotice) {
         self.emit("alert", notice).await;
     }
 
-    /// A session ended with its handover unanswered: a line in the activity feed.
+    /// A session ended with its handover unanswered: a line in the activity feed, told
+    /// by each instance to its own dashboards.
     pub async fn handover_unanswered(&self, ended: &UnansweredHandover) {
         let signal = MilestoneSignal {
             channel: ended.channel.as_str(),
@@ -174,11 +194,17 @@ impl Live {
             user_name: ended.user_name.as_deref(),
             at: format_ms(ended.at),
         };
-        self.emit("handover_unanswered", &signal).await;
+        self.fanout.emit_local(DASHBOARD_NS, "handover_unanswered", &signal).await;
     }
 
-    /// The per-event signals of freshly committed events.
-    pub async fn events_committed(&self, events: &[&Event]) {
+    /// Queues the per-event signals of freshly committed events; they leave at once,
+    /// from a task of their own, in commit order.
+    pub fn events_committed(&self, events: Vec<Event>) {
+        // The task ends only with the process.
+        let _ = self.committed.send(events);
+    }
+
+    async fn signal_events(&self, events: &[Event]) {
         for e in events {
             let at = format_ms(e.at_ms);
             match e.kind {

@@ -13,13 +13,14 @@ use socketioxide_core::adapter::DefinedAdapter;
 use crate::server::auth::keyring::KeyError;
 use crate::server::auth::logins::session_token;
 use crate::server::auth::Scope;
+use crate::server::domain::event::Channel;
 use crate::server::domain::event::{parse_event, Kind};
 use crate::server::domain::refusal::IngestRefusal;
 use crate::server::domain::time::now_ms;
 use crate::server::metrics::Door;
 use crate::server::pipeline::ingest::Source;
 use crate::server::realtime::login_watch;
-use crate::server::realtime::DASHBOARD_NS;
+use crate::server::realtime::{stats_rooms, DASHBOARD_NS, STATS_ALL_ROOM, STATS_CHANNEL_ROOMS};
 use crate::server::state::AppState;
 
 use super::INGEST_NS;
@@ -100,10 +101,30 @@ pub fn register<A: Adapter + DefinedAdapter>(io: &SocketIo<A>, state: AppState) 
     };
     let on_dashboard_connect = move |socket: SocketRef<A>| {
         let state = state.clone();
-        async move { count_out_on_disconnect(&socket, &state) }
+        async move {
+            count_out_on_disconnect(&socket, &state);
+            socket.join(STATS_ALL_ROOM);
+            socket.on("watch", watch_channel::<A>);
+        }
     };
     let dashboard = io.ns(DASHBOARD_NS, on_dashboard_connect.with(dashboard_auth));
     [ingest, dashboard]
+}
+
+/// `watch` with `"web"` or `"premium"`: from now on this socket hears `stats_update` of
+/// that channel only; `"all"` (how every socket starts) hears both. Anything else is
+/// ignored, and the socket keeps what it had.
+async fn watch_channel<A: Adapter>(socket: SocketRef<A>, TryData(channel): TryData<String>) {
+    let rooms = match channel.as_deref() {
+        Ok("all") => STATS_ALL_ROOM,
+        Ok(code) => match Channel::parse(code) {
+            Some(channel) => stats_rooms(channel)[1],
+            None => return,
+        },
+        Err(_) => return,
+    };
+    socket.leave([STATS_ALL_ROOM, STATS_CHANNEL_ROOMS[0], STATS_CHANNEL_ROOMS[1]]);
+    socket.join(rooms);
 }
 
 /// A read key, or the admin cookie from a page of our own origin (a page elsewhere
