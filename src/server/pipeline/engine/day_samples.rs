@@ -102,20 +102,31 @@ fn timing_of(lists: &[&[i64]]) -> Timing {
         bucket.count = below - below_previous;
         below_previous = below;
     }
-    timing.p50_seconds = percentile(lists, total, 50);
-    timing.p90_seconds = percentile(lists, total, 90);
+    let below: Vec<u64> =
+        timing.buckets.iter().scan(0, |sum, b| Some(std::mem::replace(sum, *sum + b.count))).collect();
+    timing.p50_seconds = percentile(lists, total, 50, &below);
+    timing.p90_seconds = percentile(lists, total, 90, &below);
     timing
 }
 
 /// The nearest-rank `p`-th percentile, in seconds: the least value with at least
-/// `rank` samples at or below it, found by a binary search on the value.
-fn percentile(lists: &[&[i64]], total: u64, p: u64) -> Option<f64> {
+/// `rank` samples at or below it, found by a binary search on the value within the
+/// bucket that holds that rank (`below`: the samples below each bucket).
+fn percentile(lists: &[&[i64]], total: u64, p: u64, below: &[u64]) -> Option<f64> {
     if total == 0 {
         return None;
     }
     let rank = (p * total).div_ceil(100);
-    let mut low = lists.iter().filter_map(|list| list.first()).copied().min()?;
-    let mut high = lists.iter().filter_map(|list| list.last()).copied().max()?;
+    let bucket = below.iter().rposition(|&under| under < rank).unwrap_or(0);
+    let lowest = lists.iter().filter_map(|list| list.first()).copied().min()?;
+    let highest = lists.iter().filter_map(|list| list.last()).copied().max()?;
+    let bound = |i: usize| TIMING_BUCKETS.get(i).map(|(_, seconds)| *seconds as i64 * 1000);
+    // The bucket's samples are at or above its lower bound and below its upper one.
+    let mut low = if bucket == 0 { lowest } else { bound(bucket - 1).unwrap_or(lowest).max(lowest) };
+    let mut high = match TIMING_BUCKETS[bucket].1 {
+        u64::MAX => highest,
+        seconds => (seconds as i64 * 1000 - 1).min(highest),
+    };
     while low < high {
         let middle = low + (high - low) / 2;
         if count_below(lists, middle + 1) >= rank {
