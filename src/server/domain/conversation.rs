@@ -45,9 +45,9 @@ pub fn is_human_part(msg: &Msg) -> bool {
 pub struct Talk {
     /// Where the messages that the next bot message answers start: after the last bot
     /// message.
-    bot_from: usize,
+    bot_from: u32,
     /// The same for the next operator message.
-    operator_from: usize,
+    operator_from: u32,
     /// When the handover came, and whether an operator has written since.
     handover: Option<i64>,
     answered: bool,
@@ -72,14 +72,14 @@ impl Talk {
         if self.handover.is_none() && is_human_part(msg) {
             self.handover = Some(msg.at);
         }
-        let answered = |asked: fn(&Msg) -> bool, kind, from: usize, samples: &mut Vec<Sample>| {
-            let asked = before.get(from..).unwrap_or_default().iter().filter(|m| asked(m));
+        let answered = |asked: fn(&Msg) -> bool, kind, from: u32, samples: &mut Vec<Sample>| {
+            let asked = before.get(from as usize..).unwrap_or_default().iter().filter(|m| asked(m));
             samples.extend(asked.map(|m| Sample { kind, ms: msg.at - m.at }));
         };
         match msg.sender {
             Sender::Bot => {
                 answered(|m| m.sender == Sender::User && !m.human, TimingKind::BotReply, self.bot_from, samples);
-                self.bot_from = msgs.len();
+                self.bot_from = msgs.len() as u32;
             }
             Sender::Operator => {
                 answered(
@@ -88,7 +88,7 @@ impl Talk {
                     self.operator_from,
                     samples,
                 );
-                self.operator_from = msgs.len();
+                self.operator_from = msgs.len() as u32;
                 self.human_pending = false;
                 if let (Some(at), false) = (self.handover, self.answered) {
                     self.answered = true;

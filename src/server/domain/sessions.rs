@@ -52,8 +52,8 @@ impl SessionRules {
 /// A run of one user's messages, `msgs[first..first + len]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Session {
-    pub first: usize,
-    pub len: usize,
+    pub first: u32,
+    pub len: u32,
     pub start: i64,
     pub start_seq: i64,
     pub end: i64,
@@ -73,7 +73,7 @@ impl Session {
     /// A session of one message, not yet marked valid or numbered.
     pub fn open(index: usize, msg: &Msg) -> Self {
         Session {
-            first: index,
+            first: index as u32,
             len: 1,
             start: msg.at,
             start_seq: msg.seq,
@@ -102,7 +102,7 @@ impl Session {
     }
 
     pub fn indices(&self) -> std::ops::Range<usize> {
-        self.first..self.first + self.len
+        self.first as usize..(self.first + self.len) as usize
     }
 
     pub fn duration_ms(&self) -> i64 {
@@ -132,7 +132,7 @@ pub fn split_sessions(msgs: &[Msg], rules: SessionRules) -> Vec<Session> {
 pub fn number_sessions(sessions: &mut [Session], rules: SessionRules) -> u32 {
     let mut count = 0;
     for session in sessions.iter_mut() {
-        session.valid = rules.is_valid(session.len);
+        session.valid = rules.is_valid(session.len as usize);
         session.number = if session.valid {
             count += 1;
             count
@@ -174,7 +174,7 @@ mod tests {
     }
 
     fn shape(sessions: &[Session]) -> Vec<(usize, bool, u32)> {
-        sessions.iter().map(|s| (s.len, s.valid, s.number)).collect()
+        sessions.iter().map(|s| (s.len as usize, s.valid, s.number)).collect()
     }
 
     #[test]

@@ -93,7 +93,7 @@ impl UserState {
             session.samples = SessionSamples::starting_at(self.samples.len());
             self.talk = Talk::default();
             for end in session.indices() {
-                self.talk.take_into(&self.msgs[session.first..=end], &mut self.samples, &mut session.samples);
+                self.talk.take_into(&self.msgs[session.first as usize..=end], &mut self.samples, &mut session.samples);
             }
             session.outcome = self.talk.outcome();
         }
@@ -394,7 +394,7 @@ impl Engine {
                     let stamp = message_stamp(state.channel, &msg);
                     self.messages.add(stamp);
                     false
-                } else if rules.is_valid(last.len) {
+                } else if rules.is_valid(last.len as usize) {
                     last.valid = true;
                     state.valid_sessions += 1;
                     last.number = state.valid_sessions;
@@ -411,7 +411,7 @@ impl Engine {
                 state.talk = Talk::default();
                 state.talk.take_into(&state.msgs[opened.indices()], &mut state.samples, &mut opened.samples);
                 opened.outcome = state.talk.outcome();
-                opened.valid = rules.is_valid(opened.len);
+                opened.valid = rules.is_valid(opened.len as usize);
                 if opened.valid {
                     state.valid_sessions += 1;
                     opened.number = state.valid_sessions;

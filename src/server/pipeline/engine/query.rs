@@ -260,7 +260,7 @@ impl Engine {
             scan.channel_sessions[state.channel as usize] += 1;
             scan.messages += session.len as u64;
             scan.duration_ms += session.duration_ms();
-            if let Some(i) = labels.iter().position(|(_, upper)| session.len <= *upper) {
+            if let Some(i) = labels.iter().position(|(_, upper)| session.len as usize <= *upper) {
                 scan.distribution[i] += 1;
             }
             let outcome = session.outcome;
