@@ -55,6 +55,11 @@ impl AlertKind {
         }
     }
 
+    /// The rule with `threshold` as written ("… above 5 min", "… above N min").
+    pub fn words(self, threshold: &str, locale: Locale) -> String {
+        fill(self.rule_text().get(locale), &[threshold])
+    }
+
     /// The largest threshold that makes sense: a day in minutes, 100 %, or a count.
     pub fn max_threshold(self) -> f64 {
         match self {
@@ -76,7 +81,7 @@ impl AlertKind {
 /// as it is, from a newer version's row).
 pub fn rule_words(code: &str, threshold: f64, locale: Locale) -> String {
     match AlertKind::parse(code) {
-        Some(kind) => fill(kind.rule_text().get(locale), &[&locale.decimal_trimmed(threshold)]),
+        Some(kind) => kind.words(&locale.decimal_trimmed(threshold), locale),
         None => code.to_string(),
     }
 }

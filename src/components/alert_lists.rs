@@ -97,6 +97,7 @@ mod tests {
             webhook_url: Some("https://hooks.example.com/<x>".into()),
             webhook_secret: Some("whsec_abc".into()),
             created_ms: 0,
+            open_incident: Some(4),
             firing_since_ms: Some(60_000),
         };
         let delivery = DeliveryLogRow {

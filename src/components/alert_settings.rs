@@ -25,8 +25,7 @@ pub fn AlertSettings() -> impl IntoView {
         AlertKind::ALL
             .iter()
             .map(|kind| {
-                let words = crate::alert_kinds::rule_words(kind.code(), 0.0, prefs.locale.get()).replace(" 0", " N");
-                view! { <option value=kind.code()>{words}</option> }
+                view! { <option value=kind.code()>{kind.words("N", prefs.locale.get())}</option> }
             })
             .collect_view()
     };

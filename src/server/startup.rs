@@ -14,6 +14,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 
 use crate::app::{shell, App};
+use crate::server::alerts::evaluator;
 use crate::server::auth::bootstrap::{ensure_credentials, Generated};
 use crate::server::auth::logins::Role;
 use crate::server::auth::{AdminSessions, Keyring};
@@ -183,9 +184,8 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
         crate::server::pipeline::erasure::spawn_retention(state.db.clone(), state.figures.clone(), days);
     }
     follow_sources(config, &state);
-    let alerts = crate::server::alerts::evaluator::spawn_alerts;
-    alerts(state.db.clone(), state.figures.clone(), state.live.clone(), config.webhook_retry_ms);
-    crate::server::alerts::evaluator::spawn_unanswered_notices(state.figures.clone(), state.live.clone());
+    evaluator::spawn_alerts(state.db.clone(), state.figures.clone(), state.live.clone(), config.webhook_retry_ms);
+    evaluator::spawn_unanswered_notices(state.figures.clone(), state.live.clone());
     if config.demo {
         demo::spawn(state.db.clone(), state.ingestor.clone(), state.figures.clone());
     }

@@ -6,7 +6,6 @@
 //! instance tells its own dashboards of sessions that ended with their handover
 //! unanswered.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -51,13 +50,15 @@ pub fn spawn_alerts(db: Db, figures: Arc<Figures>, live: Arc<Live>, retry_ms: u6
                 (tokio::time::interval(EVALUATE_EVERY), tokio::time::interval(SEND_EVERY));
             loop {
                 tokio::select! {
-                    _ = evaluation.tick() => match evaluate(&db, &figures, &live, now_ms()).await {
-                        Ok(false) if !outbox.busy() => break,
-                        Ok(_) => {}
-                        Err(error) => {
+                    _ = evaluation.tick() => {
+                        if let Err(error) = evaluate(&db, &figures, &live, now_ms()).await {
                             tracing::warn!(%error, "alert rules could not be checked; they are checked again in a second");
                         }
-                    },
+                        // The lead is given up only when nothing is left to do.
+                        if !outbox.busy() && matches!(db.alerts_wanted().await, Ok(false)) {
+                            break;
+                        }
+                    }
                     _ = sending.tick() => outbox.send_due(),
                     () = lead.lost() => break,
                 }
@@ -84,21 +85,20 @@ pub fn spawn_unanswered_notices(figures: Arc<Figures>, live: Arc<Live>) {
     });
 }
 
-/// One pass over the rules at `now`; whether any rule is in force.
-pub async fn evaluate(db: &Db, figures: &Figures, live: &Live, now: i64) -> Result<bool, DbError> {
+/// One pass over the rules at `now`.
+pub async fn evaluate(db: &Db, figures: &Figures, live: &Live, now: i64) -> Result<(), DbError> {
     let rules = db.alert_rules().await?;
     if rules.is_empty() {
-        return Ok(false);
+        return Ok(());
     }
-    let open: HashMap<i64, i64> = db.open_incidents().await?.into_iter().map(|i| (i.rule_id, i.id)).collect();
     let readings = figures.alert_readings(now);
     for rule in &rules {
-        if let Some(notice) = step(db, rule, &readings, open.get(&rule.id).copied(), now).await? {
+        if let Some(notice) = step(db, rule, &readings, now).await? {
             tracing::info!(rule = rule.id, kind = notice.rule, state = notice.state, value = notice.value, "alert");
             live.alert(&notice).await;
         }
     }
-    Ok(true)
+    Ok(())
 }
 
 /// Opens or closes the rule's incident if its reading says so; the notice of the move,
@@ -107,9 +107,9 @@ async fn step(
     db: &Db,
     rule: &AlertRuleRow,
     readings: &AlertReadings,
-    open_incident: Option<i64>,
     now: i64,
 ) -> Result<Option<AlertNotice>, DbError> {
+    let open_incident = rule.open_incident;
     let Some(kind) = AlertKind::parse(&rule.kind) else { return Ok(None) };
     let reading = readings.value(kind);
     let firing = reading.is_some_and(|value| value > rule.threshold);

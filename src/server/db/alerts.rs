@@ -12,7 +12,8 @@ pub struct AlertRuleRow {
     pub webhook_url: Option<String>,
     pub webhook_secret: Option<String>,
     pub created_ms: i64,
-    /// When its open incident opened, if it has one.
+    /// Its open incident and when it opened, if it has one.
+    pub open_incident: Option<i64>,
     pub firing_since_ms: Option<i64>,
 }
 
@@ -119,7 +120,7 @@ impl Db {
     /// The rules in force, oldest first, each with its open incident's start.
     pub async fn alert_rules(&self) -> Result<Vec<AlertRuleRow>, DbError> {
         let sql = "SELECT r.id, r.kind, r.threshold, r.webhook_url, r.webhook_secret, r.created_ms, \
-                   i.opened_ms AS firing_since_ms FROM alert_rules r \
+                   i.id AS open_incident, i.opened_ms AS firing_since_ms FROM alert_rules r \
                    LEFT JOIN alert_incidents i ON i.rule_id = r.id AND i.closed_ms IS NULL \
                    WHERE r.removed_ms IS NULL ORDER BY r.id";
         Ok(on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?)

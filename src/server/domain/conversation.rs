@@ -60,9 +60,8 @@ impl Talk {
     /// Takes the session's newest message like `take`, noting the samples it completes
     /// in the session's `kept` too.
     pub fn take_into(&mut self, msgs: &[Msg], samples: &mut Vec<Sample>, kept: &mut SessionSamples) {
-        let before = samples.len();
         self.take(msgs, samples);
-        samples[before..].iter().for_each(|s| kept.note(*s));
+        kept.reach(samples.len());
     }
 
     /// Takes `msgs.last()`, the session's newest message (`msgs` holds the session's

@@ -40,9 +40,9 @@ impl SessionSamples {
         SessionSamples { first: first as u32, len: 0 }
     }
 
-    /// Notes the session's next sample, just pushed to the user's list.
-    pub fn note(&mut self, _sample: Sample) {
-        self.len += 1;
+    /// The session's samples now run to the end of its user's list, `list_len` long.
+    pub fn reach(&mut self, list_len: usize) {
+        self.len = list_len as u32 - self.first;
     }
 
     /// Hands every sample of the session to `take`; `list` is its user's list.

@@ -20,7 +20,7 @@ use crate::server::domain::time::now_ms;
 use crate::server::metrics::Door;
 use crate::server::pipeline::ingest::Source;
 use crate::server::realtime::login_watch;
-use crate::server::realtime::{stats_rooms, DASHBOARD_NS, STATS_ALL_ROOM, STATS_CHANNEL_ROOMS};
+use crate::server::realtime::{DASHBOARD_NS, STATS_ALL_ROOM, STATS_CHANNEL_ROOMS};
 use crate::server::state::AppState;
 
 use super::INGEST_NS;
@@ -118,7 +118,7 @@ async fn watch_channel<A: Adapter>(socket: SocketRef<A>, TryData(channel): TryDa
     let rooms = match channel.as_deref() {
         Ok("all") => STATS_ALL_ROOM,
         Ok(code) => match Channel::parse(code) {
-            Some(channel) => stats_rooms(channel)[1],
+            Some(channel) => STATS_CHANNEL_ROOMS[channel as usize],
             None => return,
         },
         Err(_) => return,

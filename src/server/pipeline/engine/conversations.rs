@@ -2,9 +2,13 @@
 //! response-time summaries and the live queue (`stats.md`, "Outcomes" to "Live queue").
 
 use super::Engine;
-use crate::conversation_figures::{OutcomeCounts, Queue, ResponseTimes, Timing, TIMING_BUCKETS};
+use crate::conversation_figures::{OutcomeCounts, Queue};
+#[cfg(test)]
+use crate::conversation_figures::{ResponseTimes, Timing, TIMING_BUCKETS};
 use crate::model::ChannelFilter;
-use crate::server::domain::conversation::{waiting_since, Outcome, ResponseSamples};
+#[cfg(test)]
+use crate::server::domain::conversation::ResponseSamples;
+use crate::server::domain::conversation::{waiting_since, Outcome};
 
 pub fn tally(counts: &mut OutcomeCounts, outcome: Outcome) {
     *match outcome {
@@ -15,6 +19,9 @@ pub fn tally(counts: &mut OutcomeCounts, outcome: Outcome) {
     } += 1;
 }
 
+/// The response times of samples in one list, by the definition: what the sorted day
+/// index (`day_samples`) is checked against.
+#[cfg(test)]
 pub fn response_times(mut samples: ResponseSamples) -> ResponseTimes {
     ResponseTimes {
         bot_reply: timing(&mut samples.bot_reply),
@@ -24,6 +31,7 @@ pub fn response_times(mut samples: ResponseSamples) -> ResponseTimes {
 }
 
 /// Nearest-rank p50 and p90 and the bucket counts of samples in milliseconds.
+#[cfg(test)]
 fn timing(samples: &mut [i64]) -> Timing {
     let mut timing = Timing { samples: samples.len() as u64, ..Timing::default() };
     for &ms in samples.iter() {

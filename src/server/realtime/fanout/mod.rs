@@ -105,49 +105,48 @@ impl Fanout {
         event: &'static str,
         payload: &T,
     ) {
+        if let Fanout::Redis { io, link } = self {
+            let Some(sockets) = io.of(namespace) else { return };
+            let published = link.is_up()
+                && matches!(
+                    tokio::time::timeout(COMMAND_TIMEOUT, sockets.to(rooms.clone()).emit(event, payload)).await,
+                    Ok(Ok(()))
+                );
+            if published {
+                return;
+            }
+            // The adapter publishes before it delivers locally: after a failure nothing
+            // was delivered here, so this instance's sockets at least hear it.
+            link.set_up(false);
+        }
+        self.deliver_here(namespace, rooms, event, payload).await;
+    }
+
+    /// Sends an event to this instance's sockets of `namespace` only.
+    pub async fn emit_local<T: Serialize + ?Sized>(&self, namespace: &str, event: &'static str, payload: &T) {
+        self.deliver_here(namespace, Vec::new(), event, payload).await;
+    }
+
+    /// This instance's sockets of `namespace` in any of `rooms` (all when none) hear it.
+    async fn deliver_here<T: Serialize + ?Sized>(
+        &self,
+        namespace: &str,
+        rooms: Vec<&'static str>,
+        event: &'static str,
+        payload: &T,
+    ) {
         let delivered = match self {
             Fanout::Local(io) => match io.of(namespace) {
                 Some(sockets) => sockets.to(rooms).emit(event, payload).await.map_err(|e| e.to_string()),
                 None => Ok(()),
             },
-            Fanout::Redis { io, link } => {
-                let Some(sockets) = io.of(namespace) else { return };
-                let published = link.is_up()
-                    && matches!(
-                        tokio::time::timeout(COMMAND_TIMEOUT, sockets.to(rooms.clone()).emit(event, payload)).await,
-                        Ok(Ok(()))
-                    );
-                if published {
-                    return;
-                }
-                // The adapter publishes before it delivers locally: after a failure
-                // nothing was delivered here, so this instance's sockets at least hear it.
-                link.set_up(false);
-                match io.of(namespace) {
-                    Some(sockets) => sockets.local().to(rooms).emit(event, payload).await.map_err(|e| e.to_string()),
-                    None => Ok(()),
-                }
-            }
+            Fanout::Redis { io, .. } => match io.of(namespace) {
+                Some(sockets) => sockets.local().to(rooms).emit(event, payload).await.map_err(|e| e.to_string()),
+                None => Ok(()),
+            },
         };
         if let Err(error) = delivered {
             tracing::warn!(%error, event, "a live update could not be sent to every dashboard");
-        }
-    }
-
-    /// Sends an event to this instance's sockets of `namespace` only.
-    pub async fn emit_local<T: Serialize + ?Sized>(&self, namespace: &str, event: &'static str, payload: &T) {
-        let result = match self {
-            Fanout::Local(io) => match io.of(namespace) {
-                Some(sockets) => sockets.emit(event, payload).await.map_err(|e| e.to_string()),
-                None => Ok(()),
-            },
-            Fanout::Redis { io, .. } => match io.of(namespace) {
-                Some(sockets) => sockets.local().emit(event, payload).await.map_err(|e| e.to_string()),
-                None => Ok(()),
-            },
-        };
-        if let Err(error) = result {
-            tracing::warn!(%error, event, "a live update could not be sent to this instance's dashboards");
         }
     }
 
