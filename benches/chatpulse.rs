@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo bench --features ssr --bench chatpulse -- ingest
+//! cargo bench --features ssr --bench chatpulse -- reads [--messages 1000000]
 //! cargo bench --features ssr --bench chatpulse -- stats [--backend sqlite|postgres] [--messages 1000000] [--baseline-runs 3] [--preloaded]
 //! cargo bench --features ssr --bench chatpulse -- fanout [--sockets 1000] [--rounds 60]
 //! cargo bench --features ssr --bench chatpulse -- cluster [--sockets 10000] [--rounds 30] [--refetchers 100]
@@ -34,6 +35,7 @@ fn main() {
     runtime.block_on(async {
         match which {
             "ingest" => support::ingest::run().await,
+            "reads" => support::reads::run(option("--messages", "1000000").parse().unwrap()),
             "stats" => {
                 let messages: usize = option("--messages", "1000000").parse().unwrap();
                 let baseline_runs: usize = option("--baseline-runs", "3").parse().unwrap();
@@ -68,7 +70,7 @@ fn main() {
                 support::stats::run("postgres", 1_000_000, 3, false).await;
             }
             other => {
-                eprintln!("unknown benchmark {other}: use ingest, stats, fanout, cluster, logins, late, import, sources or all")
+                eprintln!("unknown benchmark {other}: use ingest, reads, stats, fanout, cluster, logins, late, import, sources or all")
             }
         }
     });

@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod load;
 #[path = "../../tests/shared/process.rs"]
 pub mod process;
+pub mod reads;
 pub mod server;
 pub mod sio;
 pub mod sources;
