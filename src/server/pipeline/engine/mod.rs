@@ -10,7 +10,10 @@ pub mod names;
 pub mod operators;
 pub mod pages;
 pub mod query;
+pub mod session_slots;
+pub mod slot_map;
 pub mod timeline;
+pub mod top_rows;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -23,6 +26,7 @@ use crate::server::domain::event::{Channel, Event, Kind, Sender};
 use crate::server::domain::sessions::{number_sessions, split_sessions, Msg, Session};
 use crate::server::domain::settings::FigureSettings;
 use names::Names;
+use session_slots::SessionSums;
 use timeline::{Stamp, Timeline};
 
 /// Something a watching owner is told about as it happens.
@@ -63,6 +67,10 @@ pub struct UserState {
     pub samples: Vec<Sample>,
     /// How the last session's conversation stands, ready for its next message.
     talk: Talk,
+    /// The keys of this user's entries in `Engine::latest_session` and
+    /// `Engine::latest_named`.
+    latest: Option<(i64, i64)>,
+    latest_named: Option<(i64, i64)>,
     last_user_msg: Option<(i64, i64)>,
     last_offline: Option<(i64, i64)>,
     /// `(at, seq)` of the latest message from anyone.
@@ -79,6 +87,8 @@ impl UserState {
             valid_sessions: 0,
             samples: Vec::new(),
             talk: Talk::default(),
+            latest: None,
+            latest_named: None,
             last_user_msg: None,
             last_offline: None,
             last_msg: None,
@@ -118,7 +128,17 @@ pub struct Engine {
     /// Per channel (by its code), user id → index into `users`.
     user_index: [HashMap<Arc<str>, u32>; 2],
     /// Valid sessions by `(start, start_seq)`.
-    sessions: BTreeMap<(i64, i64), u32>,
+    sessions: BTreeMap<(i64, i64), SessionEntry>,
+    /// The additive figures of valid sessions, per slot of their start.
+    session_slots: session_slots::SessionSlots,
+    /// Each user's latest valid session, and latest valid session that names a country,
+    /// by `(start, start_seq)`: the users and countries of a range that nothing starts
+    /// after (one ending now), read without walking every session in it.
+    latest_session: BTreeMap<(i64, i64), SessionEntry>,
+    latest_named: BTreeMap<(i64, i64), SessionEntry>,
+    /// No valid session has lasted longer (it may be shorter now): how far back from
+    /// the newest ending sessions a read must look for them.
+    longest_session_ms: i64,
     /// Messages of valid sessions; the column is the sender.
     messages: Timeline,
     widget_opens: Timeline,
@@ -141,6 +161,23 @@ pub struct Engine {
     newest_at: Option<i64>,
     /// The response-time samples of valid sessions, sorted per day and channel.
     day_samples: day_samples::DaySamples,
+}
+
+/// What a read needs of a valid session without reaching into its user's records: the
+/// users, countries and sessions-table figures of a range walk these alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionEntry {
+    pub user: u32,
+    pub number: u32,
+    pub end: i64,
+    pub country: Option<[u8; 2]>,
+    pub channel: Channel,
+}
+
+impl SessionEntry {
+    fn of(user: u32, channel: Channel, session: &Session) -> SessionEntry {
+        SessionEntry { user, number: session.number, end: session.end, country: session.country, channel }
+    }
 }
 
 pub struct BulkLoader {
@@ -183,6 +220,10 @@ impl Engine {
             users: Vec::new(),
             user_index: Default::default(),
             sessions: BTreeMap::new(),
+            session_slots: Default::default(),
+            latest_session: BTreeMap::new(),
+            latest_named: BTreeMap::new(),
+            longest_session_ms: 0,
             messages: Timeline::default(),
             widget_opens: Timeline::default(),
             presence: BTreeSet::new(),
@@ -383,6 +424,7 @@ impl Engine {
         let became_valid = match state.sessions.last_mut() {
             Some(last) if last.joins(rules, &msg) => {
                 let was_valid = last.valid;
+                let before = last.clone();
                 last.push(&msg);
                 let known = state.samples.len();
                 state.talk.take_into(&state.msgs[last.indices()], &mut state.samples, &mut last.samples);
@@ -393,6 +435,13 @@ impl Engine {
                     }
                     let stamp = message_stamp(state.channel, &msg);
                     self.messages.add(stamp);
+                    self.session_slots.subtract(before.start, state.channel, &SessionSums::of(&before));
+                    self.session_slots.add(last.start, state.channel, &SessionSums::of(last));
+                    if let Some(entry) = self.sessions.get_mut(&(last.start, last.start_seq)) {
+                        *entry = SessionEntry::of(user, state.channel, last);
+                    }
+                    let grown = last.clone();
+                    self.note_latest_session(user, &grown);
                     false
                 } else if rules.is_valid(last.len as usize) {
                     last.valid = true;
@@ -451,7 +500,14 @@ impl Engine {
         for session in old.iter().filter(|s| s.valid) {
             leaving.extend(state.msgs[session.indices()].iter().map(|msg| message_stamp(channel, msg)));
             self.sessions.remove(&(session.start, session.start_seq));
+            self.session_slots.subtract(session.start, channel, &SessionSums::of(session));
             session.samples.each(&state.samples, |sample| self.day_samples.remove(session.start, channel, sample));
+        }
+        if let Some(key) = state.latest.take() {
+            self.latest_session.remove(&key);
+        }
+        if let Some(key) = state.latest_named.take() {
+            self.latest_named.remove(&key);
         }
         self.messages.remove_all(leaving);
     }
@@ -475,7 +531,30 @@ impl Engine {
             self.messages.add(message_stamp(state.channel, msg));
         }
         session.samples.each(&state.samples, |sample| self.day_samples.add(session.start, state.channel, sample));
-        self.sessions.insert((session.start, session.start_seq), user);
+        self.session_slots.add(session.start, state.channel, &SessionSums::of(session));
+        self.sessions.insert((session.start, session.start_seq), SessionEntry::of(user, state.channel, session));
+        self.note_latest_session(user, session);
+    }
+
+    /// Keeps `latest_session` and `latest_named` right given one of the user's valid
+    /// sessions, new or grown.
+    fn note_latest_session(&mut self, user: u32, session: &Session) {
+        let key = (session.start, session.start_seq);
+        let state = &mut self.users[user as usize];
+        let entry = SessionEntry::of(user, state.channel, session);
+        self.longest_session_ms = self.longest_session_ms.max(session.duration_ms());
+        if state.latest.is_none_or(|latest| latest <= key) {
+            if let Some(old) = state.latest.replace(key) {
+                self.latest_session.remove(&old);
+            }
+            self.latest_session.insert(key, entry);
+        }
+        if session.country.is_some() && state.latest_named.is_none_or(|latest| latest <= key) {
+            if let Some(old) = state.latest_named.replace(key) {
+                self.latest_named.remove(&old);
+            }
+            self.latest_named.insert(key, entry);
+        }
     }
 
     /// The valid sessions that start in `[from, to)` on the filter's channel(s), by
@@ -485,10 +564,10 @@ impl Engine {
         filter: crate::model::ChannelFilter,
         (from, to): (i64, i64),
     ) -> impl Iterator<Item = (u32, &UserState, &Session)> {
-        self.sessions.range((from, i64::MIN)..(to, i64::MIN)).filter_map(move |(&key, &user)| {
-            let state = &self.users[user as usize];
-            includes(filter, state.channel).then(|| (user, state, self.session_at(user, key)))
-        })
+        self.sessions
+            .range((from, i64::MIN)..(to, i64::MIN))
+            .filter(move |(_, entry)| includes(filter, entry.channel))
+            .map(|(&key, entry)| (entry.user, &self.users[entry.user as usize], self.session_at(entry.user, key)))
     }
 
     /// The session of `user` that starts at `key`.
