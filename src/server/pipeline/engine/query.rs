@@ -7,7 +7,8 @@ use chrono::{Duration, NaiveDate};
 
 use super::calendar::{add_months, first_of_month, local, start_of_day, weekday_hour, Boundaries, LocalHours};
 use super::day_samples::whole_days;
-use super::session_slots::{slot_of, whole_slots, SessionSums, LENGTH_UPPER};
+use super::session_slots::{whole_slots, SessionSums, LENGTH_UPPER};
+use super::slot_map::slot_of;
 use super::top_rows::TopRows;
 use super::{country_text, includes, Engine, SessionEntry};
 use crate::model::{

@@ -7,8 +7,7 @@
 
 use std::ops::Range;
 
-use super::slot_map::SlotMap;
-use super::timeline::SLOT_MS;
+use super::slot_map::{slot_of, SlotMap, SLOT_MS};
 use crate::conversation_figures::OutcomeCounts;
 use crate::model::ChannelFilter;
 use crate::server::domain::event::Channel;
@@ -82,11 +81,6 @@ fn outcome_index(outcome: Outcome) -> usize {
         Outcome::HandedOverUnanswered => 2,
         Outcome::Abandoned => 3,
     }
-}
-
-/// The slot (15-minute UTC interval, numbered from the epoch) holding an instant.
-pub fn slot_of(at: i64) -> i64 {
-    at.div_euclid(SLOT_MS)
 }
 
 /// The slots wholly inside `[from, to)`.

@@ -5,10 +5,17 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use super::timeline::SLOT_MS;
 use crate::server::domain::time::DAY_MS;
 
+/// A slot's length: every time-zone offset in use is a whole number of its quarter
+/// hours, so a slot never straddles a local hour, day or month.
+pub const SLOT_MS: i64 = 15 * 60_000;
 const SLOTS_PER_DAY: i64 = DAY_MS / SLOT_MS;
+
+/// The slot (numbered from the epoch) holding an instant.
+pub fn slot_of(at: i64) -> i64 {
+    at.div_euclid(SLOT_MS)
+}
 
 pub struct SlotMap<T> {
     days: BTreeMap<i64, Box<[T]>>,

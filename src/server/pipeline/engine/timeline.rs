@@ -6,11 +6,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::slot_map::SlotMap;
+use super::slot_map::{slot_of, SlotMap, SLOT_MS};
 
 use crate::server::domain::event::Channel;
 
-pub const SLOT_MS: i64 = 15 * 60_000;
 /// Columns per channel: the senders for messages; widget opens use column 0.
 pub const COLUMNS: usize = 3;
 
@@ -39,10 +38,6 @@ impl Slot {
     fn is_empty(&self) -> bool {
         self.stamps.is_empty()
     }
-}
-
-fn slot_of(at: i64) -> i64 {
-    at.div_euclid(SLOT_MS)
 }
 
 impl Timeline {
