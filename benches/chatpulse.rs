@@ -5,6 +5,7 @@
 //! cargo bench --features ssr --bench chatpulse -- reads [--messages 1000000]
 //! cargo bench --features ssr --bench chatpulse -- stats [--backend sqlite|postgres] [--messages 1000000] [--baseline-runs 3] [--preloaded]
 //! cargo bench --features ssr --bench chatpulse -- fanout [--sockets 1000] [--rounds 60]
+//! cargo bench --features ssr --bench chatpulse -- signal [--sockets 1000] [--rounds 60]
 //! cargo bench --features ssr --bench chatpulse -- cluster [--sockets 10000] [--rounds 30] [--refetchers 100]
 //! cargo bench --features ssr --bench chatpulse -- logins [--count 1000]
 //! cargo bench --features ssr --bench chatpulse -- late [--history 20000] [--late 1000]
@@ -47,6 +48,10 @@ fn main() {
                 let rounds: usize = option("--rounds", "60").parse().unwrap();
                 support::fanout::run(sockets, rounds).await
             }
+            "signal" => {
+                let sockets: usize = option("--sockets", "1000").parse().unwrap();
+                support::signal::run(sockets, option("--rounds", "60").parse().unwrap()).await
+            }
             "cluster" => {
                 let sockets: usize = option("--sockets", "10000").parse().unwrap();
                 let rounds: usize = option("--rounds", "30").parse().unwrap();
@@ -70,7 +75,7 @@ fn main() {
                 support::stats::run("postgres", 1_000_000, 3, false).await;
             }
             other => {
-                eprintln!("unknown benchmark {other}: use ingest, reads, stats, fanout, cluster, logins, late, import, sources or all")
+                eprintln!("unknown benchmark {other}: use ingest, reads, stats, fanout, signal, cluster, logins, late, import, sources or all")
             }
         }
     });

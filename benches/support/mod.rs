@@ -12,6 +12,7 @@ pub mod load;
 pub mod process;
 pub mod reads;
 pub mod server;
+pub mod signal;
 pub mod sio;
 pub mod sources;
 pub mod stats;
