@@ -250,11 +250,11 @@ impl Engine {
         };
         let mut walk = RangeWalk::default();
         for (from, to) in pieces {
-            for (user, state, session) in self.sessions_in(q.channel, (from, to)) {
+            for (_, state, session) in self.sessions_in(q.channel, (from, to)) {
                 session.samples.each(&state.samples, |sample| walk.edge_samples.push(sample));
                 if !slots.contains(&slot_of(session.start)) {
                     let sums = SessionSums::of(session);
-                    walk.edge_sums[self.users[user as usize].channel as usize].add(&sums);
+                    walk.edge_sums[state.channel as usize].add(&sums);
                     walk.edge_starts.push((session.start, sums));
                 }
             }
@@ -279,7 +279,9 @@ impl Engine {
             .filter(|e| includes(q.channel, e.channel))
             .map(|e| e.country)
             .collect();
-        let unknown = walk.users as usize - named.len();
+        // A user's latest naming session is no later than their latest session.
+        debug_assert!(named.len() as u64 <= walk.users);
+        let unknown = (walk.users as usize).saturating_sub(named.len());
         walk.countries = countries(named.into_iter().chain(std::iter::repeat_n(None, unknown)));
     }
 
@@ -627,20 +629,7 @@ mod walk_tests {
     fn a_long_session_that_started_first_and_ended_last_heads_the_newest_first_table() {
         let message = |seq: i64, user: &str, at: i64| StoredEvent {
             seq,
-            event: Event {
-                id: None,
-                kind: Kind::Message,
-                channel: Channel::Web,
-                user_id: user.into(),
-                at_ms: at,
-                sender: Some(Sender::User),
-                human_mode: false,
-                user_name: None,
-                country: None,
-                city: None,
-                operator_id: None,
-                page_url: None,
-            },
+            event: Event::message_for_tests(Channel::Web, user, at, Sender::User),
         };
         // One visitor writes every 20 minutes for ten hours; ten others chat for a
         // minute each, one an hour, all inside that long session.
