@@ -30,6 +30,9 @@ impl fmt::Debug for Secret {
 #[derive(Clone, Debug)]
 pub struct Config {
     pub database_url: String,
+    /// The most PostgreSQL connections this instance's pool opens (leadership locks
+    /// and `LISTEN` hold theirs outside it); SQLite keeps its own small pool.
+    pub database_connections: u32,
     pub redis_url: Option<String>,
     /// The Redis channel prefix: instances that share it serve dashboards together.
     pub redis_prefix: String,
@@ -285,8 +288,11 @@ impl Config {
         if let Some(format) = reader.text("CHATPULSE_LOG_FORMAT").filter(|f| !matches!(f.as_str(), "text" | "json")) {
             reader.problem("CHATPULSE_LOG_FORMAT", &format, "expected text or json");
         }
+        let database_connections =
+            reader.count("CHATPULSE_DATABASE_CONNECTIONS", crate::server::db::DEFAULT_CONNECTIONS.into(), 2);
         let config = Config {
             database_url,
+            database_connections: u32::try_from(database_connections).unwrap_or(u32::MAX),
             redis_url,
             redis_prefix: reader.text("CHATPULSE_REDIS_PREFIX").unwrap_or_else(|| "chatpulse".to_string()),
             admin_password: reader.text("CHATPULSE_ADMIN_PASSWORD").map(Secret::new),
@@ -312,6 +318,7 @@ impl Config {
         let limits = &self.limits;
         let rows = [
             ("CHATPULSE_DATABASE_URL", mask_url_password(&self.database_url)),
+            ("CHATPULSE_DATABASE_CONNECTIONS", self.database_connections.to_string()),
             ("CHATPULSE_REDIS_URL", self.redis_url.as_deref().map_or("(unset)".into(), mask_url_password)),
             ("CHATPULSE_REDIS_PREFIX", self.redis_prefix.clone()),
             ("CHATPULSE_ADMIN_PASSWORD", secret(&self.admin_password)),

@@ -139,7 +139,7 @@ fn choose_site(mut options: LeptosOptions) -> (LeptosOptions, Option<Arc<Embedde
 
 /// Opens the database, migrates it, loads the figures and registers the sockets.
 pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Result<(AppState, FanoutLayer), String> {
-    let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+    let db = Db::connect_pooled(&config.database_url, config.database_connections).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
     let generated = ensure_credentials(&db, config).await.map_err(|e| e.to_string())?;
     announce(&generated, config);

@@ -61,8 +61,17 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// PostgreSQL connections an instance's pool opens unless told otherwise.
+pub const DEFAULT_CONNECTIONS: u32 = 16;
+
 impl Db {
+    /// Connects with the default pool size (`DEFAULT_CONNECTIONS`).
     pub async fn connect(url: &str) -> Result<Db, DbError> {
+        Db::connect_pooled(url, DEFAULT_CONNECTIONS).await
+    }
+
+    /// Connects with at most `connections` pooled PostgreSQL connections.
+    pub async fn connect_pooled(url: &str, connections: u32) -> Result<Db, DbError> {
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(DbError::Connect)?
@@ -82,7 +91,7 @@ impl Db {
             Ok(Db::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = PgPoolOptions::new()
-                .max_connections(16)
+                .max_connections(connections)
                 .acquire_timeout(Duration::from_secs(3))
                 .connect(url)
                 .await

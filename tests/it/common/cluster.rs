@@ -105,6 +105,7 @@ impl Instance {
             .unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_chatpulse"))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("CHATPULSE_DATABASE_CONNECTIONS", super::TEST_DATABASE_CONNECTIONS.to_string())
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::from(log.try_clone().unwrap()))
             .stderr(Stdio::from(log))

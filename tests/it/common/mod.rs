@@ -87,9 +87,16 @@ pub async fn fresh_database(backend: Backend) -> String {
     }
 }
 
+/// Each test app's PostgreSQL pool: the suite's apps and instances together stay under
+/// the server's 100 connections (with 16 each they reached it, and an instance failed
+/// to start with "pool timed out").
+pub const TEST_DATABASE_CONNECTIONS: u32 = 3;
+
 pub fn test_config(database_url: &str) -> Config {
     Config {
         database_url: database_url.to_string(),
+        // The test binary runs many apps at once against one PostgreSQL server.
+        database_connections: TEST_DATABASE_CONNECTIONS,
         redis_url: None,
         redis_prefix: "chatpulse".into(),
         admin_password: Some(Secret::new(ADMIN_PASSWORD)),
