@@ -113,7 +113,7 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 #[allow(clippy::print_stderr)]
 async fn transfer(command: &str, config: &Config, file: &str) -> ExitCode {
     use crate::server::pipeline::transfer;
-    let db = match crate::server::db::Db::connect(&config.database_url).await {
+    let db = match crate::server::db::Db::connect_pooled(&config.database_url, config.database_connections).await {
         Ok(db) => db,
         Err(error) => {
             eprintln!("chatpulse: {error}");

@@ -5,6 +5,14 @@ use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 pub const MINUTE_MS: i64 = 60_000;
 pub const DAY_MS: i64 = 24 * 60 * MINUTE_MS;
 
+/// The periods of `period_ms` (numbered from the epoch: `at.div_euclid(period_ms)`)
+/// that lie wholly inside `[from, to)`.
+pub fn whole_periods(from: i64, to: i64, period_ms: i64) -> std::ops::Range<i64> {
+    let first = from.div_euclid(period_ms) + i64::from(from.rem_euclid(period_ms) != 0);
+    let end = to.div_euclid(period_ms);
+    first..end.max(first)
+}
+
 /// The whole seconds to tell a client to wait: rounded up (retrying sooner would be
 /// refused again), and at least one.
 pub fn retry_after_seconds(wait: std::time::Duration) -> u64 {

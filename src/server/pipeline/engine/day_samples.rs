@@ -9,7 +9,7 @@ use crate::conversation_figures::{ResponseTimes, Timing, TIMING_BUCKETS};
 use crate::model::ChannelFilter;
 use crate::server::domain::conversation::{ResponseSamples, Sample, TimingKind};
 use crate::server::domain::event::Channel;
-use crate::server::domain::time::DAY_MS;
+use crate::server::domain::time::{whole_periods, DAY_MS};
 
 /// A day's samples of one channel, each timing's sorted.
 type Sorted = [Vec<i64>; 3];
@@ -26,9 +26,7 @@ pub fn day_of(at: i64) -> i64 {
 
 /// The whole UTC days inside `[from, to)`, as a range of day numbers.
 pub fn whole_days(from: i64, to: i64) -> std::ops::Range<i64> {
-    let first = from.div_euclid(DAY_MS) + i64::from(from.rem_euclid(DAY_MS) != 0);
-    let end = to.div_euclid(DAY_MS);
-    first..end.max(first)
+    whole_periods(from, to, DAY_MS)
 }
 
 fn slot(kind: TimingKind) -> usize {

@@ -424,7 +424,7 @@ impl Engine {
         let became_valid = match state.sessions.last_mut() {
             Some(last) if last.joins(rules, &msg) => {
                 let was_valid = last.valid;
-                let before = last.clone();
+                let before = SessionSums::of(last);
                 last.push(&msg);
                 let known = state.samples.len();
                 state.talk.take_into(&state.msgs[last.indices()], &mut state.samples, &mut last.samples);
@@ -435,13 +435,9 @@ impl Engine {
                     }
                     let stamp = message_stamp(state.channel, &msg);
                     self.messages.add(stamp);
-                    self.session_slots.subtract(before.start, state.channel, &SessionSums::of(&before));
-                    self.session_slots.add(last.start, state.channel, &SessionSums::of(last));
-                    if let Some(entry) = self.sessions.get_mut(&(last.start, last.start_seq)) {
-                        *entry = SessionEntry::of(user, state.channel, last);
-                    }
+                    self.session_slots.subtract(last.start, state.channel, &before);
                     let grown = last.clone();
-                    self.note_latest_session(user, &grown);
+                    self.summarize_session(user, &grown);
                     false
                 } else if rules.is_valid(last.len as usize) {
                     last.valid = true;
@@ -531,17 +527,18 @@ impl Engine {
             self.messages.add(message_stamp(state.channel, msg));
         }
         session.samples.each(&state.samples, |sample| self.day_samples.add(session.start, state.channel, sample));
-        self.session_slots.add(session.start, state.channel, &SessionSums::of(session));
-        self.sessions.insert((session.start, session.start_seq), SessionEntry::of(user, state.channel, session));
-        self.note_latest_session(user, session);
+        self.summarize_session(user, session);
     }
 
-    /// Keeps `latest_session` and `latest_named` right given one of the user's valid
-    /// sessions, new or grown.
-    fn note_latest_session(&mut self, user: u32, session: &Session) {
+    /// Puts a valid session, new or grown (its earlier sums already taken out of its
+    /// slot), into the indexes that summarize it: its slot's sums, its entry by start,
+    /// and the user's latest sessions.
+    fn summarize_session(&mut self, user: u32, session: &Session) {
         let key = (session.start, session.start_seq);
         let state = &mut self.users[user as usize];
         let entry = SessionEntry::of(user, state.channel, session);
+        self.session_slots.add(session.start, state.channel, &SessionSums::of(session));
+        self.sessions.insert(key, entry);
         self.longest_session_ms = self.longest_session_ms.max(session.duration_ms());
         if state.latest.is_none_or(|latest| latest <= key) {
             if let Some(old) = state.latest.replace(key) {

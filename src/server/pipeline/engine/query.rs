@@ -291,7 +291,7 @@ impl Engine {
     fn first_rows(&self, q: &StatsQuery) -> Vec<Candidate> {
         let order = |a: &Candidate, b: &Candidate| self.row_order(q.rows.oldest_first, a, b);
         let mut rows = TopRows::new(wanted_rows(q));
-        let entries =
+        let mut entries =
             self.sessions.range((q.from, i64::MIN)..(q.to, i64::MIN)).filter(|(_, e)| includes(q.channel, e.channel));
         let mut offer = |(&key, entry): (&(i64, i64), &SessionEntry)| {
             let beyond = rows.bar().is_some_and(|bar: &Candidate| {
@@ -308,24 +308,18 @@ impl Engine {
             }
             !beyond
         };
+        // `all` stops at the first session beyond the rows.
         if q.rows.oldest_first {
-            for item in entries {
-                if !offer(item) {
-                    break;
-                }
-            }
+            entries.all(&mut offer);
         } else {
-            for item in entries.rev() {
-                if !offer(item) {
-                    break;
-                }
-            }
+            entries.rev().all(&mut offer);
         }
         rows.into_best(order)
     }
 
     /// Every session in the range: the listed rows and, when asked, users and countries.
     fn walk_every_session(&self, q: &StatsQuery, with_users: bool, walk: &mut RangeWalk) {
+        let order = |a: &Candidate, b: &Candidate| self.row_order(q.rows.oldest_first, a, b);
         let mut rows = TopRows::new(wanted_rows(q));
         // Per user seen: their country so far; walked oldest first, later sessions'
         // countries replace earlier ones.
@@ -344,16 +338,16 @@ impl Engine {
                     }
                 }
             }
-            if self.listed(&q.rows.filter, entry.channel, key.0, entry) {
+            if self.listed(&q.rows.filter, key.0, entry) {
                 walk.listed += 1;
-                rows.offer(Candidate { key, entry: *entry }, |a, b| self.row_order(q.rows.oldest_first, a, b));
+                rows.offer(Candidate { key, entry: *entry }, order);
             }
         }
         if with_users {
             walk.users = seen_users.len() as u64;
             walk.countries = countries(seen_users.iter().map(|user| seen[*user as usize].flatten()));
         }
-        walk.rows = rows.into_best(|a, b| self.row_order(q.rows.oldest_first, a, b));
+        walk.rows = rows.into_best(order);
     }
 
     /// Local midnights from the day of `from` through the day after the one holding
@@ -414,7 +408,7 @@ impl Engine {
             .count() as u64
     }
 
-    fn listed(&self, filter: &SessionFilter, channel: Channel, start: i64, entry: &SessionEntry) -> bool {
+    fn listed(&self, filter: &SessionFilter, start: i64, entry: &SessionEntry) -> bool {
         match filter {
             SessionFilter::All => true,
             SessionFilter::StartedIn(from, to) => (*from..*to).contains(&start),
@@ -422,7 +416,7 @@ impl Engine {
                 weekday_hour(local(self.settings.tz, start)) == (*weekday as usize, *hour as usize)
             }
             SessionFilter::Country(country) => entry.country == *country,
-            SessionFilter::Channel(wanted) => channel == *wanted,
+            SessionFilter::Channel(wanted) => entry.channel == *wanted,
         }
     }
 

@@ -13,6 +13,7 @@ use crate::model::ChannelFilter;
 use crate::server::domain::event::Channel;
 use crate::server::domain::outcome::Outcome;
 use crate::server::domain::sessions::Session;
+use crate::server::domain::time::whole_periods;
 
 /// Upper bounds (in messages) of the length buckets: 1, 2, 3–5, 6–10, 11–20, 21+.
 pub const LENGTH_UPPER: [u32; 6] = [1, 2, 5, 10, 20, u32::MAX];
@@ -85,9 +86,7 @@ fn outcome_index(outcome: Outcome) -> usize {
 
 /// The slots wholly inside `[from, to)`.
 pub fn whole_slots(from: i64, to: i64) -> Range<i64> {
-    let first = slot_of(from) + i64::from(from.rem_euclid(SLOT_MS) != 0);
-    let end = slot_of(to);
-    first..end.max(first)
+    whole_periods(from, to, SLOT_MS)
 }
 
 #[derive(Default)]
