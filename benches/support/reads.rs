@@ -6,61 +6,30 @@
 use std::time::Instant;
 
 use chatpulse::model::{ChannelFilter, Settings};
-use chatpulse::server::domain::event::{Channel, Event, Kind, Sender};
+use chatpulse::server::domain::event::{parse_recorded_event, Kind};
 use chatpulse::server::pipeline::engine::query::StatsQuery;
 use chatpulse::server::pipeline::engine::{Engine, StoredEvent};
 
+use super::load::Traffic;
 use super::percentiles;
 
 const DAY_MS: i64 = 86_400_000;
 const READS: usize = 300;
 
-/// The HTTP bench's traffic (`load::Traffic`) as stored events: 20,000 visitors, 1–12
-/// messages a conversation, spread over 365 days before `end`.
+/// The HTTP bench's traffic (`load::Traffic`), parsed as the ingest parses it, as
+/// stored events: at least `messages` messages spread over 365 days before `end`.
 fn generated(messages: usize, end: i64) -> Vec<StoredEvent> {
-    let mut state: u64 = 5;
-    let mut below = move |n: u64| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state % n
-    };
-    const COUNTRIES: [&str; 6] = ["TR", "DE", "US", "GB", "FR", "NL"];
-    let mut events = Vec::with_capacity(messages + messages / 20);
+    let mut traffic = Traffic::new(5, end, 365);
+    let mut events = Vec::with_capacity(messages + messages / 10);
     let mut stored = 0;
     while stored < messages {
-        let user = format!("visitor-{}", below(20_000));
-        let channel = if below(3) == 0 { Channel::Premium } else { Channel::Web };
-        let country = COUNTRIES[below(6) as usize];
-        let mut at = end - 1 - below(365 * DAY_MS as u64) as i64;
-        let event = |kind, sender: Option<Sender>, at| Event {
-            id: None,
-            kind,
-            channel,
-            user_id: user.clone(),
-            at_ms: at,
-            sender,
-            human_mode: sender == Some(Sender::Operator),
-            user_name: Some("Visitor".into()),
-            country: Some(country.into()),
-            city: None,
-            operator_id: None,
-            page_url: None,
-        };
-        if below(4) == 0 {
-            events.push(event(Kind::WidgetOpened, None, at));
-        }
-        for _ in 0..1 + below(12) {
-            let mut message = event(Kind::Message, Some(Sender::ALL[below(3) as usize]), at.min(end - 1));
-            if message.sender == Some(Sender::Operator) {
-                message.operator_id = Some(format!("operator-{}", below(12)));
-            }
-            events.push(message);
-            stored += 1;
-            at += 20_000 + below(120_000) as i64;
+        for value in traffic.batch(1000) {
+            let event = parse_recorded_event(&value, end).expect("the bench's traffic is valid");
+            stored += usize::from(event.kind == Kind::Message);
+            events.push(StoredEvent { seq: events.len() as i64 + 1, event });
         }
     }
-    events.into_iter().enumerate().map(|(i, event)| StoredEvent { seq: i as i64 + 1, event }).collect()
+    events
 }
 
 /// Times `READS` reads of a `days`-long range ending at `end`, each starting a few

@@ -6,15 +6,13 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::json;
-use tokio::sync::mpsc;
 
-use super::load::post_events;
+use super::fanout::{until_all_heard, watchers};
 use super::percentiles;
-use super::server::{postgres_url, sqlite_url, Server, READ_KEY};
-use super::sio::watch_dashboard;
+use super::server::{postgres_url, sqlite_url, Server};
 
 /// The peer's process; stopped when dropped.
 struct Peer {
@@ -44,37 +42,6 @@ impl Drop for Peer {
     }
 }
 
-/// Connects `sockets` dashboard sockets to the server on `port`; their updates arrive
-/// on the returned receiver.
-async fn watchers(port: u16, sockets: usize) -> mpsc::UnboundedReceiver<Instant> {
-    let (tx, rx) = mpsc::unbounded_channel();
-    for chunk in (0..sockets).collect::<Vec<_>>().chunks(100) {
-        futures::future::join_all(chunk.iter().map(|_| watch_dashboard(port, READ_KEY, tx.clone()))).await;
-    }
-    rx
-}
-
-/// One event sent to `base`; the time until the last of `sockets` heard of it.
-async fn round(
-    client: &reqwest::Client,
-    base: &str,
-    rx: &mut mpsc::UnboundedReceiver<Instant>,
-    sockets: usize,
-    n: usize,
-) -> f64 {
-    while rx.try_recv().is_ok() {}
-    let body = json!({"type": "message", "channel": "web", "user_id": format!("signal-{n}"), "sender": "user"});
-    let sent = Instant::now();
-    assert_eq!(post_events(client, base, &body).await, 202);
-    let mut last = sent;
-    for _ in 0..sockets {
-        let arrived =
-            tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.expect("every socket hears").unwrap();
-        last = last.max(arrived);
-    }
-    (last - sent).as_secs_f64() * 1000.0
-}
-
 pub async fn run(sockets: usize, rounds: usize) {
     let client = reqwest::Client::new();
     let peer = Peer::start(&postgres_url("chatpulse_bench_peer").await);
@@ -92,9 +59,10 @@ pub async fn run(sockets: usize, rounds: usize) {
         for n in 0..rounds {
             let quiet = || Duration::from_millis(300 + (n as u64 * 7_919) % 900);
             tokio::time::sleep(quiet()).await;
-            ours.push(round(&client, &server.base, &mut rx, sockets, n).await);
+            let body = json!({"type": "message", "channel": "web", "user_id": format!("signal-{n}"), "sender": "user"});
+            ours.push(until_all_heard(&client, &server.base, &mut rx, sockets, &body).await);
             tokio::time::sleep(quiet()).await;
-            theirs.push(round(&client, &peer_base, &mut peer_rx, sockets, n).await);
+            theirs.push(until_all_heard(&client, &peer_base, &mut peer_rx, sockets, &body).await);
         }
         let (p50, p99, max) = percentiles(ours);
         let (peer50, peer99, peer_max) = percentiles(theirs);
