@@ -43,6 +43,11 @@ fn main() {
                 let preloaded = args.iter().any(|a| a == "--preloaded");
                 support::stats::run(&option("--backend", "sqlite"), messages, baseline_runs, preloaded).await
             }
+            "restart" => {
+                let messages: usize = option("--messages", "1000000").parse().unwrap();
+                let preloaded = args.iter().any(|a| a == "--preloaded");
+                support::restart::run(&option("--backend", "sqlite"), messages, preloaded).await
+            }
             "fanout" => {
                 let sockets: usize = option("--sockets", "1000").parse().unwrap();
                 let rounds: usize = option("--rounds", "60").parse().unwrap();
@@ -75,7 +80,7 @@ fn main() {
                 support::stats::run("postgres", 1_000_000, 3, false).await;
             }
             other => {
-                eprintln!("unknown benchmark {other}: use ingest, reads, stats, fanout, signal, cluster, logins, late, import, sources or all")
+                eprintln!("unknown benchmark {other}: use ingest, reads, stats, restart, fanout, signal, cluster, logins, late, import, sources or all")
             }
         }
     });

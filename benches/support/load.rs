@@ -74,3 +74,15 @@ pub async fn post_events(client: &reqwest::Client, base: &str, body: &Value) -> 
         .map(|r| r.status().as_u16())
         .unwrap_or(0)
 }
+
+/// Posts batches of this traffic until `messages` messages are stored; returns how many.
+pub async fn load_messages(client: &reqwest::Client, base: &str, traffic: &mut Traffic, messages: usize) -> usize {
+    const BATCH: usize = 1000;
+    let mut stored = 0;
+    while stored < messages {
+        let batch = traffic.batch(BATCH);
+        stored += batch.iter().filter(|e| e["type"] == "message").count();
+        assert_eq!(post_events(client, base, &Value::Array(batch)).await, 202);
+    }
+    stored
+}

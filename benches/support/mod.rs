@@ -11,6 +11,7 @@ pub mod load;
 #[path = "../../tests/shared/process.rs"]
 pub mod process;
 pub mod reads;
+pub mod restart;
 pub mod server;
 pub mod signal;
 pub mod sio;

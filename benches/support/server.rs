@@ -108,7 +108,7 @@ impl Drop for Server {
 pub fn sqlite_url(name: &str) -> String {
     let dir = std::env::temp_dir().join("chatpulse-bench");
     std::fs::create_dir_all(&dir).unwrap();
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".checkpoint"] {
         let _ = std::fs::remove_file(dir.join(format!("{name}.db{suffix}")));
     }
     format!("sqlite://{}/{name}.db", dir.display())

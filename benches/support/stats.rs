@@ -7,13 +7,12 @@ use chatpulse::model::Settings;
 use chatpulse::server::db::Db;
 use chatpulse::server::pipeline::engine::query::StatsQuery;
 use chatpulse::server::pipeline::engine::Engine;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use super::load::{post_events, Traffic};
+use super::load::{load_messages, post_events, Traffic};
 use super::percentiles;
 use super::server::{existing_postgres_url, postgres_url, sqlite_url, Server, READ_KEY};
 
-const LOAD_BATCH: usize = 1000;
 const HIT_REQUESTS: usize = 500;
 const MISS_REQUESTS: usize = 200;
 /// Reads timed while a rebuild runs.
@@ -32,12 +31,7 @@ pub async fn run(backend: &str, messages: usize, baseline_runs: usize, preloaded
     let end = chrono::Utc::now().timestamp_millis();
     let mut traffic = Traffic::new(5, end, 365);
     let started = Instant::now();
-    let mut stored = if preloaded { messages } else { 0 };
-    while stored < messages {
-        let batch = traffic.batch(LOAD_BATCH);
-        stored += batch.iter().filter(|e| e["type"] == "message").count();
-        assert_eq!(post_events(&client, &server.base, &Value::Array(batch)).await, 202);
-    }
+    let stored = if preloaded { messages } else { load_messages(&client, &server.base, &mut traffic, messages).await };
     eprintln!("loaded {stored} messages into {backend} in {:.1} s", started.elapsed().as_secs_f64());
 
     let url_all = format!("{}/api/stats", server.base);

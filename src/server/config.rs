@@ -50,6 +50,29 @@ pub struct Config {
     pub widget_sources: Vec<WidgetSourceConfig>,
     /// The wait before a failed webhook call's first retry; each next wait doubles.
     pub webhook_retry_ms: u64,
+    /// Where this instance keeps its engine checkpoint, and how often it rewrites it;
+    /// `None` (`CHATPULSE_CHECKPOINT=off`) keeps none.
+    pub checkpoint: Option<CheckpointConfig>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckpointConfig {
+    pub path: std::path::PathBuf,
+    pub every_seconds: u64,
+}
+
+/// The checkpoint file a database gets unless `CHATPULSE_CHECKPOINT` names one: beside
+/// a SQLite file, or `data/chatpulse-<digest of the URL>.checkpoint` for PostgreSQL (one
+/// file per database, the same across restarts). An in-memory SQLite database has none.
+pub fn default_checkpoint_path(database_url: &str) -> Option<std::path::PathBuf> {
+    if let Some(rest) = database_url.strip_prefix("sqlite:") {
+        let file = rest.trim_start_matches("//").split('?').next().unwrap_or_default();
+        let in_memory = file.is_empty() || file == ":memory:" || database_url.contains("mode=memory");
+        return (!in_memory).then(|| format!("{file}.checkpoint").into());
+    }
+    use sha2::Digest;
+    let digest = hex::encode(sha2::Sha256::digest(mask_url_password(database_url).as_bytes()));
+    Some(format!("data/chatpulse-{}.checkpoint", &digest[..16]).into())
 }
 
 /// The followed SQL table: where, the query that pages it, and the channel that wakes.
@@ -160,6 +183,17 @@ impl Reader<'_> {
                 false
             }
         }
+    }
+
+    /// `CHATPULSE_CHECKPOINT` (a path, or `off`) and `CHATPULSE_CHECKPOINT_SECONDS`.
+    fn checkpoint(&mut self, database_url: &str) -> Option<CheckpointConfig> {
+        let every_seconds = self.count("CHATPULSE_CHECKPOINT_SECONDS", 300, 1);
+        let path = match self.text("CHATPULSE_CHECKPOINT") {
+            Some(text) if text.eq_ignore_ascii_case("off") => None,
+            Some(text) => Some(text.into()),
+            None => default_checkpoint_path(database_url),
+        };
+        path.map(|path| CheckpointConfig { path, every_seconds })
     }
 
     fn origins(&mut self, name: &str) -> Vec<String> {
@@ -291,7 +325,7 @@ impl Config {
         let database_connections =
             reader.count("CHATPULSE_DATABASE_CONNECTIONS", crate::server::db::DEFAULT_CONNECTIONS.into(), 2);
         let config = Config {
-            database_url,
+            database_url: database_url.clone(),
             database_connections: u32::try_from(database_connections).unwrap_or(u32::MAX),
             redis_url,
             redis_prefix: reader.text("CHATPULSE_REDIS_PREFIX").unwrap_or_else(|| "chatpulse".to_string()),
@@ -304,6 +338,7 @@ impl Config {
             sql_source: reader.sql_source(),
             widget_sources: reader.widget_sources(),
             webhook_retry_ms: reader.count("CHATPULSE_WEBHOOK_RETRY_MS", 5000, 100),
+            checkpoint: reader.checkpoint(&database_url),
         };
         if reader.problems.is_empty() {
             Ok(config)
@@ -327,6 +362,11 @@ impl Config {
             ("CHATPULSE_DEMO", if self.demo { "1" } else { "0" }.to_string()),
             ("CHATPULSE_RETENTION_DAYS", self.retention_days.map_or("(keep everything)".into(), |d| d.to_string())),
             ("CHATPULSE_WEBHOOK_RETRY_MS", self.webhook_retry_ms.to_string()),
+            ("CHATPULSE_CHECKPOINT", self.checkpoint.as_ref().map_or("off".into(), |c| c.path.display().to_string())),
+            (
+                "CHATPULSE_CHECKPOINT_SECONDS",
+                self.checkpoint.as_ref().map_or("(no checkpoint)".into(), |c| c.every_seconds.to_string()),
+            ),
             ("CHATPULSE_KEY_EVENTS_PER_SECOND", limits.key_events_per_second.to_string()),
             ("CHATPULSE_ADDRESS_REQUESTS_PER_SECOND", limits.address_requests_per_second.to_string()),
             ("CHATPULSE_ADDRESS_READS_PER_SECOND", limits.address_reads_per_second.to_string()),
@@ -404,6 +444,33 @@ mod tests {
         let config = Config::from_lookup(|_| None).unwrap();
         assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
         assert!(config.redis_url.is_none() && config.admin_password.is_none() && !config.demo);
+    }
+
+    #[test]
+    fn the_checkpoint_sits_beside_a_sqlite_file_and_one_per_postgres_database() {
+        let path = |url: &str, named: Option<&str>| {
+            let config = Config::from_lookup(|name| match name {
+                "CHATPULSE_DATABASE_URL" => Some(url.to_string()),
+                "CHATPULSE_CHECKPOINT" => named.map(str::to_string),
+                _ => None,
+            });
+            config.unwrap().checkpoint.map(|c| c.path.display().to_string())
+        };
+        assert_eq!(path("sqlite://data/chatpulse.db", None).as_deref(), Some("data/chatpulse.db.checkpoint"));
+        assert_eq!(path("sqlite:///var/lib/cp.db?mode=rwc", None).as_deref(), Some("/var/lib/cp.db.checkpoint"));
+        assert_eq!(path("sqlite::memory:", None), None);
+        let first = path("postgres://app:one@db.example/first", None).unwrap();
+        assert!(first.starts_with("data/chatpulse-") && first.ends_with(".checkpoint"), "{first}");
+        assert_eq!(
+            path("postgres://app:rotated@db.example/first", None).unwrap(),
+            first,
+            "a new password, the same file"
+        );
+        assert_ne!(path("postgres://app:one@db.example/second", None).unwrap(), first);
+        assert_eq!(path("sqlite://data/chatpulse.db", Some("OFF")), None);
+        assert_eq!(path("sqlite://data/chatpulse.db", Some("/srv/cp.ckpt")).as_deref(), Some("/srv/cp.ckpt"));
+        let seconds = Config::from_lookup(|n| (n == "CHATPULSE_CHECKPOINT_SECONDS").then(|| "0".to_string()));
+        assert!(seconds.is_err(), "a checkpoint every 0 seconds is refused");
     }
 
     #[test]

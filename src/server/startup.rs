@@ -144,7 +144,8 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     let generated = ensure_credentials(&db, config).await.map_err(|e| e.to_string())?;
     announce(&generated, config);
     let started = std::time::Instant::now();
-    let figures = Arc::new(Figures::load(db.clone()).await.map_err(|e| e.to_string())?);
+    let checkpoint_path = config.checkpoint.as_ref().map(|c| c.path.clone());
+    let figures = Arc::new(Figures::load(db.clone(), checkpoint_path).await.map_err(|e| e.to_string())?);
     tracing::info!(version = figures.version(), elapsed_ms = started.elapsed().as_millis() as u64, "figures loaded");
     let keyring = Keyring::load(db.clone()).await.map_err(|e| e.to_string())?;
     let (fanout, layer) = Fanout::connect(config.redis_url.as_deref(), &config.redis_prefix).await?;
@@ -179,6 +180,9 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     }
     fanout.spawn_watch();
     catch_up::spawn(state.figures.clone());
+    if let Some(checkpoint) = &config.checkpoint {
+        crate::server::pipeline::checkpoint::spawn_writer(state.figures.clone(), state.db.clone(), checkpoint.clone());
+    }
     state.login_watch().spawn();
     if let Some(days) = config.retention_days {
         crate::server::pipeline::erasure::spawn_retention(state.db.clone(), state.figures.clone(), days);

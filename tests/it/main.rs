@@ -7,6 +7,7 @@ mod common;
 mod accounts;
 mod alerts;
 mod api;
+mod checkpoint;
 mod cli;
 mod cluster;
 mod erasure;

@@ -53,6 +53,16 @@ impl EventRow {
     }
 }
 
+/// One stored event's identity: see `Db::event_anchor`.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
+pub struct EventAnchor {
+    pub seq: i64,
+    pub at_ms: i64,
+    pub kind: i64,
+    pub channel: i64,
+    pub user_id: String,
+}
+
 const SELECT_EVENTS: &str = "SELECT seq, event_id, kind, channel, user_id, at_ms, sender, human_mode, user_name, \
                              country, city, operator_id, page_url FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
 
@@ -185,6 +195,14 @@ impl Db {
         let rows: Vec<EventRow> =
             on_pool!(self, pool => sqlx::query_as(SELECT_EVENTS).bind(seq).bind(limit).fetch_all(pool).await)?;
         Ok(rows.into_iter().filter_map(EventRow::into_stored).collect())
+    }
+
+    /// The newest event at or before `seq`, as `(seq, at_ms, kind, channel, user_id)`:
+    /// what a checkpoint taken at `seq` must find again to belong to this database.
+    pub async fn event_anchor(&self, seq: i64) -> Result<Option<EventAnchor>, DbError> {
+        const SELECT_ANCHOR: &str = "SELECT seq, at_ms, kind, channel, user_id FROM events \
+                                     WHERE seq <= $1 ORDER BY seq DESC LIMIT 1";
+        Ok(on_pool!(self, pool => sqlx::query_as(SELECT_ANCHOR).bind(seq).fetch_optional(pool).await)?)
     }
 
     /// Every stored event, read in pages.

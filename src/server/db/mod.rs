@@ -12,7 +12,7 @@ pub use alerts::{AlertRuleRow, AttemptResult, DeliveryLogRow, DueDelivery, Incid
 pub use credentials::{AdminRow, AdminSessionRow, ApiKeyRow};
 pub use cursors::{SourceAdvance, SourcePosition, SourceRefusal};
 pub use erasure::{Deletion, ErasureRow};
-pub use events::{Committed, EventRow};
+pub use events::{Committed, EventAnchor, EventRow};
 pub use settings::StoredSettings;
 
 use std::path::Path;

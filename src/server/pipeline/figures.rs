@@ -5,6 +5,7 @@
 //! a `FiguresMoved`, to the realtime side: the one source of `stats_update`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -17,6 +18,7 @@ use crate::conversation_figures::{OperatorsPage, PagesList};
 use crate::model::{Settings, Stats};
 use crate::server::db::{Db, DbError};
 use crate::server::domain::event::{Channel, Kind};
+use crate::server::pipeline::checkpoint::{self, Resume};
 use crate::server::pipeline::engine::query::StatsQuery;
 use crate::server::pipeline::engine::{Engine, Milestone, StoredEvent};
 use crate::server::pipeline::shared_cache::SharedCache;
@@ -86,6 +88,12 @@ fn changes_figures(kind: Kind) -> bool {
 pub struct Figures {
     db: Db,
     engine: RwLock<Engine>,
+    /// Engines swapped in by rebuilds so far: a checkpoint taken across a swap is void.
+    swaps: AtomicU64,
+    /// Where the engine's checkpoint is kept, if anywhere (`checkpoint`).
+    checkpoint: Option<PathBuf>,
+    /// The sequence of the checkpoint the first engine was restored from, if it was.
+    restored_checkpoint: Option<i64>,
     /// Serializes catch-up and the swap after a rebuild, so events apply in order once.
     sync: tokio::sync::Mutex<()>,
     cache: SharedCache<StatsQuery, Snapshot>,
@@ -111,14 +119,18 @@ pub struct Figures {
 }
 
 impl Figures {
-    /// Reads every stored event into a fresh engine with the stored settings.
-    pub async fn load(db: Db) -> Result<Figures, DbError> {
+    /// Builds the engine with the stored settings: from the checkpoint at `checkpoint`
+    /// and the events after it when it fits the database, otherwise from every event.
+    pub async fn load(db: Db, checkpoint: Option<PathBuf>) -> Result<Figures, DbError> {
         let loaded = AtomicU64::new(0);
-        let engine = build_engine(&db, &loaded).await?;
+        let (engine, restored_checkpoint) = build_engine(&db, &loaded, checkpoint.as_deref()).await?;
         let (moves, moves_received) = mpsc::unbounded_channel();
         Ok(Figures {
             db,
             engine: RwLock::new(engine),
+            swaps: AtomicU64::new(0),
+            checkpoint,
+            restored_checkpoint,
             sync: tokio::sync::Mutex::new(()),
             cache: SharedCache::default(),
             rebuild_revision: AtomicI64::new(0),
@@ -137,6 +149,18 @@ impl Figures {
 
     pub fn version(&self) -> u64 {
         self.engine.read().version()
+    }
+
+    /// Runs `read` under the engine's read lock, with the count of engines swapped in
+    /// so far: two reads with the same count saw the same engine.
+    pub fn read_engine<T>(&self, read: impl FnOnce(&Engine) -> T) -> (u64, T) {
+        let engine = self.engine.read();
+        (self.swaps.load(Ordering::SeqCst), read(&engine))
+    }
+
+    /// The sequence of the checkpoint the figures were first built from, if they were.
+    pub fn restored_checkpoint(&self) -> Option<i64> {
+        self.restored_checkpoint
     }
 
     pub fn settings(&self) -> Settings {
@@ -405,7 +429,7 @@ impl Figures {
         let started = std::time::Instant::now();
         self.rebuilds_started.fetch_add(1, Ordering::Relaxed);
         self.rebuild_loaded.store(0, Ordering::Relaxed);
-        let mut fresh = build_engine(&self.db, &self.rebuild_loaded).await?;
+        let (mut fresh, _) = build_engine(&self.db, &self.rebuild_loaded, self.checkpoint.as_deref()).await?;
         let _in_order = self.sync.lock().await;
         if self.rebuild_revision.load(Ordering::SeqCst) != revision || fresh.settings_revision() != revision {
             return Ok(None);
@@ -418,7 +442,11 @@ impl Figures {
             fresh.apply(&page);
         }
         let version = fresh.version();
-        *self.engine.write() = fresh;
+        {
+            let mut engine = self.engine.write();
+            *engine = fresh;
+            self.swaps.fetch_add(1, Ordering::SeqCst);
+        }
         let elapsed_ms = started.elapsed().as_millis() as u64;
         self.rebuild_last_ms.store(elapsed_ms, Ordering::Relaxed);
         tracing::info!(revision, elapsed_ms, "figures rebuilt");
@@ -426,17 +454,41 @@ impl Figures {
     }
 }
 
-async fn build_engine(db: &Db, loaded: &AtomicU64) -> Result<Engine, DbError> {
+/// A fresh engine with the stored settings, and the sequence of the checkpoint it
+/// started from, if one fitted.
+async fn build_engine(
+    db: &Db,
+    loaded: &AtomicU64,
+    checkpoint: Option<&Path>,
+) -> Result<(Engine, Option<i64>), DbError> {
     let stored = db.load_settings().await?;
-    let mut loader = Engine::bulk_loader(stored.settings, stored.revision);
-    loader.after_deletions(stored.data_epoch, stored.seq_floor);
-    let mut after = 0;
+    let empty = || {
+        let mut loader = Engine::bulk_loader(stored.settings.clone(), stored.revision);
+        loader.after_deletions(stored.data_epoch, stored.seq_floor);
+        loader
+    };
+    let (mut loader, resume) = match checkpoint {
+        None => (empty(), None),
+        Some(path) => match checkpoint::restore(path, db, stored.data_epoch, empty()).await {
+            (loader, Ok(resume)) => (loader, resume),
+            (_, Err(refused)) => {
+                tracing::warn!(path = %path.display(), reason = %refused, "checkpoint ignored: building the figures from every stored event");
+                (empty(), None)
+            }
+        },
+    };
+    let restored = resume.as_ref().map(|resume| resume.after_seq);
+    if let Some(seq) = restored {
+        tracing::info!(path = ?checkpoint, applied_seq = seq, "checkpoint restored: reading the events after it");
+    }
+    let Resume { mut after_seq, extras } = resume.unwrap_or_default();
     loop {
-        let page = db.events_after(after, CATCH_UP_PAGE * 5).await?;
+        let mut page = db.events_after(after_seq, CATCH_UP_PAGE * 5).await?;
         let Some(last) = page.last() else { break };
-        after = last.seq;
+        after_seq = last.seq;
         loaded.fetch_add(page.len() as u64, Ordering::Relaxed);
+        page.retain(|stored| !extras.contains(&stored.seq));
         loader.record(page);
     }
-    Ok(loader.finish())
+    Ok((loader.finish(), restored))
 }

@@ -5,6 +5,7 @@
 //! servers), `transfer` (import) and `demo`; `erasure` takes them out.
 
 pub mod catch_up;
+pub mod checkpoint;
 pub mod demo;
 pub mod engine;
 pub mod erasure;

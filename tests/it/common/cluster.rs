@@ -83,6 +83,8 @@ impl Instance {
             ("CHATPULSE_INGEST_KEY".into(), INGEST_KEY.into()),
             ("CHATPULSE_READ_KEY".into(), READ_KEY.into()),
             ("RUST_LOG".into(), "info,sqlx=warn,socketioxide=warn,engineioxide=warn".into()),
+            // Only the checkpoint tests keep one (they set their own path).
+            ("CHATPULSE_CHECKPOINT".into(), "off".into()),
         ];
         all.extend(env.iter().map(|(k, v)| (k.to_string(), v.clone())));
         let client = reqwest::Client::builder()

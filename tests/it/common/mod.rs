@@ -21,7 +21,7 @@ pub const INGEST_KEY: &str = "test-ingest-key-0123456789";
 pub const READ_KEY: &str = "test-read-key-0123456789";
 pub const ADMIN_PASSWORD: &str = "admin-pass-123";
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
     Postgres,
@@ -108,6 +108,8 @@ pub fn test_config(database_url: &str) -> Config {
         sql_source: None,
         widget_sources: Vec::new(),
         webhook_retry_ms: 5000,
+        // Only the checkpoint tests keep one.
+        checkpoint: None,
     }
 }
 

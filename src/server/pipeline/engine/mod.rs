@@ -10,6 +10,7 @@ pub mod names;
 pub mod operators;
 pub mod pages;
 pub mod query;
+pub mod recorded;
 pub mod session_slots;
 pub mod slot_map;
 pub mod timeline;
@@ -353,51 +354,71 @@ impl Engine {
     /// user's list unplaced; the caller places it. Returns the user of a message.
     fn record(&mut self, stored: &StoredEvent) -> Option<u32> {
         let StoredEvent { seq, event } = stored;
-        self.applied_seq = self.applied_seq.max(*seq);
-        self.newest_at = self.newest_at.max(Some(event.at_ms));
+        self.note_marks(*seq, event.at_ms);
         let key = (event.at_ms, *seq);
         match event.kind {
             Kind::WidgetOpened => {
-                self.widget_opens.add(Stamp { at: event.at_ms, seq: *seq, channel: event.channel, column: 0 });
-                if let Some(page) = event.page_url.as_deref() {
-                    let page = self.pages.number(page);
-                    self.page_opens.insert((key.0, key.1, page, event.channel));
-                }
+                self.record_open(key, event.channel, event.page_url.as_deref());
                 None
             }
             Kind::UserOnline => None,
             Kind::UserOffline => {
                 let user = self.intern(event.channel, &event.user_id);
-                let state = &mut self.users[user as usize];
-                if state.last_offline.is_none_or(|off| off < key) {
-                    state.last_offline = Some(key);
-                }
+                self.record_offline(user, key);
                 None
             }
             Kind::Message => {
                 let user = self.intern(event.channel, &event.user_id);
-                let sender = event.sender.unwrap_or(Sender::User);
                 let operator = event.operator_id.as_deref().map(|id| self.note_operator(id, event.channel, key));
                 let page = event.page_url.as_deref().map(|page| self.pages.number(page));
-                let state = &mut self.users[user as usize];
-                if sender == Sender::User {
-                    note_latest(&mut state.last_user_msg, key, &mut self.presence, |(at, seq)| (at, seq, user));
-                }
-                note_latest(&mut state.last_msg, key, &mut self.recent, |(at, seq)| (at, seq, user));
-                state.msgs.push(Msg {
-                    at: event.at_ms,
-                    seq: *seq,
-                    sender,
-                    human: event.human_mode,
-                    name: event.user_name.as_deref().map(Arc::from),
-                    country: event.country.as_deref().and_then(country_code),
-                    city: event.city.as_deref().map(Arc::from),
-                    operator,
-                    page,
-                });
+                self.record_message(
+                    user,
+                    Msg {
+                        at: event.at_ms,
+                        seq: *seq,
+                        sender: event.sender.unwrap_or(Sender::User),
+                        human: event.human_mode,
+                        name: event.user_name.as_deref().map(Arc::from),
+                        country: event.country.as_deref().and_then(country_code),
+                        city: event.city.as_deref().map(Arc::from),
+                        operator,
+                        page,
+                    },
+                );
                 Some(user)
             }
         }
+    }
+
+    fn note_marks(&mut self, seq: i64, at: i64) {
+        self.applied_seq = self.applied_seq.max(seq);
+        self.newest_at = self.newest_at.max(Some(at));
+    }
+
+    fn record_open(&mut self, (at, seq): (i64, i64), channel: Channel, page: Option<&str>) {
+        self.widget_opens.add(Stamp { at, seq, channel, column: 0 });
+        if let Some(page) = page {
+            let page = self.pages.number(page);
+            self.page_opens.insert((at, seq, page, channel));
+        }
+    }
+
+    fn record_offline(&mut self, user: u32, key: (i64, i64)) {
+        let state = &mut self.users[user as usize];
+        if state.last_offline.is_none_or(|off| off < key) {
+            state.last_offline = Some(key);
+        }
+    }
+
+    /// Appends a message (its operator noted already) to its user's list, unplaced.
+    fn record_message(&mut self, user: u32, msg: Msg) {
+        let key = msg.order_key();
+        let state = &mut self.users[user as usize];
+        if msg.sender == Sender::User {
+            note_latest(&mut state.last_user_msg, key, &mut self.presence, |(at, seq)| (at, seq, user));
+        }
+        note_latest(&mut state.last_msg, key, &mut self.recent, |(at, seq)| (at, seq, user));
+        state.msgs.push(msg);
     }
 
     /// The operator's number, with `key` noted as their latest message on `channel`
@@ -610,4 +631,4 @@ pub fn country_text(code: [u8; 2]) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -26,4 +26,9 @@ impl Names {
     pub fn name(&self, number: u32) -> &str {
         &self.by_number[number as usize]
     }
+
+    /// The text of `number`, shared rather than copied.
+    pub fn shared(&self, number: u32) -> Arc<str> {
+        self.by_number[number as usize].clone()
+    }
 }

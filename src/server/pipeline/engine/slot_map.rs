@@ -72,6 +72,11 @@ impl<T: Default> SlotMap<T> {
         })
     }
 
+    /// Every stored slot's value, in order.
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        self.days.values().flat_map(|block| block.iter())
+    }
+
     #[cfg(test)]
     pub fn days(&self) -> usize {
         self.days.len()

@@ -260,33 +260,9 @@ fn a_view_only_settings_change_keeps_sessions_and_bumps_the_version() {
 /// one built in bulk: every figure must agree.
 #[test]
 fn random_late_traffic_gives_the_same_figures_incrementally_and_in_bulk() {
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = move |n: u64| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state % n
-    };
+    let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
     let base = ms("2026-03-01T00:00:00Z");
-    let events: Vec<StoredEvent> = (1..=3000)
-        .map(|seq| {
-            let at = crate::server::domain::time::format_ms(base + next(3 * 86_400_000) as i64);
-            let user = format!("u{}", next(25));
-            let mut e = match next(10) {
-                0 => other(seq, Kind::WidgetOpened, Channel::Web, &user, &at),
-                1 => other(seq, Kind::UserOffline, Channel::Premium, &user, &at),
-                _ => message(seq, &user, &at, [Sender::User, Sender::Bot, Sender::Operator][next(3) as usize]),
-            };
-            if next(2) == 0 {
-                e.event.channel = Channel::Premium;
-            }
-            e.event.human_mode = next(5) == 0 && e.event.kind == Kind::Message;
-            if e.event.sender == Some(Sender::Operator) && next(4) > 0 {
-                e.event.operator_id = Some(format!("op{}", next(3)));
-            }
-            e
-        })
-        .collect();
+    let events = random_traffic(0x2545_F491_4F6C_DD1D, base, 3000);
     let settings = Settings { session_gap_minutes: 90, ..Settings::default() };
     let one_by_one = incremental(settings.clone(), &events);
     // Batches of every size from 1 to 97, as group commits deliver them: a batch that
@@ -315,6 +291,51 @@ fn random_late_traffic_gives_the_same_figures_incrementally_and_in_bulk() {
         assert!(a.outcomes.handed_over_answered > 5 && a.response_times.operator_reply.samples > 5, "{a:?}");
         assert_eq!(a.outcomes.total(), a.totals.sessions);
     }
+}
+
+/// A xorshift stream: `next(n)` is in `0..n`.
+pub(crate) fn xorshift(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut state = seed;
+    move |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    }
+}
+
+/// `count` events over three days from `base`, numbered from 1, in random time order:
+/// messages from every sender and both modes, operators, widget opens with pages, and
+/// `user_offline`s, among 25 users per channel.
+pub(crate) fn random_traffic(seed: u64, base: i64, count: i64) -> Vec<StoredEvent> {
+    let mut next = xorshift(seed);
+    (1..=count)
+        .map(|seq| {
+            let at = crate::server::domain::time::format_ms(base + next(3 * 86_400_000) as i64);
+            let user = format!("u{}", next(25));
+            let mut e = match next(10) {
+                0 => other(seq, Kind::WidgetOpened, Channel::Web, &user, &at),
+                1 => other(seq, Kind::UserOffline, Channel::Premium, &user, &at),
+                _ => message(seq, &user, &at, [Sender::User, Sender::Bot, Sender::Operator][next(3) as usize]),
+            };
+            if next(2) == 0 {
+                e.event.channel = Channel::Premium;
+            }
+            e.event.human_mode = next(5) == 0 && e.event.kind == Kind::Message;
+            if e.event.sender == Some(Sender::Operator) && next(4) > 0 {
+                e.event.operator_id = Some(format!("op{}", next(3)));
+            }
+            if e.event.kind != Kind::UserOffline && next(3) == 0 {
+                e.event.page_url = Some(format!("https://shop.example/p{}", next(4)));
+            }
+            if e.event.kind == Kind::Message && next(3) == 0 {
+                e.event.user_name = Some(format!("Name {}", next(5)));
+                e.event.country = Some(["DE", "FR", "US"][next(3) as usize].to_string());
+                e.event.city = Some(format!("City {}", next(4)));
+            }
+            e
+        })
+        .collect()
 }
 
 /// User B of `stats.md`'s handover example, on 2026-03-02 from 10:00, and user C, who

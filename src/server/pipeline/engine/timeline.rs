@@ -84,6 +84,11 @@ impl Timeline {
         }
     }
 
+    /// Every entry, slot by slot.
+    pub fn stamps(&self) -> impl Iterator<Item = &Stamp> {
+        self.slots.values().flat_map(|slot| slot.stamps.iter())
+    }
+
     /// Calls `visit(slot_start_ms, counts)` for every non-empty slot meeting `[from, to)`,
     /// with the counts of the two cut slots limited to the instants inside the range.
     pub fn visit(&self, from: i64, to: i64, mut visit: impl FnMut(i64, &Counts)) {

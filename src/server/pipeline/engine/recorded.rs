@@ -1,0 +1,149 @@
+//! The engine's record of events, taken out and put back: what a checkpoint keeps.
+//!
+//! Only what the events left behind is kept, not the figures derived from it: every
+//! message and widget open whole, each user's latest `user_offline`, the newest instant
+//! and the applied sequence. A restored record is cut into sessions by the settings of
+//! the day, so a checkpoint stays good across settings changes.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::{BulkLoader, Engine};
+use crate::server::domain::event::{Channel, Sender};
+use crate::server::domain::sessions::Msg;
+
+/// A user's record: their messages in the order received, texts shared with the engine.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordedUser {
+    pub channel: Channel,
+    pub user_id: Arc<str>,
+    /// `(at, seq)` of their latest `user_offline`.
+    pub last_offline: Option<(i64, i64)>,
+    pub msgs: Vec<RecordedMsg>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordedMsg {
+    pub at: i64,
+    pub seq: i64,
+    pub sender: Sender,
+    pub human: bool,
+    pub name: Option<Arc<str>>,
+    pub country: Option<[u8; 2]>,
+    pub city: Option<Arc<str>>,
+    pub operator: Option<Arc<str>>,
+    pub page: Option<Arc<str>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordedOpen {
+    pub at: i64,
+    pub seq: i64,
+    pub channel: Channel,
+    pub page: Option<Arc<str>>,
+}
+
+/// Where the record stands: what no single recorded event restores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordedMarks {
+    /// Every event up to this sequence is in the record.
+    pub applied_seq: i64,
+    pub newest_at: Option<i64>,
+    pub data_epoch: i64,
+    /// How many users the record holds, numbered from 0 in the order first seen.
+    pub users: usize,
+}
+
+impl Engine {
+    pub fn recorded_marks(&self) -> RecordedMarks {
+        RecordedMarks {
+            applied_seq: self.applied_seq,
+            newest_at: self.newest_at,
+            data_epoch: self.data_epoch,
+            users: self.users.len(),
+        }
+    }
+
+    /// The records of the users numbered `users` (those past the last one are skipped).
+    pub fn recorded_users(&self, users: Range<usize>) -> Vec<RecordedUser> {
+        let users = users.start.min(self.users.len())..users.end.min(self.users.len());
+        self.users[users]
+            .iter()
+            .map(|state| RecordedUser {
+                channel: state.channel,
+                user_id: state.user_id.clone(),
+                last_offline: state.last_offline,
+                msgs: state.msgs.iter().map(|msg| self.recorded_msg(msg)).collect(),
+            })
+            .collect()
+    }
+
+    fn recorded_msg(&self, msg: &Msg) -> RecordedMsg {
+        RecordedMsg {
+            at: msg.at,
+            seq: msg.seq,
+            sender: msg.sender,
+            human: msg.human,
+            name: msg.name.clone(),
+            country: msg.country,
+            city: msg.city.clone(),
+            operator: msg.operator.map(|number| self.operators.shared(number)),
+            page: msg.page.map(|number| self.pages.shared(number)),
+        }
+    }
+
+    /// Every widget open, with its page.
+    pub fn recorded_opens(&self) -> Vec<RecordedOpen> {
+        let pages: std::collections::HashMap<i64, u32> =
+            self.page_opens.iter().map(|&(_, seq, page, _)| (seq, page)).collect();
+        self.widget_opens
+            .stamps()
+            .map(|stamp| RecordedOpen {
+                at: stamp.at,
+                seq: stamp.seq,
+                channel: stamp.channel,
+                page: pages.get(&stamp.seq).map(|&page| self.pages.shared(page)),
+            })
+            .collect()
+    }
+}
+
+impl BulkLoader {
+    /// Puts a record back: the marks first, then its users and opens in any order.
+    pub fn restore_marks(&mut self, marks: RecordedMarks) {
+        self.engine.applied_seq = self.engine.applied_seq.max(marks.applied_seq);
+        self.engine.newest_at = self.engine.newest_at.max(marks.newest_at);
+    }
+
+    pub fn restore_user(&mut self, user: RecordedUser) {
+        let engine = &mut self.engine;
+        let number = engine.intern(user.channel, &user.user_id);
+        if let Some(key) = user.last_offline {
+            engine.record_offline(number, key);
+        }
+        for msg in user.msgs {
+            let key = (msg.at, msg.seq);
+            let operator = msg.operator.as_deref().map(|id| engine.note_operator(id, user.channel, key));
+            let page = msg.page.as_deref().map(|page| engine.pages.number(page));
+            engine.record_message(
+                number,
+                Msg {
+                    at: msg.at,
+                    seq: msg.seq,
+                    sender: msg.sender,
+                    human: msg.human,
+                    name: msg.name,
+                    country: msg.country,
+                    city: msg.city,
+                    operator,
+                    page,
+                },
+            );
+        }
+        self.touched.insert(number);
+    }
+
+    pub fn restore_open(&mut self, open: RecordedOpen) {
+        self.engine.record_open((open.at, open.seq), open.channel, open.page.as_deref());
+    }
+}
