@@ -1,8 +1,6 @@
 //! The session rules of `stats.md`: one user's messages, ordered by time and commit order,
 //! cut where the gap exceeds the limit; a session is valid from `min_session_messages` on.
 
-use std::sync::Arc;
-
 use super::event::Sender;
 use super::outcome::{Outcome, SessionSamples};
 
@@ -14,9 +12,11 @@ pub struct Msg {
     pub seq: i64,
     pub sender: Sender,
     pub human: bool,
-    pub name: Option<Arc<str>>,
+    /// The visitor's name and city, by the engine's text number: a number, not a copy
+    /// of the text per message.
+    pub name: Option<u32>,
     pub country: Option<[u8; 2]>,
-    pub city: Option<Arc<str>>,
+    pub city: Option<u32>,
     /// The operator who wrote it, by the engine's operator number.
     pub operator: Option<u32>,
     /// The page the widget was on, by the engine's page number.
@@ -28,8 +28,7 @@ impl Msg {
         (self.at, self.seq)
     }
 
-    /// A message with nothing but its time, order, sender and mode, for tests.
-    #[cfg(test)]
+    /// A message with nothing but its time, order, sender and mode.
     pub fn bare(at: i64, seq: i64, sender: Sender, human: bool) -> Msg {
         Msg { at, seq, sender, human, name: None, country: None, city: None, operator: None, page: None }
     }
@@ -109,9 +108,9 @@ impl Session {
         self.end - self.start
     }
 
-    /// The last non-empty value of a text attribute over the session's messages.
-    pub fn last_text<'a>(&self, msgs: &'a [Msg], pick: fn(&Msg) -> Option<&Arc<str>>) -> Option<&'a str> {
-        msgs[self.indices()].iter().rev().find_map(|m| pick(m).map(|s| &**s))
+    /// The last value of an optional attribute over the session's messages.
+    pub fn last_of<T>(&self, msgs: &[Msg], pick: fn(&Msg) -> Option<T>) -> Option<T> {
+        msgs[self.indices()].iter().rev().find_map(pick)
     }
 }
 
@@ -223,10 +222,10 @@ mod tests {
         msgs[0].country = Some(*b"TR");
         msgs[1].human = true;
         msgs[1].country = Some(*b"DE");
-        msgs[1].name = Some("Ayşe".into());
+        msgs[1].name = Some(7);
         let sessions = split_sessions(&msgs, rules(30, 2));
         assert_eq!(sessions[0].country, Some(*b"DE"));
         assert!(sessions[0].human);
-        assert_eq!(sessions[0].last_text(&msgs, |m| m.name.as_ref()), Some("Ayşe"));
+        assert_eq!(sessions[0].last_of(&msgs, |m| m.name), Some(7));
     }
 }

@@ -100,7 +100,7 @@ impl Engine {
                 (unanswered && ended > after && ended <= now).then(|| UnansweredHandover {
                     channel: state.channel,
                     user_id: state.user_id.clone(),
-                    user_name: session.last_text(&state.msgs, |m| m.name.as_ref()).map(Arc::from),
+                    user_name: session.last_of(&state.msgs, |m| m.name).map(|name| self.texts.shared(name)),
                     at: ended,
                 })
             })

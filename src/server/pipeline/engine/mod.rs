@@ -156,6 +156,8 @@ pub struct Engine {
     operator_activity: BTreeSet<(i64, i64, u32, Channel)>,
     /// Pages (origin and path) by number (`Msg::page`).
     pages: Names,
+    /// Visitors' names and cities by number (`Msg::name`, `Msg::city`).
+    texts: Names,
     /// `(at, seq, page, channel)` of every widget open that names its page.
     page_opens: BTreeSet<(i64, i64, u32, Channel)>,
     /// The newest time any event carries: how long the widgets have been silent.
@@ -233,6 +235,7 @@ impl Engine {
             operator_last: Vec::new(),
             operator_activity: BTreeSet::new(),
             pages: Names::default(),
+            texts: Names::default(),
             page_opens: BTreeSet::new(),
             newest_at: None,
             day_samples: day_samples::DaySamples::default(),
@@ -369,22 +372,18 @@ impl Engine {
             }
             Kind::Message => {
                 let user = self.intern(event.channel, &event.user_id);
-                let operator = event.operator_id.as_deref().map(|id| self.note_operator(id, event.channel, key));
-                let page = event.page_url.as_deref().map(|page| self.pages.number(page));
-                self.record_message(
-                    user,
-                    Msg {
-                        at: event.at_ms,
-                        seq: *seq,
-                        sender: event.sender.unwrap_or(Sender::User),
-                        human: event.human_mode,
-                        name: event.user_name.as_deref().map(Arc::from),
-                        country: event.country.as_deref().and_then(country_code),
-                        city: event.city.as_deref().map(Arc::from),
-                        operator,
-                        page,
-                    },
-                );
+                let sender = event.sender.unwrap_or(Sender::User);
+                let msg = Msg {
+                    country: event.country.as_deref().and_then(country_code),
+                    ..Msg::bare(event.at_ms, *seq, sender, event.human_mode)
+                };
+                let texts = MessageTexts {
+                    operator: event.operator_id.as_deref(),
+                    page: event.page_url.as_deref(),
+                    name: event.user_name.as_deref(),
+                    city: event.city.as_deref(),
+                };
+                self.record_message(user, msg, texts);
                 Some(user)
             }
         }
@@ -410,9 +409,14 @@ impl Engine {
         }
     }
 
-    /// Appends a message (its operator noted already) to its user's list, unplaced.
-    fn record_message(&mut self, user: u32, msg: Msg) {
+    /// Appends a message, its texts numbered, to its user's list, unplaced.
+    fn record_message(&mut self, user: u32, mut msg: Msg, texts: MessageTexts) {
         let key = msg.order_key();
+        let channel = self.users[user as usize].channel;
+        msg.operator = texts.operator.map(|id| self.note_operator(id, channel, key));
+        msg.page = texts.page.map(|page| self.pages.number(page));
+        msg.name = texts.name.map(|name| self.texts.number(name));
+        msg.city = texts.city.map(|city| self.texts.number(city));
         let state = &mut self.users[user as usize];
         if msg.sender == Sender::User {
             note_latest(&mut state.last_user_msg, key, &mut self.presence, |(at, seq)| (at, seq, user));
@@ -503,7 +507,7 @@ impl Engine {
             kind,
             channel: state.channel,
             user_id: state.user_id.clone(),
-            user_name: session.last_text(&state.msgs, |m| m.name.as_ref()).map(Arc::from),
+            user_name: session.last_of(&state.msgs, |m| m.name).map(|name| self.texts.shared(name)),
             at: msg.at,
         }
     }
@@ -594,6 +598,14 @@ impl Engine {
         let pos = sessions.partition_point(|s| (s.start, s.start_seq) < key);
         &sessions[pos]
     }
+}
+
+/// A message's texts as an event gives them, before the engine numbers them.
+struct MessageTexts<'a> {
+    operator: Option<&'a str>,
+    page: Option<&'a str>,
+    name: Option<&'a str>,
+    city: Option<&'a str>,
 }
 
 /// Keeps `latest` the newest `(at, seq)` seen and `index` holding one entry for it:

@@ -1,5 +1,5 @@
-//! Texts that many events repeat (operator ids, pages), kept once and referred to by
-//! number: a message then carries four bytes instead of a copy of the text.
+//! Texts that many events repeat (operator ids, pages, visitors' names and cities), kept
+//! once and referred to by number: a message then carries four bytes instead of a copy.
 
 use std::collections::HashMap;
 use std::sync::Arc;

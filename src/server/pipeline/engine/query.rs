@@ -449,7 +449,7 @@ impl Engine {
             channel: state.channel.as_str().to_string(),
             session_number: s.number as u64,
             total_sessions: state.valid_sessions as u64,
-            user_name: s.last_text(&state.msgs, |m| m.name.as_ref()).map(str::to_string),
+            user_name: s.last_of(&state.msgs, |m| m.name).map(|name| self.texts.name(name).to_string()),
             first_activity: format_ms(s.start),
             last_activity: format_ms(s.end),
             first_ms: s.start,
@@ -457,7 +457,7 @@ impl Engine {
             message_count: s.len as u64,
             human_mode: s.human,
             country: s.country.map(country_text),
-            city: s.last_text(&state.msgs, |m| m.city.as_ref()).map(str::to_string),
+            city: s.last_of(&state.msgs, |m| m.city).map(|city| self.texts.name(city).to_string()),
         }
     }
 }

@@ -8,7 +8,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::{BulkLoader, Engine};
+use super::{BulkLoader, Engine, MessageTexts};
 use crate::server::domain::event::{Channel, Sender};
 use crate::server::domain::sessions::Msg;
 
@@ -84,9 +84,9 @@ impl Engine {
             seq: msg.seq,
             sender: msg.sender,
             human: msg.human,
-            name: msg.name.clone(),
+            name: msg.name.map(|number| self.texts.shared(number)),
             country: msg.country,
-            city: msg.city.clone(),
+            city: msg.city.map(|number| self.texts.shared(number)),
             operator: msg.operator.map(|number| self.operators.shared(number)),
             page: msg.page.map(|number| self.pages.shared(number)),
         }
@@ -122,23 +122,14 @@ impl BulkLoader {
             engine.record_offline(number, key);
         }
         for msg in user.msgs {
-            let key = (msg.at, msg.seq);
-            let operator = msg.operator.as_deref().map(|id| engine.note_operator(id, user.channel, key));
-            let page = msg.page.as_deref().map(|page| engine.pages.number(page));
-            engine.record_message(
-                number,
-                Msg {
-                    at: msg.at,
-                    seq: msg.seq,
-                    sender: msg.sender,
-                    human: msg.human,
-                    name: msg.name,
-                    country: msg.country,
-                    city: msg.city,
-                    operator,
-                    page,
-                },
-            );
+            let bare = Msg { country: msg.country, ..Msg::bare(msg.at, msg.seq, msg.sender, msg.human) };
+            let texts = MessageTexts {
+                operator: msg.operator.as_deref(),
+                page: msg.page.as_deref(),
+                name: msg.name.as_deref(),
+                city: msg.city.as_deref(),
+            };
+            engine.record_message(number, bare, texts);
         }
         self.touched.insert(number);
     }
