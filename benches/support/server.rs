@@ -114,6 +114,11 @@ pub fn sqlite_url(name: &str) -> String {
     format!("sqlite://{}/{name}.db", dir.display())
 }
 
+/// The URL of SQLite database `name` as an earlier run left it.
+pub fn existing_sqlite_url(name: &str) -> String {
+    format!("sqlite://{}/{name}.db", std::env::temp_dir().join("chatpulse-bench").display())
+}
+
 fn pg_admin_url() -> String {
     std::env::var("CHATPULSE_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }

@@ -17,6 +17,7 @@ pub mod domain;
 pub mod http;
 pub mod leadership;
 pub mod limits;
+pub mod memory;
 pub mod metrics;
 pub mod pipeline;
 pub mod present;

@@ -147,6 +147,8 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     let checkpoint_path = config.checkpoint.as_ref().map(|c| c.path.clone());
     let figures = Arc::new(Figures::load(db.clone(), checkpoint_path).await.map_err(|e| e.to_string())?);
     tracing::info!(version = figures.version(), elapsed_ms = started.elapsed().as_millis() as u64, "figures loaded");
+    // Building them left the pages of every event read behind, free.
+    crate::server::memory::give_back_freed_memory();
     let keyring = Keyring::load(db.clone()).await.map_err(|e| e.to_string())?;
     let (fanout, layer) = Fanout::connect(config.redis_url.as_deref(), &config.redis_prefix).await?;
     let live = Live::new(fanout.clone());

@@ -442,11 +442,16 @@ impl Figures {
             fresh.apply(&page);
         }
         let version = fresh.version();
-        {
+        let old = {
             let mut engine = self.engine.write();
-            *engine = fresh;
             self.swaps.fetch_add(1, Ordering::SeqCst);
-        }
+            std::mem::replace(&mut *engine, fresh)
+        };
+        // Dropped outside the lock: taking apart millions of records is no reader's wait.
+        tokio::task::spawn_blocking(move || {
+            drop(old);
+            crate::server::memory::give_back_freed_memory();
+        });
         let elapsed_ms = started.elapsed().as_millis() as u64;
         self.rebuild_last_ms.store(elapsed_ms, Ordering::Relaxed);
         tracing::info!(revision, elapsed_ms, "figures rebuilt");

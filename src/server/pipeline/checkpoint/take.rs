@@ -42,9 +42,13 @@ pub async fn write(figures: &Arc<Figures>, db: &Db, path: &Path) -> Result<Writt
     let (generation, marks) = figures.read_engine(Engine::recorded_marks);
     let anchor = db.event_anchor(marks.applied_seq).await?;
     let (figures, path) = (figures.clone(), path.to_owned());
-    let bytes = tokio::task::spawn_blocking(move || replace_file(&figures, generation, marks, anchor, &path))
-        .await
-        .expect("writing a checkpoint does not panic")?;
+    let bytes = tokio::task::spawn_blocking(move || {
+        let written = replace_file(&figures, generation, marks, anchor, &path);
+        crate::server::memory::give_back_freed_memory();
+        written
+    })
+    .await
+    .expect("writing a checkpoint does not panic")?;
     Ok(Written {
         applied_seq: marks.applied_seq,
         users: marks.users,
