@@ -142,7 +142,10 @@ impl AdminSessions {
                 self.throttle.succeeded(attempt);
                 Ok(PasswordCheck::Right)
             }
-            Some(_) => Ok(PasswordCheck::Wrong),
+            Some(_) => {
+                self.throttle.failed(attempt, Instant::now());
+                Ok(PasswordCheck::Wrong)
+            }
         }
     }
 

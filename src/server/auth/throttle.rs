@@ -106,6 +106,17 @@ impl LoginThrottle {
         ledger.addresses.remove(&attempt.address);
     }
 
+    /// The password was wrong: the wait runs from now, when the failure is answered,
+    /// not from when the attempt was admitted (a slow check must not eat the wait).
+    pub fn failed(&self, attempt: Attempt, now: Instant) {
+        let mut ledger = self.ledger.lock();
+        let restamp = |failures: &mut Failures| failures.last = failures.last.max(now);
+        if let Some(account) = &attempt.account {
+            ledger.accounts.get_mut(account).map(restamp);
+        }
+        ledger.addresses.get_mut(&attempt.address).map(restamp);
+    }
+
     /// The attempt was never judged (the server was too busy): it does not count.
     pub fn withdraw(&self, attempt: Attempt) {
         let mut ledger = self.ledger.lock();
@@ -172,6 +183,24 @@ mod tests {
         let attempt = throttle.admit(Some("admin"), ip(1), false, third).unwrap();
         throttle.succeeded(attempt);
         assert!(throttle.admit(Some("admin"), ip(1), false, third).is_ok());
+    }
+
+    #[test]
+    fn the_wait_runs_from_the_answer_of_a_slow_failed_check() {
+        let throttle = LoginThrottle::default();
+        let start = Instant::now();
+        let mut attempts: Vec<Attempt> =
+            (0..FREE_FAILURES).map(|_| throttle.admit(Some("admin"), ip(1), false, start).unwrap()).collect();
+        // The last check took two seconds (a loaded machine): the first wait is still whole.
+        let answered = start + Duration::from_secs(2);
+        throttle.failed(attempts.pop().unwrap(), answered);
+        let soon = answered + Duration::from_millis(400);
+        assert_eq!(throttle.admit(Some("admin"), ip(2), false, soon).unwrap_err(), Duration::from_millis(600));
+        assert_eq!(throttle.admit(None, ip(1), false, soon).unwrap_err(), Duration::from_millis(600));
+        // An earlier answer arriving late moves nothing back.
+        throttle.failed(attempts.pop().unwrap(), start);
+        assert!(throttle.admit(Some("admin"), ip(2), false, soon).is_err());
+        assert!(throttle.admit(Some("admin"), ip(2), false, answered + Duration::from_secs(1)).is_ok());
     }
 
     #[test]
