@@ -189,7 +189,11 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     fanout.spawn_watch();
     catch_up::spawn(state.figures.clone());
     if let Some(checkpoint) = &config.checkpoint {
-        crate::server::pipeline::checkpoint::spawn_writer(state.figures.clone(), state.db.clone(), checkpoint.clone());
+        crate::server::pipeline::checkpoint::take::spawn_writer(
+            state.figures.clone(),
+            state.db.clone(),
+            checkpoint.clone(),
+        );
     }
     state.login_watch().spawn();
     if let Some(days) = config.retention_days {

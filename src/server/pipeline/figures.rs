@@ -18,7 +18,7 @@ use crate::conversation_figures::{OperatorsPage, PagesList};
 use crate::model::{Settings, Stats};
 use crate::server::db::{Db, DbError};
 use crate::server::domain::event::{Channel, Kind};
-use crate::server::pipeline::checkpoint::{self, Resume};
+use crate::server::pipeline::checkpoint::restore::{self, Resume};
 use crate::server::pipeline::engine::query::StatsQuery;
 use crate::server::pipeline::engine::{Engine, Milestone, StoredEvent};
 use crate::server::pipeline::shared_cache::SharedCache;
@@ -474,7 +474,7 @@ async fn build_engine(
     };
     let (mut loader, resume) = match checkpoint {
         None => (empty(), None),
-        Some(path) => match checkpoint::restore(path, db, stored.data_epoch, empty()).await {
+        Some(path) => match restore::restore(path, db, stored.data_epoch, empty()).await {
             (loader, Ok(resume)) => (loader, resume),
             (_, Err(refused)) => {
                 tracing::warn!(path = %path.display(), reason = %refused, "checkpoint ignored: building the figures from every stored event");
