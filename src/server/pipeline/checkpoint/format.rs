@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::server::db::EventAnchor;
 use crate::server::domain::event::{Channel, Sender};
-use crate::server::pipeline::engine::recorded::{RecordedMarks, RecordedMsg, RecordedOpen, RecordedUser};
+use crate::server::pipeline::engine::recorded::{RecordedMsg, RecordedOpen, RecordedUser};
 use crate::server::pipeline::engine::BulkLoader;
 
 const MAGIC: &[u8; 16] = b"chatpulse-ckpt\n\0";
@@ -195,12 +195,7 @@ pub fn restore(header: &Header, mut records: &[u8], loader: &mut BulkLoader) -> 
         loader.restore_open(RecordedOpen { at: open.at, seq: open.seq, channel, page: open.page.map(Arc::from) });
     }
     let (footer, _) = postcard::take_from_bytes::<Footer>(rest)?;
-    loader.restore_marks(RecordedMarks {
-        applied_seq: header.applied_seq,
-        newest_at: footer.newest_at,
-        data_epoch: header.data_epoch,
-        users: header.users as usize,
-    });
+    loader.restore_marks(header.applied_seq, footer.newest_at);
     Ok(footer)
 }
 

@@ -109,10 +109,11 @@ impl Engine {
 }
 
 impl BulkLoader {
-    /// Puts a record back: the marks first, then its users and opens in any order.
-    pub fn restore_marks(&mut self, marks: RecordedMarks) {
-        self.engine.applied_seq = self.engine.applied_seq.max(marks.applied_seq);
-        self.engine.newest_at = self.engine.newest_at.max(marks.newest_at);
+    /// Puts a record back, its users, opens and marks in any order: the marks are where
+    /// the record stands (`RecordedMarks`).
+    pub fn restore_marks(&mut self, applied_seq: i64, newest_at: Option<i64>) {
+        self.engine.applied_seq = self.engine.applied_seq.max(applied_seq);
+        self.engine.newest_at = self.engine.newest_at.max(newest_at);
     }
 
     pub fn restore_user(&mut self, user: RecordedUser) {
