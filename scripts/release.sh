@@ -12,8 +12,9 @@ source scripts/setup.sh
 
 # erase_components makes the browser's WASM ~11% smaller (measured: 305 vs 343 KB gzip).
 export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components"
-echo "release: cargo leptos build --release --precompress" >&2
-cargo leptos build --release --precompress
+# --split: the settings page's code is a WASM file of its own (see scripts/dev.sh).
+echo "release: cargo leptos build --release --precompress --split" >&2
+cargo leptos build --release --precompress --split
 # cargo-leptos writes its .gz files at a fast level; at -9 the WASM's is ~15 % smaller.
 for asset in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do
   gzip -9 -n -k -f "$asset"

@@ -51,9 +51,10 @@ step "cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -
 RUSTFLAGS="$LEPTOS_RUSTFLAGS" cargo clippy --lib --features hydrate --target wasm32-unknown-unknown \
   --target-dir target/front -- -D warnings
 
-step "cargo leptos build"
+step "cargo leptos build --split"
 # cargo-leptos adds its own --cfg erase_components to RUSTFLAGS; leave it as the caller had it.
-cargo leptos build
+# --split: the settings page's code is a WASM file of its own (see scripts/dev.sh).
+cargo leptos build --split
 for f in target/site/pkg/chatpulse.js target/site/pkg/chatpulse.wasm target/debug/chatpulse; do
   [[ -f "$f" ]] || { echo "test: cargo leptos build did not produce $f" >&2; exit 1; }
 done

@@ -281,7 +281,8 @@ pub struct DashboardPage {
 pub struct ChartPart {
     /// The ECharts option as JSON.
     pub option: String,
-    /// Its numbers as an HTML table, for "view as table".
+    /// Its numbers as an HTML table, for "view as table". Empty as `get_dashboard`
+    /// answers: `get_chart_table` sends it when a table is opened.
     pub table_html: String,
     /// What a click on the element at each data index filters the sessions table to:
     /// the value of the chart's `ChartKind::filter_param` (empty: nothing).

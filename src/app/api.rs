@@ -23,6 +23,8 @@ pub async fn get_stats(channel: String) -> Result<Stats, ServerError> {
 /// Everything a dashboard page shows for its view, written on the server in its
 /// language (see `model::DashboardPage`). The view is its page's `channel`, the viewer's
 /// `locale` and the page's URL `query` (`DashboardView::query_string`).
+/// The charts' tables are left out (`ChartPart::table_html` is empty): a page asks for
+/// one with `get_chart_table` when its table is opened.
 #[server(output = Postcard, endpoint = "get_dashboard")]
 pub async fn get_dashboard(
     channel: ChannelFilter,
@@ -30,18 +32,51 @@ pub async fn get_dashboard(
     query: String,
 ) -> Result<DashboardPage, ServerError> {
     let started = std::time::Instant::now();
+    let state = reader_state().await?;
+    let whole = dashboard_of(&state, channel, locale, &query).await?;
+    let mut dashboard = (*whole).clone();
+    for chart in &mut dashboard.charts {
+        chart.table_html.clear();
+    }
+    state.metrics.stats_answered("dashboard", started.elapsed());
+    Ok(dashboard)
+}
+
+/// One chart's numbers as an HTML table, for the same view as `get_dashboard`; `chart` is
+/// its `ChartKind::name`.
+#[server(endpoint = "get_chart_table")]
+pub async fn get_chart_table(
+    channel: ChannelFilter,
+    locale: Locale,
+    query: String,
+    chart: String,
+) -> Result<String, ServerError> {
+    let index = crate::chart_kind::ChartKind::ALL
+        .iter()
+        .position(|kind| kind.name() == chart)
+        .ok_or_else(|| ServerError::invalid(format!("no chart is called '{chart}'")))?;
+    let state = reader_state().await?;
+    let dashboard = dashboard_of(&state, channel, locale, &query).await?;
+    Ok(dashboard.charts.get(index).map(|c| c.table_html.clone()).unwrap_or_default())
+}
+
+/// The whole page of a view (its charts' tables included), shared with the other
+/// readers of the same view and version.
+#[cfg(feature = "ssr")]
+async fn dashboard_of(
+    state: &crate::server::state::AppState,
+    channel: ChannelFilter,
+    locale: Locale,
+    query: &str,
+) -> Result<std::sync::Arc<DashboardPage>, ServerError> {
     let pairs: Vec<(String, String)> =
         form_urlencoded::parse(query.trim_start_matches('?').as_bytes()).into_owned().collect();
     let view = crate::dashboard_view::DashboardView::from_query(channel, locale, |name| {
         pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone())
     });
-    let state = reader_state().await?;
-    settle(&state).await?;
+    settle(state).await?;
     let now = crate::server::domain::time::now_ms();
-    let dashboard =
-        (*crate::server::present::dashboard::dashboard(&state.figures, &state.dashboards, view, now).await).clone();
-    state.metrics.stats_answered("dashboard", started.elapsed());
-    Ok(dashboard)
+    Ok(crate::server::present::dashboard::dashboard(&state.figures, &state.dashboards, view, now).await)
 }
 
 #[server(output = Postcard, endpoint = "get_settings")]

@@ -4,6 +4,7 @@ pub mod access_api;
 pub mod activity;
 pub mod alerts_api;
 pub mod api;
+pub mod dashboard_payload;
 pub mod live;
 pub mod pages;
 pub mod prefs;
@@ -14,13 +15,14 @@ pub mod toasts;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
+use crate::components::echart::ECHARTS_SCRIPT_ID;
 use crate::i18n::Text;
 use crate::model::ChannelFilter;
 use pages::login::LoginPage;
 use pages::overview::Overview;
-use pages::settings::SettingsPage;
+use pages::settings::SettingsRoute;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The viewer's language and theme ride on <html>, where the browser reads them back.
@@ -35,8 +37,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="data:," />
-                <script src="/vendor/socket.io.min.js" nonce=nonce.clone()></script>
-                <script src="/vendor/echarts.min.js" nonce=nonce></script>
+                // Neither holds up the first paint. The Socket.IO client is deferred: it
+                // runs before the app's module script, which uses it. ECharts is async:
+                // the app hydrates and goes live without waiting for it, and each chart
+                // draws once it has run (components::echart).
+                <script src="/vendor/socket.io.min.js" defer nonce=nonce.clone()></script>
+                <script id=ECHARTS_SCRIPT_ID src="/vendor/echarts.min.js" async nonce=nonce></script>
                 // Static tags in the shell rather than leptos_meta's: no page changes its
                 // title or styles, and the browser's WASM is smaller without it.
                 <title>"chatpulse"</title>
@@ -82,7 +88,8 @@ pub fn App() -> impl IntoView {
                     view=|| view! { <Overview channel=ChannelFilter::Premium /> }
                     ssr=SsrMode::Async
                 />
-                <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
+                // Its code loads only when it opens (pages::settings).
+                <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -2,10 +2,15 @@
 //! (`setOption` merges and animates) whenever its option changes; it follows its
 //! container's size and the theme (a theme change re-creates the instance, as ECharts
 //! themes are fixed at creation), and reports clicks on its elements by data index.
-//! ECharts is the vendored `/vendor/echarts.min.js` (global `echarts`).
+//! ECharts is the vendored `/vendor/echarts.min.js` (global `echarts`), which the page
+//! loads `async` so that it holds up neither the first paint nor hydration: a chart
+//! draws once that script has run.
 
 use leptos::html::Div;
 use leptos::prelude::*;
+
+/// The `id` of the page's `<script>` that loads ECharts.
+pub const ECHARTS_SCRIPT_ID: &str = "echarts-script";
 
 #[component]
 pub fn EChart(
@@ -63,6 +68,35 @@ mod binding {
         fn on(this: &EchartsInstance, event: &str, handler: &js_sys::Function);
     }
 
+    /// Whether the global `echarts` is there; until it is, a listener on its script's
+    /// `load` flips the signal (one listener for every chart of the page).
+    fn echarts_loaded() -> ArcRwSignal<bool> {
+        thread_local! {
+            static LOADED: ArcRwSignal<bool> = ArcRwSignal::new(false);
+            static LISTENING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        }
+        let loaded = LOADED.with(ArcRwSignal::clone);
+        if loaded.get_untracked() {
+            return loaded;
+        }
+        if js_sys::Reflect::has(&js_sys::global(), &"echarts".into()).unwrap_or(false) {
+            loaded.set(true);
+        } else if !LISTENING.replace(true) {
+            let script = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(super::ECHARTS_SCRIPT_ID));
+            if let Some(script) = script {
+                let flip = loaded.clone();
+                // JavaScript runs one task at a time: the script cannot finish between the
+                // check above and this listener.
+                let on_load = Closure::<dyn Fn()>::new(move || flip.set(true));
+                let _ = script.add_event_listener_with_callback("load", on_load.as_ref().unchecked_ref());
+                on_load.forget();
+            }
+        }
+        loaded
+    }
+
     /// The live instance with the theme it was made with and its click handler.
     struct Live {
         chart: EchartsInstance,
@@ -91,8 +125,12 @@ mod binding {
     pub fn drive(node: NodeRef<Div>, option: Signal<String>, dark: Signal<bool>, on_click: Option<Callback<usize>>) {
         let instance = StoredValue::new_local(None::<Live>);
         let observer = StoredValue::new_local(None::<Observer>);
+        let loaded = echarts_loaded();
         Effect::new(move |_| {
             let (json, dark) = (option.get(), dark.get());
+            if !loaded.get() {
+                return;
+            }
             let Some(element) = node.get() else { return };
             let Ok(parsed) = js_sys::JSON::parse(&json) else { return };
             if instance.with_value(|live| live.as_ref().is_some_and(|l| l.dark != dark)) {

@@ -7,6 +7,7 @@ import { describe, test } from "node:test";
 import {
   useDashboardSuite,
   MIN,
+  withContext,
   TEST_TIMEOUT_MS,
   UPDATE_MS,
   assertNoProblems,
@@ -29,6 +30,48 @@ import {
 useDashboardSuite();
 
 describe("the settings page in a browser", { concurrency: false }, () => {
+  test("settings: the page's code is a WASM file of its own, fetched when /settings opens and not before", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const label = "settings-split";
+    await withContext({}, async (context) => {
+      const wasm = [];
+      context.on("request", (request) => {
+        const { pathname } = new URL(request.url());
+        if (pathname.endsWith(".wasm")) wasm.push(pathname);
+      });
+      // A dashboard, hydrated and live: only the main WASM.
+      const page = await openIn(context, label, "/");
+      await page.waitForTimeout(500);
+      assert.deepEqual(wasm, ["/pkg/chatpulse.wasm"], `the dashboard fetched ${JSON.stringify(wasm)}`);
+      // Through the sidebar, without a reload: the settings' own file arrives and its forms work.
+      await mark(page);
+      await page.click('nav a[href="/settings"]');
+      await page.waitForSelector('form.settings input[name="session_gap_minutes"]', { timeout: UPDATE_MS });
+      await assertNotReloaded(page, label);
+      const lazy = wasm.filter((p) => p !== "/pkg/chatpulse.wasm");
+      assert.equal(lazy.length >= 1, true, `opening /settings fetched no other WASM file: ${JSON.stringify(wasm)}`);
+      // And back: nothing more to fetch.
+      const seen = wasm.length;
+      await page.click('nav a[href="/"]');
+      await page.waitForSelector("[data-kpi]", { timeout: UPDATE_MS });
+      assert.equal(wasm.length, seen, `going back to / fetched ${JSON.stringify(wasm.slice(seen))}`);
+
+      assertNoProblems(label);
+
+      // Opened directly, /settings hydrates with that file: its save button answers.
+      wasm.length = 0;
+      const direct = await openIn(context, `${label}-direct`, "/settings");
+      assert.deepEqual(
+        wasm.filter((p) => p !== "/pkg/chatpulse.wasm").sort(),
+        lazy.sort(),
+        `/settings opened directly fetched ${JSON.stringify(wasm)}, through the sidebar ${JSON.stringify(lazy)}`,
+      );
+      await direct.fill("form.settings input[name=timezone]", "Not/AZone");
+      await direct.click("form.settings button[type=submit]");
+      await explained(`${label}-direct`, "a refused save showed no error", () => direct.waitForSelector(".error", { timeout: UPDATE_MS }));
+      assert.match(await direct.textContent(".error"), /time zone/i);
+    });
+  });
+
   test("settings: an invalid time zone is refused, and a new minimum of messages reaches an open dashboard without a reload", { timeout: TEST_TIMEOUT_MS }, async () => {
     const label = "settings-dashboard";
     await withPage(label, "/", async ({ context, page: dashboard }) => {

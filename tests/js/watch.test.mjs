@@ -29,7 +29,7 @@ async function startWatch() {
   const [port, reloadPort] = [await freePort(), await freePort()];
   dataDir = await mkdtemp(path.join(os.tmpdir(), "chatpulse-watch-"));
   let output = "";
-  const child = spawn("cargo", ["leptos", "watch"], {
+  const child = spawn("cargo", ["leptos", "watch", "--split"], {
     cwd: REPO_ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::app::api::get_dashboard;
+use crate::app::dashboard_payload::{DashboardPayload, SESSIONS_CLASS, TABLES_CLASS, TOTALS_CLASS};
 use crate::app::live::{session_ended, use_live};
 use crate::app::prefs::use_prefs;
 use crate::app::server_error::{ErrorCode, ServerError};
@@ -32,11 +33,11 @@ fn title(channel: ChannelFilter) -> Text {
 /// What to show for the resource's state: its figures, or after a failed refetch the
 /// last ones that arrived; an error only when there never were any.
 fn latest(
-    fetched: Option<Result<DashboardPage, ServerError>>,
+    fetched: Option<Result<DashboardPayload, ServerError>>,
     shown: RwSignal<Option<DashboardPage>>,
 ) -> Result<Option<DashboardPage>, ()> {
     match fetched {
-        Some(Ok(d)) => Ok(Some(d)),
+        Some(Ok(DashboardPayload(d))) => Ok(Some(d)),
         Some(Err(_)) => shown.get().map(Some).ok_or(()),
         None => Ok(None),
     }
@@ -52,9 +53,10 @@ pub fn Overview(channel: ChannelFilter) -> impl IntoView {
         let locale = prefs.locale.get();
         query.with(|q| DashboardView::from_query(channel, locale, |name| q.get(name)))
     });
+    // The first document carries the figures once (app::dashboard_payload).
     let dashboard = Resource::new_serde_wb(
         move || (view_of.get(), live.refetches.get()),
-        |(view, _)| get_dashboard(view.channel, view.locale, view.query_string()),
+        |(view, _)| async move { get_dashboard(view.channel, view.locale, view.query_string()).await.map(DashboardPayload) },
     );
     // The newest figures that arrived, kept by an effect (resources are read only in
     // effects and transitions): a failed refetch leaves them on screen. Charts and the
@@ -62,7 +64,7 @@ pub fn Overview(channel: ChannelFilter) -> impl IntoView {
     // server waits for it.
     let shown = RwSignal::new(None::<DashboardPage>);
     Effect::new(move |_| match dashboard.get() {
-        Some(Ok(d)) => {
+        Some(Ok(DashboardPayload(d))) => {
             live.showing(d.version);
             shown.set(Some(d));
             live.fetched(true);
@@ -79,6 +81,7 @@ pub fn Overview(channel: ChannelFilter) -> impl IntoView {
     let go_to = move |view: DashboardView| {
         navigate(&view.href(), Default::default());
     };
+    let version = Signal::derive(move || shown.with(|d| d.as_ref().map_or(0, |d| d.version)));
     // Charts sit outside the <Transition>: their elements are made once and only their
     // option changes, so ECharts updates them in place.
     let charts = ChartKind::ALL.into_iter().enumerate().map(move |(i, kind)| {
@@ -99,7 +102,7 @@ pub fn Overview(channel: ChannelFilter) -> impl IntoView {
             })
         });
         view! {
-            <ChartPanel kind option=part(|p| p.option.clone()) table_html=part(|p| p.table_html.clone()) on_click />
+            <ChartPanel kind option=part(|p| p.option.clone()) view=view_of version on_click />
         }
     });
     let days = Memo::new(move |_| {
@@ -111,7 +114,7 @@ pub fn Overview(channel: ChannelFilter) -> impl IntoView {
             <Transition fallback=move || view! { <div class="kpis placeholder" aria-busy="true">{move || prefs.t(Text::Loading)}</div> }>
                 {move || {
                     match latest(dashboard.get(), shown) {
-                        Ok(Some(d)) => view! { <div class="totals" inner_html=d.totals_html></div> }.into_any(),
+                        Ok(Some(d)) => view! { <div class=TOTALS_CLASS inner_html=d.totals_html></div> }.into_any(),
                         Err(()) => view! { <p class="error">{prefs.t(Text::LoadFailed)}</p> }.into_any(),
                         Ok(None) => ().into_any(),
                     }
@@ -127,8 +130,8 @@ pub fn Overview(channel: ChannelFilter) -> impl IntoView {
                         .flatten()
                         .map(|d| {
                             view! {
-                                <div class="figure-tables" inner_html=d.tables_html></div>
-                                <div class="sessions-slot" inner_html=d.sessions_html></div>
+                                <div class=TABLES_CLASS inner_html=d.tables_html></div>
+                                <div class=SESSIONS_CLASS inner_html=d.sessions_html></div>
                             }
                         })
                 }}
