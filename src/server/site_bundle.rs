@@ -5,7 +5,10 @@
 //! The pack is appended after the executable (the loader ignores what follows it):
 //! `[files][index JSON][index length: u64 LE][files length: u64 LE][MAGIC]`. The app's
 //! JS, WASM and CSS are stored under names carrying a hash of their content
-//! (`pkg/chatpulse.3f9a1c0b2d.wasm`), so browsers may cache them for a year.
+//! (`pkg/chatpulse.3f9a1c0b2d.wasm`), so browsers may cache them for a year. The loader
+//! of the split WASM files (`pkg/__wasm_split.*.js`, from `cargo leptos --split`) imports
+//! the app's JS by its path, so it is packed with that path changed to the hashed name
+//! (and without its precompressed copies, which would still name the old one).
 
 use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -174,7 +177,13 @@ pub fn pack(binary: &Path, site: &Path, output_name: &str, out: &Path) -> std::i
     let mut index = Index { output_name: hashed_name.clone(), files: Vec::new() };
     let mut offset = 0u64;
     for (relative, absolute) in &paths {
-        let content = std::fs::read(absolute)?;
+        if is_split_loader(relative) && (relative.ends_with(".br") || relative.ends_with(".gz")) {
+            continue;
+        }
+        let mut content = std::fs::read(absolute)?;
+        if is_split_loader(relative) {
+            content = importing_hashed_app(&content, output_name, &hashed_name);
+        }
         let path = if app_file(relative) {
             relative.replacen(&format!("pkg/{output_name}."), &format!("pkg/{hashed_name}."), 1)
         } else {
@@ -194,6 +203,21 @@ pub fn pack(binary: &Path, site: &Path, output_name: &str, out: &Path) -> std::i
     std::fs::set_permissions(&temporary, std::fs::Permissions::from_mode(0o755))?;
     std::fs::rename(&temporary, out)?;
     Ok(Packed { files: index.files.len(), bytes: offset, output_name: hashed_name })
+}
+
+/// `pkg/__wasm_split.<anything>.js` and its precompressed copies: the loader of the
+/// lazily loaded WASM files.
+fn is_split_loader(relative: &str) -> bool {
+    relative
+        .strip_prefix("pkg/__wasm_split.")
+        .is_some_and(|rest| [".js", ".js.br", ".js.gz"].iter().any(|ext| rest.ends_with(ext)))
+}
+
+/// The split loader's source with its import of the app's JS (`"/pkg/<output_name>.js"`)
+/// pointed at the hashed name, so that it shares the module the page loaded.
+fn importing_hashed_app(source: &[u8], output_name: &str, hashed_name: &str) -> Vec<u8> {
+    let source = String::from_utf8_lossy(source);
+    source.replace(&format!("\"/pkg/{output_name}.js\""), &format!("\"/pkg/{hashed_name}.js\"")).into_bytes()
 }
 
 fn collect_files(root: &Path, folder: &Path, into: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
@@ -222,13 +246,19 @@ mod tests {
         std::fs::write(site.join("pkg/chatpulse.wasm.br"), b"brotli").unwrap();
         std::fs::write(site.join("pkg/chatpulse.js"), b"export default 1").unwrap();
         std::fs::write(site.join("vendor/echarts.min.js"), b"echarts").unwrap();
+        let loader = "pkg/__wasm_split.______________________.js";
+        std::fs::write(site.join(loader), b"import { initSync } from \"/pkg/chatpulse.js\";").unwrap();
+        std::fs::write(site.join(format!("{loader}.br")), b"brotli loader").unwrap();
         let binary = dir.join("binary");
         std::fs::write(&binary, b"\x7fELF pretend executable").unwrap();
 
         let out = dir.join("chatpulse");
         let packed = pack(&binary, &site, "chatpulse", &out).unwrap();
-        assert_eq!(packed.files, 4);
+        assert_eq!(packed.files, 5, "the loader's precompressed copy is left out");
         let read = EmbeddedSite::read(&out).unwrap().unwrap();
+        let expected_loader = format!("import {{ initSync }} from \"/pkg/{}.js\";", read.output_name);
+        assert_eq!(read.file(loader), Some(expected_loader.as_bytes()));
+        assert!(read.file(&format!("{loader}.br")).is_none());
         let wasm = format!("pkg/{}.wasm", read.output_name);
         assert_eq!(read.file(&wasm), Some(&b"\0asm-bytes"[..]));
         assert_eq!(read.file(&format!("{wasm}.br")), Some(&b"brotli"[..]));

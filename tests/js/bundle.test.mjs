@@ -67,5 +67,13 @@ test("the binary alone in an empty folder serves a dashboard that hydrates and g
   const again = await fetch(`${server.baseUrl}/vendor/echarts.min.js`, { headers: { "if-none-match": etag } });
   assert.equal(again.status, 304);
   assert.equal((await fetch(`${server.baseUrl}/pkg/nothing.js`)).status, 404);
+
+  // The settings page's own WASM file, through the split loader packed with the app's
+  // hashed name: the page opens in place and its forms are there.
+  await page.click('nav a[href="/settings"]');
+  await page.waitForSelector('form.settings input[name="session_gap_minutes"]', { timeout: 15_000 });
+  const lazy = [...assets.keys()].filter((p) => p.endsWith(".wasm") && p !== wasm);
+  assert.ok(lazy.length >= 1, `opening /settings fetched no other WASM file: ${[...assets.keys()]}`);
+  assert.deepEqual(pageProblems("bundled"), []);
   await page.close();
 });
