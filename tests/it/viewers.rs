@@ -58,6 +58,27 @@ async fn a_viewer_reads_everything_an_admin_reads() {
 }
 
 #[tokio::test]
+async fn a_chart_table_is_sent_when_asked_for_to_any_signed_in_reader_and_an_unknown_chart_is_refused() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let events = json!([{"type": "message", "channel": "premium", "user_id": "t", "sender": "user"},
+                        {"type": "message", "channel": "premium", "user_id": "t", "sender": "bot"}]);
+    assert_eq!(app.ingest(&events).await.0, 202);
+    let (admin, viewer) = admin_and_viewer(&app).await;
+    let form = |chart| vec![("channel", "all"), ("locale", "en"), ("query", ""), ("chart", chart)];
+    for cookie in [&admin, &viewer] {
+        let (status, body) = post(&app, cookie, "/api/get_chart_table", &form("channels")).await;
+        assert_eq!(status, 200, "{body}");
+        let table: String = serde_json::from_str(&body).unwrap();
+        assert!(table.contains("<td>premium</td><td>1</td><td>2</td>"), "{table}");
+    }
+    let (status, body) = post(&app, &admin, "/api/get_chart_table", &form("pies")).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("no chart is called 'pies'"), "{body}");
+    let (status, _) = post(&app, "", "/api/get_chart_table", &form("channels")).await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
 async fn a_viewer_changes_nothing_at_any_door() {
     let app = spawn_app(Backend::Sqlite).await;
     let events = json!([{"type": "message", "channel": "web", "user_id": "kept", "sender": "user"},
