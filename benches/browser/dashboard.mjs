@@ -65,6 +65,10 @@ tti      "Time from navigation to hydrated and interactive on / with 1 million s
   --batch N          events per ingest request, at most 1000 (default 1000)
   --concurrency N    ingest requests in flight (default 4)
   --seed N           seed of the generated traffic (default 7)
+  --peer-bin PATH    also measure this server binary (an earlier build, say) in the same run:
+                     it serves the same database beside the first, with its own site
+                     (--peer-site), and the navigations alternate between the two
+  --peer-site DIR    the peer's site root (its target/site)
 
 Common:
   --help             this text
@@ -1045,6 +1049,7 @@ async function runTti(opts) {
     env: serverEnv(build, { CHATPULSE_KEY_EVENTS_PER_SECOND: 0, CHATPULSE_ADDRESS_REQUESTS_PER_SECOND: 0, CHATPULSE_ADDRESS_READS_PER_SECOND: 0 }),
   });
   let browser;
+  let peer;
   const log = new BrowserLog(2000);
   try {
     console.log(`loading ${opts.messages} messages (batches of ${opts.batch}, ${opts.concurrency} in flight) ...`);
@@ -1073,19 +1078,41 @@ async function runTti(opts) {
         `${stats.totals.users} users; last 12 months ${stored12m} messages`,
     );
 
-    browser = await launchChromium();
-    const loginContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const loginPage = log.watch(await loginContext.newPage(), "login");
-    await logIn(loginPage, server.baseUrl, "/");
-    await loginPage.waitForSelector('[data-connection="live"]', { timeout: 120_000 });
-    const storageState = await loginContext.storageState();
-    await loginContext.close();
+    // The peer serves the same database, with its own checkpoint file and site.
+    if (opts.peerBin) {
+      if (!opts.peerSite) throw new Error("--peer-bin needs --peer-site");
+      peer = await startServer({
+        bin: path.resolve(opts.peerBin),
+        env: {
+          ...serverEnv(build, {}),
+          LEPTOS_SITE_ROOT: path.resolve(opts.peerSite),
+          CHATPULSE_DATABASE_URL: `sqlite://${server.dataDir}/t.db`,
+          CHATPULSE_CHECKPOINT: `${server.dataDir}/peer.checkpoint`,
+        },
+      });
+      console.log(`peer: ${opts.peerBin}, site ${opts.peerSite}, serving the same database`);
+    }
 
-    const runs = [];
-    for (let i = 0; i < opts.runs; i++) {
+    browser = await launchChromium();
+    const targets = [{ name: "chatpulse", server, runs: [] }];
+    if (peer) targets.push({ name: "peer", server: peer, runs: [] });
+    for (const target of targets) {
+      const loginContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const loginPage = log.watch(await loginContext.newPage(), `login-${target.name}`);
+      await logIn(loginPage, target.server.baseUrl, "/");
+      await loginPage.waitForSelector('[data-connection="live"]', { timeout: 120_000 });
+      target.storageState = await loginContext.storageState();
+      await loginContext.close();
+    }
+
+    // The navigations alternate between the servers, so that both see the same machine.
+    for (let i = 0; i < opts.runs * targets.length; i++) {
+      const target = targets[i % targets.length];
+      const { runs, storageState } = target;
+      const baseUrl = target.server.baseUrl;
       const context = await browser.newContext({ storageState, viewport: { width: 1280, height: 800 } });
       await context.addInitScript(ttiProbe);
-      const page = log.watch(await context.newPage(), `run${i}`);
+      const page = log.watch(await context.newPage(), `${target.name}-run${runs.length}`);
       page.setDefaultTimeout(120_000);
       // The WebSocket as the network saw it (not when the page's busy main thread got to it).
       const net = { doc: null, wsCreated: null, handshake: null, connectAck: null };
@@ -1109,7 +1136,7 @@ async function runTti(opts) {
         .waitForResponse((r) => new URL(r.url()).pathname.startsWith("/api/get_dashboard"), { timeout: 60_000 })
         .then((r) => r.finished())
         .catch(() => null);
-      const response = await page.goto(`${server.baseUrl}/`, { waitUntil: "load", timeout: 120_000 });
+      const response = await page.goto(`${baseUrl}/`, { waitUntil: "load", timeout: 120_000 });
       if (new URL(page.url()).pathname !== "/") throw new Error(`navigation to / ended at ${page.url()} (${response?.status()})`);
       await page.waitForFunction(() => window.__bench?.interactive !== null, null, { timeout: 120_000, polling: 50 });
       await refetched;
@@ -1152,27 +1179,14 @@ async function runTti(opts) {
       };
       runs.push(run);
       console.log(
-        `  run ${i + 1}: TTFB ${round1(run.ttfb)}, DCL ${round1(run.dcl)}, FCP ${round1(run.fcp)}, hydrated ${round1(run.hydrated)} (${run.connection}), ` +
+        `  ${target.name} run ${runs.length}: TTFB ${round1(run.ttfb)}, DCL ${round1(run.dcl)}, FCP ${round1(run.fcp)}, hydrated ${round1(run.hydrated)} (${run.connection}), ` +
           `interactive ${round1(run.interactive)} ms (${run.clicks} click(s)); document ${kib(bytes.document.transfer)}, WASM ${kib(bytes.wasm?.transfer)}`,
       );
       await context.close();
     }
 
-    const metric = (k) => {
-      const s = summarize(runs.map((r) => r[k]));
-      return { p50: s.p50, max: s.max, min: s.min, n: s.n };
-    };
-    const kinds = ["document", "wasm", "js", "css", "vendor", "api"];
-    const bytes = {};
-    for (const k of kinds) {
-      const list = runs.map((r) => r.bytes[k]).filter(Boolean);
-      if (!list.length) continue;
-      const tr = summarize(list.map((b) => b.transfer));
-      const enc = summarize(list.map((b) => b.encoded));
-      const dec = summarize(list.map((b) => b.decoded));
-      bytes[k] = { transfer_p50: tr.p50, transfer_max: tr.max, encoded_p50: enc.p50, decoded_p50: dec.p50, files: list[0].files ?? undefined };
-    }
-    const totalTransfer = summarize(runs.map((r) => kinds.filter((k) => k !== "api").reduce((a, k) => a + (r.bytes[k]?.transfer ?? 0), 0)));
+    const results = targets.map((target) => summarizeTti(target.runs));
+    const [main, peerResult] = results;
     const problems = log.grouped();
     const result = {
       mode: "tti",
@@ -1182,64 +1196,25 @@ async function runTti(opts) {
       first_stats_after_restart_ms: firstStatsMs,
       figures: { messages_30d: stats.totals.messages, sessions_30d: stats.totals.sessions, users_30d: stats.totals.users, messages_12m: stored12m },
       runs: opts.runs,
-      ms: {
-        ttfb: metric("ttfb"),
-        document_end: metric("document_end"),
-        dom_content_loaded: metric("dcl"),
-        first_contentful_paint: metric("fcp"),
-        vendor_scripts_downloaded: metric("vendor_end"),
-        wasm_downloaded: metric("wasm_end"),
-        load_event: metric("load"),
-        socket_opened_by_app: metric("socket_created"),
-        websocket_request_on_network: metric("net_ws_request"),
-        websocket_handshake_on_network: metric("net_ws_handshake"),
-        dashboard_connect_ack_on_network: metric("net_connect_ack"),
-        websocket_open_event: metric("socket_open"),
-        long_tasks_before_hydrated: metric("long_tasks_before_hydrated"),
-        longest_task: metric("longest_task"),
-        hydrated: metric("hydrated"),
-        interactive: metric("interactive"),
-      },
-      connection_at_hydrated: [...new Set(runs.map((r) => r.connection))],
-      bytes,
-      bytes_total_transfer_p50: totalTransfer.p50,
-      per_run: runs.map((r) => ({
-        ttfb: round1(r.ttfb),
-        dcl: round1(r.dcl),
-        fcp: round1(r.fcp),
-        socket_created: round1(r.socket_created),
-        hydrated: round1(r.hydrated),
-        interactive: round1(r.interactive),
-      })),
+      ...main,
+      peer: peerResult ? { bin: opts.peerBin, site: opts.peerSite, ...peerResult } : undefined,
       page_requests_ms: log.requestSummary(),
       browser_problems: problems,
       server_warnings: serverProblems(server),
     };
 
     console.log("");
-    console.log(`Navigation to / -> hydrated and interactive, ${load.messages} stored messages, ${build.kind} build, ${opts.runs} runs (p50 / max):`);
-    const line = (label, m) => console.log(`  ${label.padEnd(34)} ${String(m.p50).padStart(8)} ms / ${String(m.max).padStart(8)} ms`);
-    line("time to first byte", result.ms.ttfb);
-    line("document received", result.ms.document_end);
-    line("DOMContentLoaded", result.ms.dom_content_loaded);
-    line("first contentful paint", result.ms.first_contentful_paint);
-    line("vendor scripts downloaded", result.ms.vendor_scripts_downloaded);
-    line("WASM downloaded", result.ms.wasm_downloaded);
-    line("load event", result.ms.load_event);
-    line("app opens its WebSocket", result.ms.socket_opened_by_app);
-    line("  WebSocket request sent (network)", result.ms.websocket_request_on_network);
-    line("  WebSocket handshake (network)", result.ms.websocket_handshake_on_network);
-    line("  /dashboard connect ack (network)", result.ms.dashboard_connect_ack_on_network);
-    line("  WebSocket open event in page", result.ms.websocket_open_event);
-    line("hydrated (badge leaves connecting)", result.ms.hydrated);
-    line("interactive (pause click works)", result.ms.interactive);
-    line("long tasks before hydrated (sum)", result.ms.long_tasks_before_hydrated);
-    line("longest main-thread task", result.ms.longest_task);
-    console.log("  bytes per navigation (transferred / encoded body / decoded body, p50):");
-    for (const [k, b] of Object.entries(bytes)) {
-      console.log(`    ${k.padEnd(9)} ${kib(b.transfer_p50).padStart(12)} / ${kib(b.encoded_p50).padStart(12)} / ${kib(b.decoded_p50).padStart(12)}  ${(b.files ?? []).join(" ")}`);
+    for (const [target, r] of targets.map((t, i) => [t, results[i]])) {
+      console.log(`${target.name}: navigation to / -> hydrated and interactive, ${load.messages} stored messages, ${opts.runs} runs (p50 / max):`);
+      printTti(r);
     }
-    console.log(`    total (without api) ${kib(totalTransfer.p50)}`);
+    if (peerResult) {
+      const ratio = (k) => (main.ms[k].p50 && peerResult.ms[k].p50 ? (main.ms[k].p50 / peerResult.ms[k].p50).toFixed(2) : "?");
+      console.log(
+        `chatpulse / peer, p50: hydrated ${ratio("hydrated")}, interactive ${ratio("interactive")}, first contentful paint ${ratio("first_contentful_paint")}; ` +
+          `bytes ${(main.bytes_total_transfer_p50 / peerResult.bytes_total_transfer_p50).toFixed(2)}`,
+      );
+    }
     console.log(
       `  load: ${load.messages} messages in ${load.seconds} s (${load.messages_per_s} messages/s, ${load.events_per_s} events/s); ` +
         `restart ${restartMs} ms; first GET /api/stats ${firstStatsMs} ms`,
@@ -1250,8 +1225,85 @@ async function runTti(opts) {
     console.log(JSON.stringify(result));
   } finally {
     await browser?.close().catch(() => {});
+    await peer?.stop();
     await server.stop();
   }
+}
+
+/** The p50s and maxima of one server's navigations, and the bytes they loaded. */
+function summarizeTti(runs) {
+  const metric = (k) => {
+    const s = summarize(runs.map((r) => r[k]));
+    return { p50: s.p50, max: s.max, min: s.min, n: s.n };
+  };
+  const kinds = ["document", "wasm", "js", "css", "vendor", "api"];
+  const bytes = {};
+  for (const k of kinds) {
+    const list = runs.map((r) => r.bytes[k]).filter(Boolean);
+    if (!list.length) continue;
+    const tr = summarize(list.map((b) => b.transfer));
+    const enc = summarize(list.map((b) => b.encoded));
+    const dec = summarize(list.map((b) => b.decoded));
+    bytes[k] = { transfer_p50: tr.p50, transfer_max: tr.max, encoded_p50: enc.p50, decoded_p50: dec.p50, files: list[0].files ?? undefined };
+  }
+  const totalTransfer = summarize(runs.map((r) => kinds.filter((k) => k !== "api").reduce((a, k) => a + (r.bytes[k]?.transfer ?? 0), 0)));
+  return {
+    ms: {
+      ttfb: metric("ttfb"),
+      document_end: metric("document_end"),
+      dom_content_loaded: metric("dcl"),
+      first_contentful_paint: metric("fcp"),
+      vendor_scripts_downloaded: metric("vendor_end"),
+      wasm_downloaded: metric("wasm_end"),
+      load_event: metric("load"),
+      socket_opened_by_app: metric("socket_created"),
+      websocket_request_on_network: metric("net_ws_request"),
+      websocket_handshake_on_network: metric("net_ws_handshake"),
+      dashboard_connect_ack_on_network: metric("net_connect_ack"),
+      websocket_open_event: metric("socket_open"),
+      long_tasks_before_hydrated: metric("long_tasks_before_hydrated"),
+      longest_task: metric("longest_task"),
+      hydrated: metric("hydrated"),
+      interactive: metric("interactive"),
+    },
+    connection_at_hydrated: [...new Set(runs.map((r) => r.connection))],
+    bytes,
+    bytes_total_transfer_p50: totalTransfer.p50,
+    per_run: runs.map((r) => ({
+      ttfb: round1(r.ttfb),
+      dcl: round1(r.dcl),
+      fcp: round1(r.fcp),
+      socket_created: round1(r.socket_created),
+      hydrated: round1(r.hydrated),
+      interactive: round1(r.interactive),
+    })),
+  };
+}
+
+/** One server's summary, as `summarizeTti` made it. */
+function printTti(result) {
+  const line = (label, m) => console.log(`  ${label.padEnd(34)} ${String(m.p50).padStart(8)} ms / ${String(m.max).padStart(8)} ms`);
+  line("time to first byte", result.ms.ttfb);
+  line("document received", result.ms.document_end);
+  line("DOMContentLoaded", result.ms.dom_content_loaded);
+  line("first contentful paint", result.ms.first_contentful_paint);
+  line("vendor scripts downloaded", result.ms.vendor_scripts_downloaded);
+  line("WASM downloaded", result.ms.wasm_downloaded);
+  line("load event", result.ms.load_event);
+  line("app opens its WebSocket", result.ms.socket_opened_by_app);
+  line("  WebSocket request sent (network)", result.ms.websocket_request_on_network);
+  line("  WebSocket handshake (network)", result.ms.websocket_handshake_on_network);
+  line("  /dashboard connect ack (network)", result.ms.dashboard_connect_ack_on_network);
+  line("  WebSocket open event in page", result.ms.websocket_open_event);
+  line("hydrated (badge leaves connecting)", result.ms.hydrated);
+  line("interactive (pause click works)", result.ms.interactive);
+  line("long tasks before hydrated (sum)", result.ms.long_tasks_before_hydrated);
+  line("longest main-thread task", result.ms.longest_task);
+  console.log("  bytes per navigation (transferred / encoded body / decoded body, p50):");
+  for (const [k, b] of Object.entries(result.bytes)) {
+    console.log(`    ${k.padEnd(9)} ${kib(b.transfer_p50).padStart(12)} / ${kib(b.encoded_p50).padStart(12)} / ${kib(b.decoded_p50).padStart(12)}  ${(b.files ?? []).join(" ")}`);
+  }
+  console.log(`    total (without api) ${kib(result.bytes_total_transfer_p50)}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1274,6 +1326,8 @@ async function main() {
       batch: { type: "string" },
       concurrency: { type: "string" },
       seed: { type: "string" },
+      "peer-bin": { type: "string" },
+      "peer-site": { type: "string" },
     },
   });
   const mode = positionals[0];
@@ -1309,6 +1363,8 @@ async function main() {
       batch,
       concurrency: Math.max(1, int("concurrency", 4)),
       seed: int("seed", 7),
+      peerBin: values["peer-bin"],
+      peerSite: values["peer-site"],
     });
   } else {
     console.error(`unknown mode ${mode}\n\n${HELP}`);
