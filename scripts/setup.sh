@@ -14,6 +14,12 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 CARGO_LEPTOS_VERSION=0.3.5
+# cargo-leptos 0.3.5 is built with wasm_split_cli_support 0.2.3 in place of the 0.2.0 its
+# lock file names: 0.2.0 leaves wasm-bindgen's describe imports in the split main WASM
+# (wasm-bindgen 0.2.130), which then fails to start in the browser. 0.2.3 is what later
+# cargo-leptos releases use, and they need a newer rustc than this machine's.
+WASM_SPLIT_CLI_VERSION=0.2.3
+CARGO_LEPTOS_CRATE_SHA256=c89e4ae8b89c8cb7bed0d56405e8541be5d3bd55b4af4e04afb29d08ccfefc2a
 CARGO_AUDIT_VERSION=0.22.2
 WASM_OPT_MAJOR=132
 
@@ -28,6 +34,22 @@ setup_lock_wasm_bindgen_version() {
   ' "$CHATPULSE_ROOT/Cargo.lock"
 }
 
+# The published cargo-leptos source (checked against its crates.io checksum) in `$1`, with
+# its lock file moved to wasm_split_cli_support $WASM_SPLIT_CLI_VERSION.
+setup_cargo_leptos_source() {
+  local dir="$1" crate
+  if [[ ! -f "$dir/Cargo.lock" ]] || ! grep -q "^version = \"$WASM_SPLIT_CLI_VERSION\"" <(grep -A1 '^name = "wasm_split_cli_support"' "$dir/Cargo.lock"); then
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    crate="$(mktemp)"
+    curl -sSfL -o "$crate" "https://static.crates.io/crates/cargo-leptos/cargo-leptos-$CARGO_LEPTOS_VERSION.crate"
+    echo "$CARGO_LEPTOS_CRATE_SHA256  $crate" | sha256sum -c --quiet
+    tar -xzf "$crate" -C "$dir" --strip-components=1
+    rm -f "$crate"
+    (cd "$dir" && cargo update --quiet -p wasm_split_cli_support --precise "$WASM_SPLIT_CLI_VERSION")
+  fi
+}
+
 setup_rust() {
   if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     setup_log "rust target wasm32-unknown-unknown: present"
@@ -36,15 +58,21 @@ setup_rust() {
     rustup target add wasm32-unknown-unknown
   fi
 
-  local have
-  have="$(cargo leptos --version 2>/dev/null || true)"
-  if [[ "$have" == *" $CARGO_LEPTOS_VERSION"* ]]; then
-    setup_log "cargo-leptos $CARGO_LEPTOS_VERSION: present"
+  local have want_leptos source
+  want_leptos="cargo-leptos $CARGO_LEPTOS_VERSION with wasm_split_cli_support $WASM_SPLIT_CLI_VERSION"
+  source="${CARGO_HOME:-$HOME/.cargo}/chatpulse/cargo-leptos-$CARGO_LEPTOS_VERSION-split-$WASM_SPLIT_CLI_VERSION"
+  have="$(cargo install --list 2>/dev/null | grep '^cargo-leptos ' || true)"
+  if [[ "$have" == "cargo-leptos v$CARGO_LEPTOS_VERSION ($source):" ]]; then
+    setup_log "$want_leptos: present"
   elif [[ "${CHATPULSE_SKIP_CARGO_INSTALLS:-0}" == 1 ]]; then
-    setup_log "cargo-leptos $CARGO_LEPTOS_VERSION: MISSING (have '${have:-none}'), install skipped"
+    setup_log "$want_leptos: MISSING (have '${have:-none}'), install skipped"
   else
-    setup_log "cargo-leptos $CARGO_LEPTOS_VERSION: installing (have '${have:-none}'; takes minutes)"
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+    setup_log "$want_leptos: installing (have '${have:-none}'; takes minutes)"
+    setup_cargo_leptos_source "$source"
+    local build
+    build="$(mktemp -d)"
+    cargo install --path "$source" --locked --force --target-dir "$build"
+    rm -rf "$build"
   fi
 
   have="$(cargo audit --version 2>/dev/null || true)"
