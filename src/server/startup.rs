@@ -297,6 +297,7 @@ pub fn app(state: AppState, socket_layer: FanoutLayer) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(static_file_or_not_found)
+        .layer(compression())
         // Pages, server functions and files need a login; the API's doors, merged after
         // the gate, each check their own key or session.
         .layer(middleware::from_fn_with_state(state.clone(), require_login))
@@ -307,6 +308,15 @@ pub fn app(state: AppState, socket_layer: FanoutLayer) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), sockets::limit_handshakes))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// Pages and server functions' answers go compressed (brotli or gzip, as the browser
+/// accepts): a dashboard's document is mostly HTML tables and chart options, a few KB once
+/// compressed instead of tens. Files that carry their own precompressed copy are sent as
+/// they are (a response that has a `Content-Encoding` is left alone). The level is a fast
+/// one: each refetch of each open dashboard is compressed anew.
+fn compression() -> tower_http::compression::CompressionLayer {
+    tower_http::compression::CompressionLayer::new().quality(tower_http::CompressionLevel::Precise(4))
 }
 
 /// A file of the packed site, else a file of the site on disk or the not-found page.

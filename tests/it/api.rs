@@ -410,3 +410,45 @@ async fn figures_and_version_survive_a_restart(backend: Backend) {
     assert_eq!(after["version"], before["version"]);
     assert_eq!(second.ingest(&json!([valid_message("a")])).await.1, json!({"accepted": 0, "duplicates": 1}));
 }
+
+#[tokio::test]
+async fn pages_and_server_functions_go_compressed_to_a_client_that_accepts_it_and_plain_otherwise() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let events: Vec<Value> = (0..40)
+        .flat_map(|i| {
+            let user = format!("visitor-{i}");
+            [
+                json!({"type": "message", "channel": "web", "user_id": user, "sender": "user", "country": "TR"}),
+                json!({"type": "message", "channel": "web", "user_id": user, "sender": "bot"}),
+            ]
+        })
+        .collect();
+    assert_eq!(app.ingest(&json!(events)).await.0, 202);
+    let cookie = app.login().await;
+    // The dashboard page, and the server function that sends a chart's table.
+    let fetch = |path: &'static str, encodings: &'static str| {
+        let request = if path == "/" {
+            app.client.get(format!("{}/", app.base))
+        } else {
+            let table = [("channel", "all"), ("locale", "en"), ("query", ""), ("chart", "daily")];
+            app.client.post(format!("{}{path}", app.base)).form(&table)
+        };
+        let request = request.header("cookie", &cookie);
+        async move {
+            let request = if encodings.is_empty() { request } else { request.header("accept-encoding", encodings) };
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status().as_u16(), 200, "{path}");
+            let encoding = response.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string());
+            (encoding, response.bytes().await.unwrap().len())
+        }
+    };
+    for path in ["/", "/api/get_chart_table"] {
+        let (plain_encoding, plain) = fetch(path, "").await;
+        assert_eq!(plain_encoding, None, "{path}: compressed for a client that did not ask");
+        for (asked, expected) in [("br", "br"), ("gzip", "gzip"), ("gzip, deflate, br", "br")] {
+            let (encoding, size) = fetch(path, asked).await;
+            assert_eq!(encoding.as_deref(), Some(expected), "{path} with accept-encoding {asked}");
+            assert!(size * 3 < plain, "{path}: {size} bytes {expected}, {plain} plain");
+        }
+    }
+}
