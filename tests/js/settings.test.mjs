@@ -119,7 +119,10 @@ describe("the settings page in a browser", { concurrency: false }, () => {
       await expectKpi(dashboard, label, "sessions", after.totals.sessions);
       await expectKpi(dashboard, label, "messages", after.totals.messages);
 
+      // Saved in place once the page has hydrated (before that the form posts without
+      // JavaScript, as a plain form does).
       await settings.reload();
+      await waitLive(settings, setLabel);
       await save(2);
       await expectKpi(dashboard, label, "sessions", before.totals.sessions);
       assert.deepEqual((await stats()).settings, defaults);
