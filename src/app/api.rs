@@ -34,12 +34,33 @@ pub async fn get_dashboard(
     let started = std::time::Instant::now();
     let state = reader_state().await?;
     let whole = dashboard_of(&state, channel, locale, &query).await?;
-    let mut dashboard = (*whole).clone();
-    for chart in &mut dashboard.charts {
-        chart.table_html.clear();
-    }
+    let dashboard = without_chart_tables(&whole);
     state.metrics.stats_answered("dashboard", started.elapsed());
     Ok(dashboard)
+}
+
+/// A copy of `page` for `get_dashboard`: every part but the charts' tables, which are
+/// left out rather than copied and dropped (each open dashboard's refetch makes one).
+#[cfg(feature = "ssr")]
+fn without_chart_tables(page: &DashboardPage) -> DashboardPage {
+    let charts = page
+        .charts
+        .iter()
+        .map(|chart| crate::model::ChartPart {
+            option: chart.option.clone(),
+            table_html: String::new(),
+            filter_values: chart.filter_values.clone(),
+        })
+        .collect();
+    DashboardPage {
+        version: page.version,
+        totals_html: page.totals_html.clone(),
+        sessions_html: page.sessions_html.clone(),
+        tables_html: page.tables_html.clone(),
+        charts,
+        first_day: page.first_day.clone(),
+        last_day: page.last_day.clone(),
+    }
 }
 
 /// One chart's numbers as an HTML table, for the same view as `get_dashboard`; `chart` is
