@@ -5,6 +5,7 @@ pub mod conversation;
 pub mod country;
 pub mod country_names;
 pub mod event;
+pub mod number;
 pub mod outcome;
 pub mod page_url;
 pub mod refusal;

@@ -2,9 +2,11 @@
 //! cut where the gap exceeds the limit; a session is valid from `min_session_messages` on.
 
 use super::event::Sender;
+use super::number::Number;
 use super::outcome::{Outcome, SessionSamples};
 
-/// One stored message of one user, as much as the figures need.
+/// One stored message of one user, as much as the figures need, in 40 bytes: the engine
+/// keeps one per stored message, so its size is most of the engine's memory.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Msg {
     pub at: i64,
@@ -14,13 +16,13 @@ pub struct Msg {
     pub human: bool,
     /// The visitor's name and city, by the engine's text number: a number, not a copy
     /// of the text per message.
-    pub name: Option<u32>,
+    pub name: Option<Number>,
     pub country: Option<[u8; 2]>,
-    pub city: Option<u32>,
+    pub city: Option<Number>,
     /// The operator who wrote it, by the engine's operator number.
-    pub operator: Option<u32>,
+    pub operator: Option<Number>,
     /// The page the widget was on, by the engine's page number.
-    pub page: Option<u32>,
+    pub page: Option<Number>,
 }
 
 impl Msg {
@@ -156,6 +158,11 @@ mod tests {
         Msg::bare(minute * MIN, seq, sender, false)
     }
 
+    #[test]
+    fn a_message_takes_forty_bytes() {
+        assert_eq!(std::mem::size_of::<Msg>(), 40);
+    }
+
     fn worked_example() -> Vec<Msg> {
         // 10:00 user, 10:01 bot, 10:40 user, 11:00 user, 11:31 bot, 13:00 user.
         [
@@ -222,10 +229,10 @@ mod tests {
         msgs[0].country = Some(*b"TR");
         msgs[1].human = true;
         msgs[1].country = Some(*b"DE");
-        msgs[1].name = Some(7);
+        msgs[1].name = Some(Number::of_index(7));
         let sessions = split_sessions(&msgs, rules(30, 2));
         assert_eq!(sessions[0].country, Some(*b"DE"));
         assert!(sessions[0].human);
-        assert_eq!(sessions[0].last_of(&msgs, |m| m.name), Some(7));
+        assert_eq!(sessions[0].last_of(&msgs, |m| m.name), Some(Number::of_index(7)));
     }
 }

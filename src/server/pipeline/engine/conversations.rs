@@ -1,6 +1,7 @@
 //! The figures of how conversations went, read out of the engine: outcome tallies,
 //! response-time summaries and the live queue (`stats.md`, "Outcomes" to "Live queue").
 
+use super::names::Number;
 use super::Engine;
 use crate::conversation_figures::{OutcomeCounts, Queue};
 #[cfg(test)]
@@ -79,9 +80,9 @@ impl Engine {
         }
         queue.longest_wait_seconds = longest_ms.max(0) as f64 / 1000.0;
         let window = self.settings.online_window_ms;
-        let mut active: Vec<u32> = self
+        let mut active: Vec<Number> = self
             .operator_activity
-            .range((now - window, i64::MIN, 0, crate::model::Channel::Web)..)
+            .range((now - window, i64::MIN, Number::FIRST, crate::model::Channel::Web)..)
             .filter(|(_, _, _, channel)| super::includes(filter, *channel))
             .map(|(_, _, operator, _)| *operator)
             .collect();

@@ -26,7 +26,7 @@ use crate::server::domain::conversation::{Sample, SessionSamples, Talk};
 use crate::server::domain::event::{Channel, Event, Kind, Sender};
 use crate::server::domain::sessions::{number_sessions, split_sessions, Msg, Session};
 use crate::server::domain::settings::FigureSettings;
-use names::Names;
+use names::{Names, Number};
 use session_slots::SessionSums;
 use timeline::{Stamp, Timeline};
 
@@ -110,6 +110,14 @@ impl UserState {
         }
     }
 
+    /// Gives back the room its lists grew into while loading: doubling leaves a quarter
+    /// of a list unused on average, and at a million messages that is tens of MB.
+    fn shrink(&mut self) {
+        self.msgs.shrink_to_fit();
+        self.sessions.shrink_to_fit();
+        self.samples.shrink_to_fit();
+    }
+
     /// Online at `now`: a user message within the window and no later `user_offline`.
     fn is_online(&self, now: i64, window_ms: i64) -> bool {
         match self.last_user_msg {
@@ -143,6 +151,9 @@ pub struct Engine {
     /// Messages of valid sessions; the column is the sender.
     messages: Timeline,
     widget_opens: Timeline,
+    /// `(at, seq, channel)` of every widget open, for the record (`widget_opens` keeps
+    /// only what its counts need).
+    opens: Vec<(i64, i64, Channel)>,
     /// `(at, seq, user)` of each user's last user-sent message.
     presence: BTreeSet<(i64, i64, u32)>,
     /// `(at, seq, user)` of each user's last message from anyone: whose session may
@@ -153,13 +164,13 @@ pub struct Engine {
     /// Per operator, `(at, seq)` of their last message on each channel.
     operator_last: Vec<[Option<(i64, i64)>; 2]>,
     /// `(at, seq, operator, channel)` of each operator's last message per channel.
-    operator_activity: BTreeSet<(i64, i64, u32, Channel)>,
+    operator_activity: BTreeSet<(i64, i64, Number, Channel)>,
     /// Pages (origin and path) by number (`Msg::page`).
     pages: Names,
     /// Visitors' names and cities by number (`Msg::name`, `Msg::city`).
     texts: Names,
     /// `(at, seq, page, channel)` of every widget open that names its page.
-    page_opens: BTreeSet<(i64, i64, u32, Channel)>,
+    page_opens: BTreeSet<(i64, i64, Number, Channel)>,
     /// The newest time any event carries: how long the widgets have been silent.
     newest_at: Option<i64>,
     /// The response-time samples of valid sessions, sorted per day and channel.
@@ -208,7 +219,10 @@ impl BulkLoader {
         for user in std::mem::take(&mut self.touched) {
             self.engine.users[user as usize].msgs.sort_by_key(Msg::order_key);
             self.engine.split_and_index_user(user);
+            self.engine.users[user as usize].shrink();
         }
+        self.engine.users.shrink_to_fit();
+        self.engine.opens.shrink_to_fit();
         self.engine
     }
 }
@@ -229,6 +243,7 @@ impl Engine {
             longest_session_ms: 0,
             messages: Timeline::default(),
             widget_opens: Timeline::default(),
+            opens: Vec::new(),
             presence: BTreeSet::new(),
             recent: BTreeSet::new(),
             operators: Names::default(),
@@ -395,7 +410,8 @@ impl Engine {
     }
 
     fn record_open(&mut self, (at, seq): (i64, i64), channel: Channel, page: Option<&str>) {
-        self.widget_opens.add(Stamp { at, seq, channel, column: 0 });
+        self.widget_opens.add(Stamp { at, channel, column: 0 });
+        self.opens.push((at, seq, channel));
         if let Some(page) = page {
             let page = self.pages.number(page);
             self.page_opens.insert((at, seq, page, channel));
@@ -427,12 +443,12 @@ impl Engine {
 
     /// The operator's number, with `key` noted as their latest message on `channel`
     /// when it is.
-    fn note_operator(&mut self, id: &str, channel: Channel, key: (i64, i64)) -> u32 {
+    fn note_operator(&mut self, id: &str, channel: Channel, key: (i64, i64)) -> Number {
         let operator = self.operators.number(id);
-        if self.operator_last.len() <= operator as usize {
-            self.operator_last.resize(operator as usize + 1, [None; 2]);
+        if self.operator_last.len() <= operator.index() {
+            self.operator_last.resize(operator.index() + 1, [None; 2]);
         }
-        let last = &mut self.operator_last[operator as usize][channel as usize];
+        let last = &mut self.operator_last[operator.index()][channel as usize];
         note_latest(last, key, &mut self.operator_activity, |(at, seq)| (at, seq, operator, channel));
         operator
     }
@@ -631,7 +647,7 @@ fn includes(filter: crate::model::ChannelFilter, channel: Channel) -> bool {
 }
 
 fn message_stamp(channel: Channel, msg: &Msg) -> Stamp {
-    Stamp { at: msg.at, seq: msg.seq, channel, column: msg.sender as u8 }
+    Stamp { at: msg.at, channel, column: msg.sender as u8 }
 }
 
 fn country_code(code: &str) -> Option<[u8; 2]> {

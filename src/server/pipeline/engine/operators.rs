@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use super::conversations::percentile_seconds;
+use super::names::Number;
 use super::query::StatsQuery;
 use super::{includes, Engine};
 use crate::conversation_figures::{OperatorRow, OperatorSort, OperatorsPage};
@@ -23,8 +24,8 @@ struct Tally {
 
 impl Engine {
     pub fn operators(&self, q: &StatsQuery, sort: OperatorSort) -> OperatorsPage {
-        let mut tallies: HashMap<u32, Tally> = HashMap::new();
-        let mut in_session: Vec<u32> = Vec::new();
+        let mut tallies: HashMap<Number, Tally> = HashMap::new();
+        let mut in_session: Vec<Number> = Vec::new();
         for (_, state, session) in self.sessions_in(q.channel, (q.from, q.to)) {
             let msgs = &state.msgs[session.indices()];
             in_session.clear();
@@ -46,7 +47,7 @@ impl Engine {
         let mut rows: Vec<(OperatorRow, Option<i64>)> = tallies
             .into_iter()
             .map(|(operator, mut tally)| {
-                let last = self.operator_last[operator as usize]
+                let last = self.operator_last[operator.index()]
                     .iter()
                     .enumerate()
                     .filter(|(channel, _)| includes(q.channel, crate::model::Channel::ALL[*channel]))

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::names::Number;
 use super::query::StatsQuery;
 use super::{includes, Engine};
 use crate::conversation_figures::{PageRow, PagesList};
@@ -22,8 +23,8 @@ struct Tally {
 
 impl Engine {
     pub fn pages(&self, q: &StatsQuery) -> PagesList {
-        let mut tallies: HashMap<u32, Tally> = HashMap::new();
-        let range = (q.from, i64::MIN, 0, Channel::Web)..(q.to, i64::MIN, 0, Channel::Web);
+        let mut tallies: HashMap<Number, Tally> = HashMap::new();
+        let range = (q.from, i64::MIN, Number::FIRST, Channel::Web)..(q.to, i64::MIN, Number::FIRST, Channel::Web);
         for &(_, _, page, channel) in self.page_opens.range(range) {
             if includes(q.channel, channel) {
                 tallies.entry(page).or_default().opens += 1;

@@ -94,15 +94,15 @@ impl Engine {
 
     /// Every widget open, with its page.
     pub fn recorded_opens(&self) -> Vec<RecordedOpen> {
-        let pages: std::collections::HashMap<i64, u32> =
+        let pages: std::collections::HashMap<i64, super::names::Number> =
             self.page_opens.iter().map(|&(_, seq, page, _)| (seq, page)).collect();
-        self.widget_opens
-            .stamps()
-            .map(|stamp| RecordedOpen {
-                at: stamp.at,
-                seq: stamp.seq,
-                channel: stamp.channel,
-                page: pages.get(&stamp.seq).map(|&page| self.pages.shared(page)),
+        self.opens
+            .iter()
+            .map(|&(at, seq, channel)| RecordedOpen {
+                at,
+                seq,
+                channel,
+                page: pages.get(&seq).map(|&page| self.pages.shared(page)),
             })
             .collect()
     }
