@@ -1,6 +1,8 @@
 //! A restart with `messages` stored: until the full figures are served, from every
 //! stored event (no checkpoint, the old way) and from the engine checkpoint plus the
-//! events after it, in the same run on the same database.
+//! events after it, in the same run on the same database; with `--peer-bin`, the same
+//! for another build's binary, each with its own checkpoint file. Also a start straight
+//! after the load, from whatever checkpoint the loading server had written by then.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -14,7 +16,7 @@ const STARTS: usize = 3;
 /// bench runs.
 const ALL_TIME: &str = "from=2000-01-01T00:00:00Z";
 
-pub async fn run(backend: &str, messages: usize, preloaded: bool) {
+pub async fn run(backend: &str, messages: usize, preloaded: bool, peer: Option<&Path>) {
     let url = match (backend, preloaded) {
         ("postgres", true) => existing_postgres_url("chatpulse_bench_restart"),
         ("postgres", false) => postgres_url("chatpulse_bench_restart").await,
@@ -22,56 +24,105 @@ pub async fn run(backend: &str, messages: usize, preloaded: bool) {
         _ => sqlite_url("bench-restart"),
     };
     let client = reqwest::Client::new();
-    let checkpoint = std::env::temp_dir().join(format!("chatpulse-bench/restart-{backend}.checkpoint"));
-    let _ = std::fs::remove_file(&checkpoint);
+    let file = |name: &str| std::env::temp_dir().join(format!("chatpulse-bench/restart-{backend}-{name}.checkpoint"));
     let off = [("CHATPULSE_CHECKPOINT", "off".to_string())];
+    // Files rewritten only once an hour: what a start finds is the first write, or the
+    // early one after a load (`checkpoint::take`).
+    let on = |path: &Path| {
+        let _ = std::fs::remove_file(path);
+        [("CHATPULSE_CHECKPOINT", path.display().to_string()), ("CHATPULSE_CHECKPOINT_SECONDS", "3600".to_string())]
+    };
+    let mut rows = Vec::new();
+    let mut after_load = None;
     if !preloaded {
-        let server = Server::start_with(&url, &off).await;
+        let loaded = on(&file("load"));
+        let server = Server::start_with(&url, &loaded).await;
         let end = chrono::Utc::now().timestamp_millis();
         let started = Instant::now();
         let stored = load_messages(&client, &server.base, &mut Traffic::new(5, end, 365), messages).await;
-        eprintln!("loaded {stored} messages into {backend} in {:.1} s", started.elapsed().as_secs_f64());
+        eprintln!(
+            "loaded {stored} messages into {backend} in {:.1} s; RSS of the loading server {:.0} MiB",
+            started.elapsed().as_secs_f64(),
+            server.rss_kib() as f64 / 1024.0
+        );
+        // Stopped straight after its load, as an import followed by a deploy would.
+        drop(server);
+        let (figures, took, rss) = timed_start(None, &url, &loaded, &client).await;
+        after_load = Some(figures);
+        rows.push(("this build, right after the load".to_string(), took, took, rss));
     }
 
-    // The checkpoint's first writing: a start from every event, then the background write.
-    let on = [
-        ("CHATPULSE_CHECKPOINT", checkpoint.display().to_string()),
-        ("CHATPULSE_CHECKPOINT_SECONDS", "3600".to_string()),
-    ];
-    let first = Server::start_with(&url, &on).await;
-    let stats = first.stats(&client, ALL_TIME).await;
-    let expected = (stats["totals"]["messages"].as_u64().unwrap(), stats["version"].as_u64().unwrap());
-    let written = until_exists(&checkpoint, Duration::from_secs(600)).await;
-    drop(first);
-    let bytes = std::fs::metadata(&checkpoint).unwrap().len();
-    eprintln!("checkpoint written {written:.2} s after the first start served: {:.1} MiB", bytes as f64 / 1048576.0);
-
-    let mut rows = Vec::new();
-    for (name, env) in [("from every event", &off[..]), ("from the checkpoint", &on[..])] {
-        let mut seconds = Vec::new();
-        let mut rss = 0;
-        for _ in 0..STARTS {
-            let (figures, took, rss_kib) = timed_start(&url, env, &client).await;
-            assert_eq!(figures, expected, "{name}: the same figures");
-            seconds.push(took);
-            rss = rss_kib;
+    let mut expected = None;
+    for (build, program) in [("this build", None), ("peer", peer)] {
+        if build == "peer" && program.is_none() {
+            continue;
         }
-        seconds.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        rows.push((name, seconds[STARTS / 2], seconds[STARTS - 1], rss));
+        let checkpoint = file(if program.is_some() { "peer" } else { "own" });
+        let on = on(&checkpoint);
+        // The checkpoint's first writing: a start from every event, then the background write.
+        let first = Server::start_program(program, &url, &on).await;
+        let stats = first.stats(&client, ALL_TIME).await;
+        let figures = (stats["totals"]["messages"].as_u64().unwrap(), stats["version"].as_u64().unwrap());
+        assert_eq!(*expected.get_or_insert(figures), figures, "{build}: the same figures as this build");
+        let written = until_exists(&checkpoint, Duration::from_secs(600)).await;
+        drop(first);
+        let bytes = std::fs::metadata(&checkpoint).unwrap().len();
+        eprintln!(
+            "{build}: checkpoint written {written:.2} s after the first start served: {:.1} MiB",
+            bytes as f64 / 1048576.0
+        );
+        for (kind, env) in [("from every event", &off[..]), ("from the checkpoint", &on[..])] {
+            let mut seconds = Vec::new();
+            let mut rss = 0;
+            for _ in 0..STARTS {
+                let (figures, took, rss_kib) = timed_start(program, &url, env, &client).await;
+                assert_eq!(Some(figures), expected, "{build} {kind}: the same figures");
+                seconds.push(took);
+                rss = rss_kib;
+            }
+            seconds.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            rows.push((format!("{build}, {kind}"), seconds[STARTS / 2], seconds[STARTS - 1], rss));
+        }
     }
-    println!("\nrestart -> full figures served, {backend}, {} messages stored, median of {STARTS} starts", expected.0);
-    println!("{:<22} {:>10} {:>10} {:>12}", "start", "median s", "max s", "RSS MiB");
+    if let Some(figures) = after_load {
+        assert_eq!(Some(figures), expected, "right after the load: the same figures");
+    }
+    let (messages, _) = expected.unwrap();
+    println!("\nrestart -> full figures served, {backend}, {messages} messages stored, median of {STARTS} starts");
+    if let Some(peer) = peer {
+        println!("peer: {}", peer.display());
+    }
+    println!("{:<44} {:>10} {:>10} {:>12}", "start", "median s", "max s", "RSS MiB");
     for (name, median, max, rss) in &rows {
-        println!("{name:<22} {median:>10.2} {max:>10.2} {:>12.0}", *rss as f64 / 1024.0);
+        println!("{name:<44} {median:>10.2} {max:>10.2} {:>12.0}", *rss as f64 / 1024.0);
     }
-    println!("ratio (checkpoint / every event): {:.2}", rows[1].1 / rows[0].1);
+    let row = |name: &str| rows.iter().find(|r| r.0 == name);
+    if let (Some(new), Some(old)) = (row("this build, from the checkpoint"), row("peer, from the checkpoint")) {
+        println!(
+            "this build / peer, from the checkpoint: time {:.2}, RSS {:.2}",
+            new.1 / old.1,
+            new.3 as f64 / old.3 as f64
+        );
+    }
+    if let (Some(new), Some(old)) = (row("this build, from every event"), row("peer, from every event")) {
+        println!(
+            "this build / peer, from every event: time {:.2}, RSS {:.2}",
+            new.1 / old.1,
+            new.3 as f64 / old.3 as f64
+        );
+    }
 }
 
 /// Starts a server, waits until it serves the figures, and stops it: the figures
 /// (messages, version), the seconds from spawn to served, and its resident memory.
-async fn timed_start(url: &str, env: &[(&str, String)], client: &reqwest::Client) -> ((u64, u64), f64, u64) {
+async fn timed_start(
+    program: Option<&Path>,
+    url: &str,
+    env: &[(&str, String)],
+    client: &reqwest::Client,
+) -> ((u64, u64), f64, u64) {
     let started = Instant::now();
-    let server = Server::start_with(url, env).await;
+    let server = Server::start_program(program, url, env).await;
     let stats = server.stats(client, ALL_TIME).await;
     let took = started.elapsed().as_secs_f64();
     let figures = (stats["totals"]["messages"].as_u64().unwrap(), stats["version"].as_u64().unwrap());

@@ -34,8 +34,19 @@ impl Server {
 
     /// With more environment (`CHATPULSE_REDIS_URL` …).
     pub async fn start_with(database_url: &str, env: &[(&str, String)]) -> Server {
+        Server::start_program(None, database_url, env).await
+    }
+
+    /// This build, or with `program` another build's `chatpulse` binary (a peer measured
+    /// in the same run): it reads the same environment and ignores `CHATPULSE_BENCH_SERVE`.
+    pub async fn start_program(
+        program: Option<&std::path::Path>,
+        database_url: &str,
+        env: &[(&str, String)],
+    ) -> Server {
         let port = free_port();
-        let child = Command::new(std::env::current_exe().unwrap())
+        let program = program.map(std::path::Path::to_path_buf).unwrap_or_else(|| std::env::current_exe().unwrap());
+        let child = Command::new(program)
             .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .env("CHATPULSE_BENCH_SERVE", "1")
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
