@@ -173,6 +173,7 @@ mod socket {
 
     use super::{Connection, LiveContext};
     use crate::app::activity::{use_activity, ActivityKind};
+    use crate::app::early_socket;
     use crate::app::toasts::{use_toasts, AlertDetail, ToastKind};
 
     const DEBOUNCE_MS: u32 = 150;
@@ -196,6 +197,32 @@ mod socket {
         fn connect(this: &Socket) -> Socket;
         #[wasm_bindgen(method)]
         fn emit(this: &Socket, event: &str, data: &JsValue) -> Socket;
+        #[wasm_bindgen(method, getter)]
+        fn connected(this: &Socket) -> bool;
+    }
+
+    /// The socket the page's first script opened (`early_socket`), taken once, with the
+    /// last connection event it had by then; or a new one.
+    fn take_or_open_socket() -> (Socket, Option<(String, JsValue)>) {
+        let global = JsValue::from_str(early_socket::GLOBAL);
+        let early =
+            web_sys::window().and_then(|window| js_sys::Reflect::get(&window, &global).ok()).filter(JsValue::is_object);
+        if let Some(early) = early {
+            if let Some(window) = web_sys::window() {
+                let _ = js_sys::Reflect::delete_property(window.unchecked_ref::<js_sys::Object>(), &global);
+            }
+            let socket = js_sys::Reflect::get(&early, &"socket".into()).ok().filter(JsValue::is_object);
+            if let Some(socket) = socket {
+                let last =
+                    js_sys::Reflect::get(&early, &"last".into()).ok().filter(js_sys::Array::is_array).map(|pair| {
+                        let pair: js_sys::Array = pair.unchecked_into();
+                        (pair.get(0).as_string().unwrap_or_default(), pair.get(1))
+                    });
+                return (socket.unchecked_into(), last);
+            }
+        }
+        let options = js_sys::JSON::parse(early_socket::SOCKET_OPTIONS).expect("the socket options are JSON");
+        (io("/dashboard", &options), None)
     }
 
     /// The leading-edge debounce and what was held back while paused or hidden.
@@ -217,14 +244,8 @@ mod socket {
     }
 
     pub fn connect(live: LiveContext) {
-        let opts = js_sys::Object::new();
-        // A WebSocket first (no sticky sessions needed behind a load balancer); where a
-        // proxy refuses it, long-polling, which keeps the page live within a round trip.
-        let transports = js_sys::Array::of2(&JsValue::from_str("websocket"), &JsValue::from_str("polling"));
-        let _ = js_sys::Reflect::set(&opts, &"transports".into(), &transports);
-        let _ = js_sys::Reflect::set(&opts, &"tryAllTransports".into(), &JsValue::TRUE);
-        let _ = js_sys::Reflect::set(&opts, &"reconnection".into(), &JsValue::FALSE);
-        let socket = StoredValue::new_local(io("/dashboard", &opts));
+        let (socket, missed) = take_or_open_socket();
+        let socket = StoredValue::new_local(socket);
         let pace = StoredValue::new_local(Pace::default());
         let retry = StoredValue::new_local(Retry::default());
         let toasts = use_toasts();
@@ -271,9 +292,9 @@ mod socket {
             }
         };
 
-        socket.with_value(|s| {
+        let (went_live, went_offline) = socket.with_value(|s| {
             listen(s, "stats_update", move |payload| on_update(announced_version(&payload)));
-            listen(s, "connect", move |_| {
+            let went_live = move |_: JsValue| {
                 socket.with_value(|s| tell_watching(s, live));
                 retry.update_value(|r| *r = Retry::default());
                 live.connection.set(Connection::Live);
@@ -283,7 +304,8 @@ mod socket {
                 } else {
                     bump();
                 }
-            });
+            };
+            listen(s, "connect", went_live);
             let went_offline = move |payload: JsValue| {
                 if refused_for_login(&payload) {
                     send_to_login();
@@ -336,7 +358,14 @@ mod socket {
                 };
                 toasts.alert(kind, detail);
             });
+            (went_live, went_offline)
         });
+        // What the early socket went through before these listeners were there.
+        if socket.with_value(|s| s.connected()) {
+            went_live(JsValue::UNDEFINED);
+        } else if let Some((_, payload)) = missed.filter(|(event, _)| event != "connect") {
+            went_offline(payload);
+        }
 
         // A page of another channel: from now on the socket hears that channel's updates.
         Effect::new(move |_| {

@@ -5,6 +5,7 @@ pub mod activity;
 pub mod alerts_api;
 pub mod api;
 pub mod dashboard_payload;
+pub mod early_socket;
 pub mod live;
 pub mod pages;
 pub mod prefs;
@@ -42,6 +43,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // the app hydrates and goes live without waiting for it, and each chart
                 // draws once it has run (components::echart).
                 <script src="/vendor/socket.io.min.js" defer nonce=nonce.clone()></script>
+                // Signed-in pages go live: their socket opens before the app has loaded.
+                {account_role()
+                    .is_some()
+                    .then(|| {
+                        view! { <script type="module" nonce=nonce.clone() inner_html=early_socket::script()></script> }
+                    })}
                 <script id=ECHARTS_SCRIPT_ID src="/vendor/echarts.min.js" async nonce=nonce></script>
                 // Static tags in the shell rather than leptos_meta's: no page changes its
                 // title or styles, and the browser's WASM is smaller without it.

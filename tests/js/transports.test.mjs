@@ -1,6 +1,7 @@
-// How live updates travel, in Chromium: behind a proxy that refuses WebSockets the page
-// falls back to long-polling and stays live; and a dashboard of one channel does not
-// refetch on the other channel's traffic (it watches its channel's room).
+// How live updates travel, in Chromium: the page's socket connects while its WASM is still
+// on the way, and the app goes live on that one socket; behind a proxy that refuses
+// WebSockets the page falls back to long-polling and stays live; and a dashboard of one
+// channel does not refetch on the other channel's traffic (it watches its channel's room).
 // The data set and helpers: tests/js/lib/dashboard_suite.mjs.
 import assert from "node:assert/strict";
 import http from "node:http";
@@ -52,6 +53,41 @@ async function refusingProxy() {
 }
 
 describe("live transports and rooms", { concurrency: false }, () => {
+  test("the socket connects before the WASM has arrived, and the app goes live on that one socket", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const label = "early socket";
+    await withContext({}, async (context) => {
+      const page = watch(await context.newPage(), label);
+      const seen = { sockets: 0, connectAck: null, wasmReleased: null };
+      page.on("websocket", (ws) => {
+        if (!ws.url().includes("/socket.io/")) return;
+        seen.sockets += 1;
+        ws.on("framereceived", (frame) => {
+          if (seen.connectAck === null && String(frame.payload).startsWith("40/dashboard")) seen.connectAck = Date.now();
+        });
+      });
+      // The app's code is held back for 1.5 s: only a socket opened without it can
+      // connect meanwhile.
+      await page.route(/\.wasm$/, async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        seen.wasmReleased = Date.now();
+        await route.continue();
+      });
+      await page.goto(`${server.baseUrl}/`);
+      await waitLive(page, label);
+      assert.ok(seen.connectAck !== null && seen.wasmReleased !== null, JSON.stringify(seen));
+      assert.ok(seen.connectAck < seen.wasmReleased, `the /dashboard connect came ${seen.connectAck - seen.wasmReleased} ms after the WASM`);
+      assert.equal(seen.sockets, 1, "the app opened a socket of its own");
+      // That socket is the app's: its updates reach the screen.
+      await mark(page);
+      const before = Number(await kpiValue(page, "messages"));
+      await ingest([message("early-visitor", "user", Date.now() - 1000), message("early-visitor", "bot", Date.now())]);
+      await expectKpi(page, label, "messages", before + 2);
+      await assertNotReloaded(page);
+      assert.equal(seen.sockets, 1);
+      assertNoProblems(label);
+    });
+  });
+
   test("behind a proxy that refuses WebSockets the dashboard polls and a new message is on screen within a second or two", { timeout: TEST_TIMEOUT_MS }, async () => {
     const label = "polling";
     const proxy = await refusingProxy();
