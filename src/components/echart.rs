@@ -122,13 +122,28 @@ mod binding {
         Live { chart, dark, _click: click }
     }
 
+    /// Flips once the task that made the chart is over. A chart's first drawing is its own
+    /// task, after that one: hydration, the live badge and the page's other effects come
+    /// first, and each chart's few tens of milliseconds leave room for input and socket
+    /// messages between them, instead of one long task for every chart of the page.
+    fn after_this_task() -> RwSignal<bool, LocalStorage> {
+        let ready = RwSignal::new_local(false);
+        gloo_timers::callback::Timeout::new(0, move || {
+            // The chart may be gone already.
+            ready.try_set(true);
+        })
+        .forget();
+        ready
+    }
+
     pub fn drive(node: NodeRef<Div>, option: Signal<String>, dark: Signal<bool>, on_click: Option<Callback<usize>>) {
         let instance = StoredValue::new_local(None::<Live>);
         let observer = StoredValue::new_local(None::<Observer>);
         let loaded = echarts_loaded();
+        let ready = after_this_task();
         Effect::new(move |_| {
             let (json, dark) = (option.get(), dark.get());
-            if !loaded.get() {
+            if !loaded.get() || !ready.get() {
                 return;
             }
             let Some(element) = node.get() else { return };
