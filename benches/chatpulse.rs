@@ -47,7 +47,8 @@ fn main() {
                 let messages: usize = option("--messages", "1000000").parse().unwrap();
                 let preloaded = args.iter().any(|a| a == "--preloaded");
                 let peer = Some(option("--peer-bin", "")).filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
-                support::restart::run(&option("--backend", "sqlite"), messages, preloaded, peer.as_deref()).await
+                let starts: usize = option("--starts", "3").parse().unwrap();
+                support::restart::run(&option("--backend", "sqlite"), messages, starts, preloaded, peer.as_deref()).await
             }
             "fanout" => {
                 let sockets: usize = option("--sockets", "1000").parse().unwrap();

@@ -10,13 +10,13 @@ use std::time::{Duration, Instant};
 use super::load::{load_messages, Traffic};
 use super::server::{existing_postgres_url, existing_sqlite_url, postgres_url, sqlite_url, Server};
 
-/// Timed starts of each kind.
-const STARTS: usize = 3;
 /// Every stored message counts: the default range ends now and loses old ones as the
 /// bench runs.
 const ALL_TIME: &str = "from=2000-01-01T00:00:00Z";
 
-pub async fn run(backend: &str, messages: usize, preloaded: bool, peer: Option<&Path>) {
+/// Times `starts` starts of each kind (the median and the slowest are printed).
+pub async fn run(backend: &str, messages: usize, starts: usize, preloaded: bool, peer: Option<&Path>) {
+    assert!(starts >= 1, "--starts must be at least 1");
     let url = match (backend, preloaded) {
         ("postgres", true) => existing_postgres_url("chatpulse_bench_restart"),
         ("postgres", false) => postgres_url("chatpulse_bench_restart").await,
@@ -74,21 +74,21 @@ pub async fn run(backend: &str, messages: usize, preloaded: bool, peer: Option<&
         for (kind, env) in [("from every event", &off[..]), ("from the checkpoint", &on[..])] {
             let mut seconds = Vec::new();
             let mut rss = 0;
-            for _ in 0..STARTS {
+            for _ in 0..starts {
                 let (figures, took, rss_kib) = timed_start(program, &url, env, &client).await;
                 assert_eq!(Some(figures), expected, "{build} {kind}: the same figures");
                 seconds.push(took);
                 rss = rss_kib;
             }
             seconds.sort_by(|a, b| a.partial_cmp(b).unwrap());
-            rows.push((format!("{build}, {kind}"), seconds[STARTS / 2], seconds[STARTS - 1], rss));
+            rows.push((format!("{build}, {kind}"), seconds[starts / 2], seconds[starts - 1], rss));
         }
     }
     if let Some(figures) = after_load {
         assert_eq!(Some(figures), expected, "right after the load: the same figures");
     }
     let (messages, _) = expected.unwrap();
-    println!("\nrestart -> full figures served, {backend}, {messages} messages stored, median of {STARTS} starts");
+    println!("\nrestart -> full figures served, {backend}, {messages} messages stored, median of {starts} starts");
     if let Some(peer) = peer {
         println!("peer: {}", peer.display());
     }
