@@ -61,8 +61,31 @@ pub async fn write(figures: &Arc<Figures>, db: &Db, path: &Path) -> Result<Writt
 /// waiting for the interval: a start replays them, at roughly 10 µs each, so a bulk import
 /// followed by a restart replays about half a second instead of everything imported.
 const EVENTS_BEFORE_EARLY_WRITE: i64 = 50_000;
+/// An early write waits this many times as long as the last write took, so that writing
+/// takes at most a tenth of the time during a long import: at 10 M messages a write takes
+/// about a second, and one every 5 s competed with the import it was covering.
+const EARLY_WRITE_SPACING: u32 = 10;
 /// How often the writer looks at how far the figures moved.
 const LOOK_EVERY: Duration = Duration::from_secs(5);
+
+/// When the writer last tried, and how long its last write took.
+struct Pacing {
+    tried: Option<Instant>,
+    took: Duration,
+}
+
+impl Pacing {
+    /// Whether a checkpoint is due, given the `(generation, applied_seq)` last written and
+    /// the figures' now (they differ): at the first try when there is no file, once the
+    /// interval has passed since the last try, or when the figures moved far past the file
+    /// and the last write is well behind.
+    fn due(&self, written: Option<(u64, i64)>, now: (u64, i64), every: Duration) -> bool {
+        let Some(tried) = self.tried else { return true };
+        let since = tried.elapsed();
+        let moved_far = written.is_some_and(|(_, seq)| now.1 - seq >= EVENTS_BEFORE_EARLY_WRITE);
+        since >= every || (moved_far && since >= self.took * EARLY_WRITE_SPACING)
+    }
+}
 
 /// Rewrites the checkpoint every `config.every_seconds` while the figures move, sooner
 /// when they moved by `EVENTS_BEFORE_EARLY_WRITE` events, and at once when they did not
@@ -72,13 +95,13 @@ pub fn spawn_writer(figures: Arc<Figures>, db: Db, config: CheckpointConfig) {
         remove_stale_temporaries(&config.path);
         let every = Duration::from_secs(config.every_seconds);
         let mut written = figures.restored_checkpoint().map(|seq| (0, seq));
-        // A start counts as a try: a restored file is as good as one just written.
-        let mut last_try = (Instant::now(), written.is_some());
+        // A start from the file counts as a try: the file is as good as one just written.
+        let mut pacing = Pacing { tried: written.is_some().then(Instant::now), took: Duration::ZERO };
         loop {
             let now = figures.read_engine(Engine::applied_seq);
-            let interval_passed = last_try.1 && last_try.0.elapsed() >= every;
-            if written != Some(now) && write_due(written, now, last_try.1, interval_passed) {
-                last_try = (Instant::now(), true);
+            if written != Some(now) && pacing.due(written, now, every) {
+                let started = Instant::now();
+                pacing.tried = Some(started);
                 match write(&figures, &db, &config.path).await {
                     Ok(done) => {
                         tracing::info!(path = %config.path.display(), applied_seq = done.applied_seq, users = done.users,
@@ -89,20 +112,11 @@ pub fn spawn_writer(figures: Arc<Figures>, db: Db, config: CheckpointConfig) {
                         tracing::warn!(path = %config.path.display(), %error, "checkpoint not written; next try later")
                     }
                 }
+                pacing.took = started.elapsed();
             }
             tokio::time::sleep(LOOK_EVERY.min(every)).await;
         }
     });
-}
-
-/// Whether a checkpoint is due, given the `(generation, applied_seq)` last written and the
-/// figures' now (they differ): at the first try when there is no file, once the interval
-/// has passed since the last try, or when the figures moved far past the file.
-fn write_due(written: Option<(u64, i64)>, now: (u64, i64), tried: bool, interval_passed: bool) -> bool {
-    match written {
-        None => !tried || interval_passed,
-        Some((_, seq)) => interval_passed || now.1 - seq >= EVENTS_BEFORE_EARLY_WRITE,
-    }
 }
 
 fn replace_file(
@@ -195,17 +209,32 @@ fn remove_stale_temporaries(path: &Path) {
 
 #[cfg(test)]
 mod tests {
-    use super::{write_due, EVENTS_BEFORE_EARLY_WRITE};
+    use std::time::{Duration, Instant};
+
+    use super::{Pacing, EVENTS_BEFORE_EARLY_WRITE};
+
+    const EVERY: Duration = Duration::from_secs(300);
+
+    /// Pacing whose last try was `ago` back and took `took`.
+    fn tried(ago: Duration, took: Duration) -> Pacing {
+        Pacing { tried: Some(Instant::now() - ago), took }
+    }
 
     #[test]
-    fn a_write_is_due_first_then_on_the_interval_or_after_many_events() {
+    fn a_write_is_due_first_then_on_the_interval_or_after_many_events_spaced_by_its_cost() {
         let far = EVENTS_BEFORE_EARLY_WRITE;
-        assert!(write_due(None, (0, 5), false, false), "no file yet: write at once");
-        assert!(!write_due(None, (0, 5), true, false), "a failed first try waits for the interval");
-        assert!(write_due(None, (0, 5), true, true));
-        assert!(!write_due(Some((0, 100)), (0, 101), true, false));
-        assert!(!write_due(Some((0, 100)), (0, 99 + far), true, false));
-        assert!(write_due(Some((0, 100)), (0, 100 + far), true, false), "moved far: before the interval");
-        assert!(write_due(Some((0, 100)), (1, 100), true, true), "a rebuild: on the interval");
+        let (second, ms) = (Duration::from_secs(1), Duration::from_millis(1));
+        assert!(Pacing { tried: None, took: Duration::ZERO }.due(None, (0, 5), EVERY), "no file yet: at once");
+        assert!(!tried(second, ms).due(None, (0, 5), EVERY), "a failed first try waits for the interval");
+        assert!(tried(EVERY, ms).due(None, (0, 5), EVERY));
+        assert!(!tried(second, ms).due(Some((0, 100)), (0, 101), EVERY));
+        assert!(!tried(second, ms).due(Some((0, 100)), (0, 99 + far), EVERY));
+        assert!(tried(second, ms).due(Some((0, 100)), (0, 100 + far), EVERY), "moved far: before the interval");
+        assert!(
+            !tried(5 * second, second).due(Some((0, 100)), (0, 100 + far), EVERY),
+            "moved far, but the last write took 1 s: not before 10 s"
+        );
+        assert!(tried(10 * second, second).due(Some((0, 100)), (0, 100 + far), EVERY));
+        assert!(tried(EVERY, ms).due(Some((0, 100)), (1, 100), EVERY), "a rebuild: on the interval");
     }
 }
