@@ -151,9 +151,9 @@ pub struct Engine {
     /// Messages of valid sessions; the column is the sender.
     messages: Timeline,
     widget_opens: Timeline,
-    /// `(at, seq, channel)` of every widget open, for the record (`widget_opens` keeps
-    /// only what its counts need).
-    opens: Vec<(i64, i64, Channel)>,
+    /// `(at, seq, channel, page)` of every widget open, for the record (`widget_opens`
+    /// keeps only what its counts need).
+    opens: Vec<(i64, i64, Channel, Option<Number>)>,
     /// `(at, seq, user)` of each user's last user-sent message.
     presence: BTreeSet<(i64, i64, u32)>,
     /// `(at, seq, user)` of each user's last message from anyone: whose session may
@@ -411,9 +411,9 @@ impl Engine {
 
     fn record_open(&mut self, (at, seq): (i64, i64), channel: Channel, page: Option<&str>) {
         self.widget_opens.add(Stamp { at, channel, column: 0 });
-        self.opens.push((at, seq, channel));
+        let page = page.map(|page| self.pages.number(page));
+        self.opens.push((at, seq, channel, page));
         if let Some(page) = page {
-            let page = self.pages.number(page);
             self.page_opens.insert((at, seq, page, channel));
         }
     }

@@ -94,15 +94,13 @@ impl Engine {
 
     /// Every widget open, with its page.
     pub fn recorded_opens(&self) -> Vec<RecordedOpen> {
-        let pages: std::collections::HashMap<i64, super::names::Number> =
-            self.page_opens.iter().map(|&(_, seq, page, _)| (seq, page)).collect();
         self.opens
             .iter()
-            .map(|&(at, seq, channel)| RecordedOpen {
+            .map(|&(at, seq, channel, page)| RecordedOpen {
                 at,
                 seq,
                 channel,
-                page: pages.get(&seq).map(|&page| self.pages.shared(page)),
+                page: page.map(|page| self.pages.shared(page)),
             })
             .collect()
     }
