@@ -18,10 +18,10 @@ pub struct ResponseSamples {
 
 impl ResponseSamples {
     pub fn push(&mut self, sample: Sample) {
-        match sample.kind {
-            TimingKind::BotReply => self.bot_reply.push(sample.ms),
-            TimingKind::HandoverWait => self.handover_wait.push(sample.ms),
-            TimingKind::OperatorReply => self.operator_reply.push(sample.ms),
+        match sample.kind() {
+            TimingKind::BotReply => self.bot_reply.push(sample.ms()),
+            TimingKind::HandoverWait => self.handover_wait.push(sample.ms()),
+            TimingKind::OperatorReply => self.operator_reply.push(sample.ms()),
         }
     }
 
@@ -73,7 +73,7 @@ impl Talk {
         }
         let answered = |asked: fn(&Msg) -> bool, kind, from: u32, samples: &mut Vec<Sample>| {
             let asked = before.get(from as usize..).unwrap_or_default().iter().filter(|m| asked(m));
-            samples.extend(asked.map(|m| Sample { kind, ms: msg.at - m.at }));
+            samples.extend(asked.map(|m| Sample::new(kind, msg.at - m.at)));
         };
         match msg.sender {
             Sender::Bot => {
@@ -91,7 +91,7 @@ impl Talk {
                 self.human_pending = false;
                 if let (Some(at), false) = (self.handover, self.answered) {
                     self.answered = true;
-                    samples.push(Sample { kind: TimingKind::HandoverWait, ms: msg.at - at });
+                    samples.push(Sample::new(TimingKind::HandoverWait, msg.at - at));
                 }
             }
             Sender::User => self.human_pending |= msg.human,

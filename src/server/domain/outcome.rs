@@ -19,11 +19,33 @@ pub enum TimingKind {
     OperatorReply,
 }
 
-/// One response time measured inside a session, in milliseconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Sample {
-    pub kind: TimingKind,
-    pub ms: i64,
+/// One response time measured inside a session, in milliseconds, with its kind in the
+/// two low bits: 8 bytes where a field each took 16, and there are about a third as many
+/// samples as messages.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Sample(i64);
+
+impl Sample {
+    const KINDS: [TimingKind; 3] = [TimingKind::BotReply, TimingKind::HandoverWait, TimingKind::OperatorReply];
+
+    /// `ms` is a difference of two instants: far inside the 62 bits left for it.
+    pub fn new(kind: TimingKind, ms: i64) -> Sample {
+        Sample(ms << 2 | kind as i64)
+    }
+
+    pub fn kind(self) -> TimingKind {
+        Self::KINDS[(self.0 & 3) as usize]
+    }
+
+    pub fn ms(self) -> i64 {
+        self.0 >> 2
+    }
+}
+
+impl std::fmt::Debug for Sample {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sample").field("kind", &self.kind()).field("ms", &self.ms()).finish()
+    }
 }
 
 /// Where a session's samples are in its user's list: a stretch that grows as the
@@ -49,5 +71,21 @@ impl SessionSamples {
     pub fn each(&self, list: &[Sample], take: impl FnMut(Sample)) {
         let first = self.first as usize;
         list[first..first + self.len as usize].iter().copied().for_each(take);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sample_is_eight_bytes_and_keeps_its_kind_and_time() {
+        assert_eq!(std::mem::size_of::<Sample>(), 8);
+        for kind in Sample::KINDS {
+            for ms in [0, 1, -1, 59_999, -1_000, 400 * 86_400_000, i64::MAX >> 2, i64::MIN >> 2] {
+                let sample = Sample::new(kind, ms);
+                assert_eq!((sample.kind(), sample.ms()), (kind, ms));
+            }
+        }
     }
 }

@@ -36,18 +36,18 @@ fn slot(kind: TimingKind) -> usize {
 impl DaySamples {
     /// Adds one sample of a session that starts at `start`.
     pub fn add(&mut self, start: i64, channel: Channel, sample: Sample) {
-        let sorted = &mut self.days.entry((day_of(start), channel)).or_default()[slot(sample.kind)];
-        let at = sorted.partition_point(|&ms| ms < sample.ms);
-        sorted.insert(at, sample.ms);
+        let sorted = &mut self.days.entry((day_of(start), channel)).or_default()[slot(sample.kind())];
+        let at = sorted.partition_point(|&ms| ms < sample.ms());
+        sorted.insert(at, sample.ms());
     }
 
     /// Removes one sample added by `add` with the same arguments.
     pub fn remove(&mut self, start: i64, channel: Channel, sample: Sample) {
         let key = (day_of(start), channel);
         let Some(day) = self.days.get_mut(&key) else { return };
-        let sorted = &mut day[slot(sample.kind)];
-        let at = sorted.partition_point(|&ms| ms < sample.ms);
-        if sorted.get(at) == Some(&sample.ms) {
+        let sorted = &mut day[slot(sample.kind())];
+        let at = sorted.partition_point(|&ms| ms < sample.ms());
+        if sorted.get(at) == Some(&sample.ms()) {
             sorted.remove(at);
         }
         if day.iter().all(Vec::is_empty) {
@@ -164,7 +164,7 @@ mod tests {
             for _ in 0..next(400) {
                 let kind =
                     [TimingKind::BotReply, TimingKind::HandoverWait, TimingKind::OperatorReply][next(3) as usize];
-                let sample = Sample { kind, ms: next(5_000_000) as i64 - 1000 };
+                let sample = Sample::new(kind, next(5_000_000) as i64 - 1000);
                 let start = next(days as u64 + 2) as i64 * DAY_MS - DAY_MS + next(DAY_MS as u64) as i64;
                 let channel = if next(2) == 0 { Channel::Web } else { Channel::Premium };
                 if channel == Channel::Premium {
