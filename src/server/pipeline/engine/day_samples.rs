@@ -41,6 +41,13 @@ impl DaySamples {
         sorted.insert(at, sample.ms());
     }
 
+    /// Gives back the room the sorted lists grew into while they were filled.
+    pub fn shrink(&mut self) {
+        for list in self.days.values_mut().flatten() {
+            list.shrink_to_fit();
+        }
+    }
+
     /// Removes one sample added by `add` with the same arguments.
     pub fn remove(&mut self, start: i64, channel: Channel, sample: Sample) {
         let key = (day_of(start), channel);

@@ -77,6 +77,11 @@ impl<T: Default> SlotMap<T> {
         self.days.values().flat_map(|block| block.iter())
     }
 
+    /// Every stored slot's value, in order, to change.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.days.values_mut().flat_map(|block| block.iter_mut())
+    }
+
     #[cfg(test)]
     pub fn days(&self) -> usize {
         self.days.len()
