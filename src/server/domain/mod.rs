@@ -3,6 +3,7 @@
 
 pub mod conversation;
 pub mod country;
+pub mod country_code;
 pub mod country_names;
 pub mod event;
 pub mod number;

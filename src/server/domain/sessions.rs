@@ -1,11 +1,12 @@
 //! The session rules of `stats.md`: one user's messages, ordered by time and commit order,
 //! cut where the gap exceeds the limit; a session is valid from `min_session_messages` on.
 
+use super::country_code::CountryCode;
 use super::event::Sender;
 use super::number::Number;
 use super::outcome::{Outcome, SessionSamples};
 
-/// One stored message of one user, as much as the figures need, in 40 bytes: the engine
+/// One stored message of one user, as much as the figures need, in 24 bytes: the engine
 /// keeps one per stored message, so its size is most of the engine's memory.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Msg {
@@ -14,15 +15,10 @@ pub struct Msg {
     pub seq: i64,
     pub sender: Sender,
     pub human: bool,
-    /// The visitor's name and city, by the engine's text number: a number, not a copy
-    /// of the text per message.
-    pub name: Option<Number>,
-    pub country: Option<[u8; 2]>,
-    pub city: Option<Number>,
-    /// The operator who wrote it, by the engine's operator number.
-    pub operator: Option<Number>,
-    /// The page the widget was on, by the engine's page number.
-    pub page: Option<Number>,
+    pub country: Option<CountryCode>,
+    /// The visitor's name and city, the operator and the page, as one number for the
+    /// combination in the engine's table (`engine::labels`).
+    pub labels: Option<Number>,
 }
 
 impl Msg {
@@ -32,7 +28,7 @@ impl Msg {
 
     /// A message with nothing but its time, order, sender and mode.
     pub fn bare(at: i64, seq: i64, sender: Sender, human: bool) -> Msg {
-        Msg { at, seq, sender, human, name: None, country: None, city: None, operator: None, page: None }
+        Msg { at, seq, sender, human, country: None, labels: None }
     }
 }
 
@@ -60,7 +56,7 @@ pub struct Session {
     pub end: i64,
     pub human: bool,
     /// The last country named in the session.
-    pub country: Option<[u8; 2]>,
+    pub country: Option<CountryCode>,
     pub valid: bool,
     /// 1, 2, 3… over the user's valid sessions by start; 0 for an invalid session.
     pub number: u32,
@@ -111,7 +107,7 @@ impl Session {
     }
 
     /// The last value of an optional attribute over the session's messages.
-    pub fn last_of<T>(&self, msgs: &[Msg], pick: fn(&Msg) -> Option<T>) -> Option<T> {
+    pub fn last_of<T>(&self, msgs: &[Msg], pick: impl FnMut(&Msg) -> Option<T>) -> Option<T> {
         msgs[self.indices()].iter().rev().find_map(pick)
     }
 }
@@ -159,8 +155,8 @@ mod tests {
     }
 
     #[test]
-    fn a_message_takes_forty_bytes() {
-        assert_eq!(std::mem::size_of::<Msg>(), 40);
+    fn a_message_takes_twenty_four_bytes() {
+        assert_eq!(std::mem::size_of::<Msg>(), 24);
     }
 
     fn worked_example() -> Vec<Msg> {
@@ -226,13 +222,13 @@ mod tests {
     #[test]
     fn the_last_named_country_and_human_mode_describe_the_session() {
         let mut msgs = vec![msg(0, 0, Sender::User), msg(1, 1, Sender::Operator), msg(2, 2, Sender::User)];
-        msgs[0].country = Some(*b"TR");
+        msgs[0].country = CountryCode::parse("TR");
         msgs[1].human = true;
-        msgs[1].country = Some(*b"DE");
-        msgs[1].name = Some(Number::of_index(7));
+        msgs[1].country = CountryCode::parse("DE");
+        msgs[1].labels = Some(Number::of_index(7));
         let sessions = split_sessions(&msgs, rules(30, 2));
-        assert_eq!(sessions[0].country, Some(*b"DE"));
+        assert_eq!(sessions[0].country, CountryCode::parse("DE"));
         assert!(sessions[0].human);
-        assert_eq!(sessions[0].last_of(&msgs, |m| m.name), Some(Number::of_index(7)));
+        assert_eq!(sessions[0].last_of(&msgs, |m| m.labels), Some(Number::of_index(7)));
     }
 }

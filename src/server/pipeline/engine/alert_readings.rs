@@ -100,7 +100,9 @@ impl Engine {
                 (unanswered && ended > after && ended <= now).then(|| UnansweredHandover {
                     channel: state.channel,
                     user_id: state.user_id.clone(),
-                    user_name: session.last_of(&state.msgs, |m| m.name).map(|name| self.texts.shared(name)),
+                    user_name: session
+                        .last_of(&state.msgs, |m| self.labels.of(m).name)
+                        .map(|name| self.texts.shared(name)),
                     at: ended,
                 })
             })

@@ -6,6 +6,7 @@ pub mod alert_readings;
 pub mod calendar;
 pub mod conversations;
 pub mod day_samples;
+pub mod labels;
 pub mod names;
 pub mod operators;
 pub mod pages;
@@ -23,9 +24,11 @@ use chrono_tz::Tz;
 
 use crate::model::Settings;
 use crate::server::domain::conversation::{Sample, SessionSamples, Talk};
+use crate::server::domain::country_code::CountryCode;
 use crate::server::domain::event::{Channel, Event, Kind, Sender};
 use crate::server::domain::sessions::{number_sessions, split_sessions, Msg, Session};
 use crate::server::domain::settings::FigureSettings;
+use labels::{LabelSets, Labels};
 use names::{Names, Number};
 use session_slots::SessionSums;
 use timeline::{Stamp, Timeline};
@@ -167,8 +170,10 @@ pub struct Engine {
     operator_activity: BTreeSet<(i64, i64, Number, Channel)>,
     /// Pages (origin and path) by number (`Msg::page`).
     pages: Names,
-    /// Visitors' names and cities by number (`Msg::name`, `Msg::city`).
+    /// Visitors' names and cities by number (`Labels::name`, `Labels::city`).
     texts: Names,
+    /// What each message names, by number (`Msg::labels`).
+    labels: LabelSets,
     /// `(at, seq, page, channel)` of every widget open that names its page.
     page_opens: BTreeSet<(i64, i64, Number, Channel)>,
     /// The newest time any event carries: how long the widgets have been silent.
@@ -190,7 +195,8 @@ pub struct SessionEntry {
 
 impl SessionEntry {
     fn of(user: u32, channel: Channel, session: &Session) -> SessionEntry {
-        SessionEntry { user, number: session.number, end: session.end, country: session.country, channel }
+        let country = session.country.map(CountryCode::bytes);
+        SessionEntry { user, number: session.number, end: session.end, country, channel }
     }
 }
 
@@ -250,6 +256,7 @@ impl Engine {
             operator_activity: BTreeSet::new(),
             pages: Names::default(),
             texts: Names::default(),
+            labels: LabelSets::default(),
             page_opens: BTreeSet::new(),
             newest_at: None,
             day_samples: day_samples::DaySamples::default(),
@@ -407,7 +414,7 @@ impl Engine {
                 let user = self.intern(event.channel, &event.user_id);
                 let sender = event.sender.unwrap_or(Sender::User);
                 let msg = Msg {
-                    country: event.country.as_deref().and_then(country_code),
+                    country: event.country.as_deref().and_then(CountryCode::parse),
                     ..Msg::bare(event.at_ms, *seq, sender, event.human_mode)
                 };
                 let texts = MessageTexts {
@@ -447,10 +454,13 @@ impl Engine {
     fn record_message(&mut self, user: u32, mut msg: Msg, texts: MessageTexts) {
         let key = msg.order_key();
         let channel = self.users[user as usize].channel;
-        msg.operator = texts.operator.map(|id| self.note_operator(id, channel, key));
-        msg.page = texts.page.map(|page| self.pages.number(page));
-        msg.name = texts.name.map(|name| self.texts.number(name));
-        msg.city = texts.city.map(|city| self.texts.number(city));
+        let labels = Labels {
+            operator: texts.operator.map(|id| self.note_operator(id, channel, key)),
+            page: texts.page.map(|page| self.pages.number(page)),
+            name: texts.name.map(|name| self.texts.number(name)),
+            city: texts.city.map(|city| self.texts.number(city)),
+        };
+        msg.labels = self.labels.number(labels);
         let state = &mut self.users[user as usize];
         if msg.sender == Sender::User {
             note_latest(&mut state.last_user_msg, key, &mut self.presence, |(at, seq)| (at, seq, user));
@@ -541,7 +551,7 @@ impl Engine {
             kind,
             channel: state.channel,
             user_id: state.user_id.clone(),
-            user_name: session.last_of(&state.msgs, |m| m.name).map(|name| self.texts.shared(name)),
+            user_name: session.last_of(&state.msgs, |m| self.labels.of(m).name).map(|name| self.texts.shared(name)),
             at: msg.at,
         }
     }
@@ -666,10 +676,6 @@ fn includes(filter: crate::model::ChannelFilter, channel: Channel) -> bool {
 
 fn message_stamp(channel: Channel, msg: &Msg) -> Stamp {
     Stamp { at: msg.at, channel, column: msg.sender as u8 }
-}
-
-fn country_code(code: &str) -> Option<[u8; 2]> {
-    code.as_bytes().try_into().ok()
 }
 
 pub fn country_text(code: [u8; 2]) -> String {

@@ -29,7 +29,7 @@ impl Engine {
         for (_, state, session) in self.sessions_in(q.channel, (q.from, q.to)) {
             let msgs = &state.msgs[session.indices()];
             in_session.clear();
-            for operator in msgs.iter().filter_map(|m| m.operator) {
+            for operator in msgs.iter().filter_map(|m| self.labels.of(m).operator) {
                 tallies.entry(operator).or_default().messages += 1;
                 if !in_session.contains(&operator) {
                     in_session.push(operator);
@@ -39,7 +39,7 @@ impl Engine {
                 tallies.entry(*operator).or_default().sessions += 1;
             }
             if let Some((handover, answer)) = handover_answer(msgs) {
-                if let Some(operator) = msgs[answer].operator {
+                if let Some(operator) = self.labels.of(&msgs[answer]).operator {
                     tallies.entry(operator).or_default().first_responses.push(msgs[answer].at - msgs[handover].at);
                 }
             }

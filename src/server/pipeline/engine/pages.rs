@@ -32,7 +32,7 @@ impl Engine {
         }
         for (_, state, session) in self.sessions_in(q.channel, (q.from, q.to)) {
             let msgs = &state.msgs[session.indices()];
-            let Some(page) = msgs.iter().find_map(|m| m.page) else { continue };
+            let Some(page) = msgs.iter().find_map(|m| self.labels.of(m).page) else { continue };
             let tally = tallies.entry(page).or_default();
             tally.sessions += 1;
             tally.handovers += is_handed_over(msgs) as u64;

@@ -449,15 +449,15 @@ impl Engine {
             channel: state.channel.as_str().to_string(),
             session_number: s.number as u64,
             total_sessions: state.valid_sessions as u64,
-            user_name: s.last_of(&state.msgs, |m| m.name).map(|name| self.texts.name(name).to_string()),
+            user_name: s.last_of(&state.msgs, |m| self.labels.of(m).name).map(|name| self.texts.name(name).to_string()),
             first_activity: format_ms(s.start),
             last_activity: format_ms(s.end),
             first_ms: s.start,
             last_ms: s.end,
             message_count: s.len as u64,
             human_mode: s.human,
-            country: s.country.map(country_text),
-            city: s.last_of(&state.msgs, |m| m.city).map(|city| self.texts.name(city).to_string()),
+            country: s.country.map(|code| country_text(code.bytes())),
+            city: s.last_of(&state.msgs, |m| self.labels.of(m).city).map(|city| self.texts.name(city).to_string()),
         }
     }
 }
@@ -499,6 +499,7 @@ mod walk_tests {
     use super::*;
     use crate::conversation_figures::OutcomeCounts;
     use crate::model::Settings;
+    use crate::server::domain::country_code::CountryCode;
     use crate::server::domain::event::{Event, Kind, Sender};
     use crate::server::domain::time::DAY_MS;
     use crate::server::pipeline::engine::conversations::{response_times, tally};
@@ -574,7 +575,7 @@ mod walk_tests {
                 tally(&mut daily[day].1, session.outcome);
             }
             let country = users.entry(user).or_insert(None);
-            *country = session.country.or(*country);
+            *country = session.country.map(CountryCode::bytes).or(*country);
             session.samples.each(&state.samples, |sample| samples.push(sample));
             let listed = match &q.rows.filter {
                 SessionFilter::All => true,
@@ -582,7 +583,7 @@ mod walk_tests {
                 SessionFilter::StartedAtHour(weekday, hour) => {
                     weekday_hour(local(engine.settings.tz, session.start)) == (*weekday as usize, *hour as usize)
                 }
-                SessionFilter::Country(country) => session.country == *country,
+                SessionFilter::Country(country) => session.country.map(CountryCode::bytes) == *country,
                 SessionFilter::Channel(channel) => state.channel == *channel,
             };
             if listed {

@@ -9,6 +9,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::{BulkLoader, Engine, MessageTexts};
+use crate::server::domain::country_code::CountryCode;
 use crate::server::domain::event::{Channel, Sender};
 use crate::server::domain::sessions::Msg;
 
@@ -79,16 +80,17 @@ impl Engine {
     }
 
     fn recorded_msg(&self, msg: &Msg) -> RecordedMsg {
+        let labels = self.labels.of(msg);
         RecordedMsg {
             at: msg.at,
             seq: msg.seq,
             sender: msg.sender,
             human: msg.human,
-            name: msg.name.map(|number| self.texts.shared(number)),
-            country: msg.country,
-            city: msg.city.map(|number| self.texts.shared(number)),
-            operator: msg.operator.map(|number| self.operators.shared(number)),
-            page: msg.page.map(|number| self.pages.shared(number)),
+            name: labels.name.map(|number| self.texts.shared(number)),
+            country: msg.country.map(CountryCode::bytes),
+            city: labels.city.map(|number| self.texts.shared(number)),
+            operator: labels.operator.map(|number| self.operators.shared(number)),
+            page: labels.page.map(|number| self.pages.shared(number)),
         }
     }
 
@@ -121,7 +123,10 @@ impl BulkLoader {
             engine.record_offline(number, key);
         }
         for msg in user.msgs {
-            let bare = Msg { country: msg.country, ..Msg::bare(msg.at, msg.seq, msg.sender, msg.human) };
+            let bare = Msg {
+                country: msg.country.and_then(CountryCode::of),
+                ..Msg::bare(msg.at, msg.seq, msg.sender, msg.human)
+            };
             let texts = MessageTexts {
                 operator: msg.operator.as_deref(),
                 page: msg.page.as_deref(),
