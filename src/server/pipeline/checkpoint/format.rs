@@ -199,7 +199,7 @@ pub fn restore(header: &Header, mut records: &[u8], loader: &mut BulkLoader) -> 
     Ok(footer)
 }
 
-fn recorded_user(user: UserRecord) -> Result<RecordedUser, FormatError> {
+fn recorded_user(user: UserRecord<'_>) -> Result<RecordedUser<&str>, FormatError> {
     let msgs = user
         .msgs
         .into_iter()
@@ -209,20 +209,15 @@ fn recorded_user(user: UserRecord) -> Result<RecordedUser, FormatError> {
                 seq: m.seq,
                 sender: Sender::from_code(m.sender.into()).ok_or(FormatError::UnknownCode)?,
                 human: m.human,
-                name: m.name.map(Arc::from),
+                name: m.name,
                 country: m.country,
-                city: m.city.map(Arc::from),
-                operator: m.operator.map(Arc::from),
-                page: m.page.map(Arc::from),
+                city: m.city,
+                operator: m.operator,
+                page: m.page,
             })
         })
         .collect::<Result<_, FormatError>>()?;
-    Ok(RecordedUser {
-        channel: channel(user.channel)?,
-        user_id: Arc::from(user.user_id),
-        last_offline: user.last_offline,
-        msgs,
-    })
+    Ok(RecordedUser { channel: channel(user.channel)?, user_id: user.user_id, last_offline: user.last_offline, msgs })
 }
 
 fn channel(code: u8) -> Result<Channel, FormatError> {

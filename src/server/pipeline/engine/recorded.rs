@@ -13,27 +13,29 @@ use crate::server::domain::country_code::CountryCode;
 use crate::server::domain::event::{Channel, Sender};
 use crate::server::domain::sessions::Msg;
 
-/// A user's record: their messages in the order received, texts shared with the engine.
+/// A user's record: their messages in the order received. Taken out, its texts are
+/// shared with the engine (`Arc<str>`); put back, they are borrowed from the file being
+/// read (`&str`), so that a restore copies no text the engine has already.
 #[derive(Clone, Debug, PartialEq)]
-pub struct RecordedUser {
+pub struct RecordedUser<Text = Arc<str>> {
     pub channel: Channel,
-    pub user_id: Arc<str>,
+    pub user_id: Text,
     /// `(at, seq)` of their latest `user_offline`.
     pub last_offline: Option<(i64, i64)>,
-    pub msgs: Vec<RecordedMsg>,
+    pub msgs: Vec<RecordedMsg<Text>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct RecordedMsg {
+pub struct RecordedMsg<Text = Arc<str>> {
     pub at: i64,
     pub seq: i64,
     pub sender: Sender,
     pub human: bool,
-    pub name: Option<Arc<str>>,
+    pub name: Option<Text>,
     pub country: Option<[u8; 2]>,
-    pub city: Option<Arc<str>>,
-    pub operator: Option<Arc<str>>,
-    pub page: Option<Arc<str>>,
+    pub city: Option<Text>,
+    pub operator: Option<Text>,
+    pub page: Option<Text>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -116,7 +118,7 @@ impl BulkLoader {
         self.engine.newest_at = self.engine.newest_at.max(newest_at);
     }
 
-    pub fn restore_user(&mut self, user: RecordedUser) {
+    pub fn restore_user<Text: std::ops::Deref<Target = str>>(&mut self, user: RecordedUser<Text>) {
         let engine = &mut self.engine;
         let number = engine.intern(user.channel, &user.user_id);
         if let Some(key) = user.last_offline {
