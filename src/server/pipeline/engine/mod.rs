@@ -180,6 +180,10 @@ pub struct Engine {
     newest_at: Option<i64>,
     /// The response-time samples of valid sessions, sorted per day and channel.
     day_samples: day_samples::DaySamples,
+    /// During a bulk load, `presence`, `recent` and `operator_activity` are left empty
+    /// and built once at its end from the latest keys: a record replays every user's
+    /// messages oldest first, so each message would otherwise move its user's entry.
+    loading: bool,
 }
 
 /// What a read needs of a valid session without reaching into its user's records: the
@@ -227,6 +231,7 @@ impl BulkLoader {
             self.engine.split_and_index_user(user);
             self.engine.users[user as usize].shrink();
         }
+        self.engine.index_latest();
         self.engine.compact();
         self.engine
     }
@@ -260,13 +265,15 @@ impl Engine {
             page_opens: BTreeSet::new(),
             newest_at: None,
             day_samples: day_samples::DaySamples::default(),
+            loading: false,
         }
     }
 
     /// Starts a bulk load: events are recorded first and each user's sessions are cut
     /// once at the end, instead of after every message.
     pub fn bulk_loader(settings: Settings, settings_revision: i64) -> BulkLoader {
-        BulkLoader { engine: Engine::new(settings, settings_revision), touched: BTreeSet::new() }
+        let engine = Engine { loading: true, ..Engine::new(settings, settings_revision) };
+        BulkLoader { engine, touched: BTreeSet::new() }
     }
 
     /// Gives back what a bulk load left unused: the slack of lists filled one push at a
@@ -282,10 +289,24 @@ impl Engine {
         self.sessions = std::mem::take(&mut self.sessions).into_iter().collect();
         self.latest_session = std::mem::take(&mut self.latest_session).into_iter().collect();
         self.latest_named = std::mem::take(&mut self.latest_named).into_iter().collect();
-        self.presence = std::mem::take(&mut self.presence).into_iter().collect();
-        self.recent = std::mem::take(&mut self.recent).into_iter().collect();
         self.page_opens = std::mem::take(&mut self.page_opens).into_iter().collect();
-        self.operator_activity = std::mem::take(&mut self.operator_activity).into_iter().collect();
+    }
+
+    /// Builds the indexes of latest keys that a bulk load left empty (`loading`).
+    fn index_latest(&mut self) {
+        self.loading = false;
+        let users = || self.users.iter().zip(0u32..);
+        self.presence =
+            users().filter_map(|(state, user)| state.last_user_msg.map(|(at, seq)| (at, seq, user))).collect();
+        self.recent = users().filter_map(|(state, user)| state.last_msg.map(|(at, seq)| (at, seq, user))).collect();
+        self.operator_activity = (self.operator_last.iter().enumerate())
+            .flat_map(|(index, last)| {
+                let operator = Number::of_index(index);
+                Channel::ALL
+                    .into_iter()
+                    .filter_map(move |channel| last[channel as usize].map(|(at, seq)| (at, seq, operator, channel)))
+            })
+            .collect();
     }
 
     /// Builds an engine from stored events in one pass.
@@ -463,9 +484,11 @@ impl Engine {
         msg.labels = self.labels.number(labels);
         let state = &mut self.users[user as usize];
         if msg.sender == Sender::User {
-            note_latest(&mut state.last_user_msg, key, &mut self.presence, |(at, seq)| (at, seq, user));
+            let presence = (!self.loading).then_some(&mut self.presence);
+            note_latest(&mut state.last_user_msg, key, presence, |(at, seq)| (at, seq, user));
         }
-        note_latest(&mut state.last_msg, key, &mut self.recent, |(at, seq)| (at, seq, user));
+        let recent = (!self.loading).then_some(&mut self.recent);
+        note_latest(&mut state.last_msg, key, recent, |(at, seq)| (at, seq, user));
         state.msgs.push(msg);
     }
 
@@ -477,7 +500,8 @@ impl Engine {
             self.operator_last.resize(operator.index() + 1, [None; 2]);
         }
         let last = &mut self.operator_last[operator.index()][channel as usize];
-        note_latest(last, key, &mut self.operator_activity, |(at, seq)| (at, seq, operator, channel));
+        let activity = (!self.loading).then_some(&mut self.operator_activity);
+        note_latest(last, key, activity, |(at, seq)| (at, seq, operator, channel));
         operator
     }
 
@@ -652,21 +676,25 @@ struct MessageTexts<'a> {
     city: Option<&'a str>,
 }
 
-/// Keeps `latest` the newest `(at, seq)` seen and `index` holding one entry for it:
-/// a later key replaces the old entry, an earlier (late) one changes nothing.
+/// Keeps `latest` the newest `(at, seq)` seen and `index`, unless a bulk load defers
+/// it, holding one entry for it: a later key replaces the old entry, an earlier (late)
+/// one changes nothing.
 fn note_latest<T: Ord>(
     latest: &mut Option<(i64, i64)>,
     key: (i64, i64),
-    index: &mut BTreeSet<T>,
+    index: Option<&mut BTreeSet<T>>,
     entry: impl Fn((i64, i64)) -> T,
 ) {
     if latest.is_some_and(|last| last >= key) {
         return;
     }
-    if let Some(old) = latest.replace(key) {
-        index.remove(&entry(old));
+    let old = latest.replace(key);
+    if let Some(index) = index {
+        if let Some(old) = old {
+            index.remove(&entry(old));
+        }
+        index.insert(entry(key));
     }
-    index.insert(entry(key));
 }
 
 /// Whether a channel filter keeps a channel.
