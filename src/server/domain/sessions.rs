@@ -57,8 +57,8 @@ pub struct Session {
     pub human: bool,
     /// The last country named in the session.
     pub country: Option<CountryCode>,
-    pub valid: bool,
-    /// 1, 2, 3… over the user's valid sessions by start; 0 for an invalid session.
+    /// 1, 2, 3… over the user's valid sessions by start; 0 for an invalid session
+    /// (`is_valid`).
     pub number: u32,
     /// How the session went so far (`conversation::Talk`), kept by the engine.
     pub outcome: Outcome,
@@ -77,7 +77,6 @@ impl Session {
             end: msg.at,
             human: msg.human,
             country: msg.country,
-            valid: false,
             number: 0,
             outcome: Outcome::BotOnly,
             samples: SessionSamples::default(),
@@ -92,6 +91,12 @@ impl Session {
         if msg.country.is_some() {
             self.country = msg.country;
         }
+    }
+
+    /// Counts in the figures: numbered by `number_sessions` or the engine once it has
+    /// reached the minimum length.
+    pub fn is_valid(&self) -> bool {
+        self.number != 0
     }
 
     pub fn joins(&self, rules: SessionRules, msg: &Msg) -> bool {
@@ -129,8 +134,7 @@ pub fn split_sessions(msgs: &[Msg], rules: SessionRules) -> Vec<Session> {
 pub fn number_sessions(sessions: &mut [Session], rules: SessionRules) -> u32 {
     let mut count = 0;
     for session in sessions.iter_mut() {
-        session.valid = rules.is_valid(session.len as usize);
-        session.number = if session.valid {
+        session.number = if rules.is_valid(session.len as usize) {
             count += 1;
             count
         } else {
@@ -155,8 +159,9 @@ mod tests {
     }
 
     #[test]
-    fn a_message_takes_twenty_four_bytes() {
+    fn a_message_takes_twenty_four_bytes_and_a_session_forty_eight() {
         assert_eq!(std::mem::size_of::<Msg>(), 24);
+        assert_eq!(std::mem::size_of::<Session>(), 48);
     }
 
     fn worked_example() -> Vec<Msg> {
@@ -176,14 +181,14 @@ mod tests {
     }
 
     fn shape(sessions: &[Session]) -> Vec<(usize, bool, u32)> {
-        sessions.iter().map(|s| (s.len as usize, s.valid, s.number)).collect()
+        sessions.iter().map(|s| (s.len as usize, s.is_valid(), s.number)).collect()
     }
 
     #[test]
     fn the_worked_example_gives_two_valid_sessions_of_two_messages() {
         let sessions = split_sessions(&worked_example(), rules(30, 2));
         assert_eq!(shape(&sessions), vec![(2, true, 1), (2, true, 2), (1, false, 0), (1, false, 0)]);
-        let valid: Vec<_> = sessions.iter().filter(|s| s.valid).collect();
+        let valid: Vec<_> = sessions.iter().filter(|s| s.is_valid()).collect();
         let seconds: i64 = valid.iter().map(|s| s.duration_ms() / 1000).sum();
         assert_eq!(seconds / valid.len() as i64, 630);
     }
@@ -201,7 +206,7 @@ mod tests {
         let one = split_sessions(&worked_example(), rules(30, 1));
         assert_eq!(shape(&one), vec![(2, true, 1), (2, true, 2), (1, true, 3), (1, true, 4)]);
         let three = split_sessions(&worked_example(), rules(30, 3));
-        assert!(three.iter().all(|s| !s.valid));
+        assert!(three.iter().all(|s| !s.is_valid()));
     }
 
     #[test]

@@ -70,7 +70,7 @@ impl Engine {
             let state = &self.users[user as usize];
             for session in state.sessions.iter().rev().take_while(|s| s.end >= since) {
                 let msgs = &state.msgs[session.indices()];
-                if session.valid {
+                if session.is_valid() {
                     readings.sessions_last_hour += 1;
                     readings.handed_over_last_hour += u64::from(is_handed_over(msgs));
                 }

@@ -516,7 +516,7 @@ impl Engine {
         let took_over = msg.human && (index == 0 || !state.msgs[index - 1].human);
         let became_valid = match state.sessions.last_mut() {
             Some(last) if last.joins(rules, &msg) => {
-                let was_valid = last.valid;
+                let was_valid = last.is_valid();
                 let before = SessionSums::of(last);
                 last.push(&msg);
                 let known = state.samples.len();
@@ -533,7 +533,6 @@ impl Engine {
                     self.summarize_session(user, &grown);
                     false
                 } else if rules.is_valid(last.len as usize) {
-                    last.valid = true;
                     state.valid_sessions += 1;
                     last.number = state.valid_sessions;
                     let session = last.clone();
@@ -549,16 +548,15 @@ impl Engine {
                 state.talk = Talk::default();
                 state.talk.take_into(&state.msgs[opened.indices()], &mut state.samples, &mut opened.samples);
                 opened.outcome = state.talk.outcome();
-                opened.valid = rules.is_valid(opened.len as usize);
-                if opened.valid {
+                if rules.is_valid(opened.len as usize) {
                     state.valid_sessions += 1;
                     opened.number = state.valid_sessions;
                 }
                 state.sessions.push(opened.clone());
-                if opened.valid {
+                if opened.is_valid() {
                     self.index_session(user, &opened);
                 }
-                opened.valid
+                opened.is_valid()
             }
         };
         let milestone = |kind| Some(self.milestone(kind, user, &msg));
@@ -586,7 +584,7 @@ impl Engine {
         let old = std::mem::take(&mut state.sessions);
         let channel = state.channel;
         let mut leaving = Vec::new();
-        for session in old.iter().filter(|s| s.valid) {
+        for session in old.iter().filter(|s| s.is_valid()) {
             leaving.extend(state.msgs[session.indices()].iter().map(|msg| message_stamp(channel, msg)));
             self.sessions.remove(&(session.start, session.start_seq));
             self.session_slots.subtract(session.start, channel, &SessionSums::of(session));
@@ -608,7 +606,7 @@ impl Engine {
         let mut sessions = split_sessions(&state.msgs, self.settings.sessions);
         state.valid_sessions = number_sessions(&mut sessions, self.settings.sessions);
         state.read_talks(&mut sessions);
-        for session in sessions.iter().filter(|s| s.valid) {
+        for session in sessions.iter().filter(|s| s.is_valid()) {
             self.index_session(user, session);
         }
         self.users[user as usize].sessions = sessions;
