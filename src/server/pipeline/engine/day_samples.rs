@@ -41,9 +41,16 @@ impl DaySamples {
         sorted.insert(at, sample.ms());
     }
 
-    /// Gives back the room the sorted lists grew into while they were filled.
-    pub fn shrink(&mut self) {
+    /// Adds one sample at the end of its list, which `sort_and_shrink` later sorts: a
+    /// bulk load adds millions, and a sorted insert each moved half a list.
+    pub fn push_unsorted(&mut self, start: i64, channel: Channel, sample: Sample) {
+        self.days.entry((day_of(start), channel)).or_default()[slot(sample.kind())].push(sample.ms());
+    }
+
+    /// Sorts every list after `push_unsorted`, and gives back the room they grew into.
+    pub fn sort_and_shrink(&mut self) {
         for list in self.days.values_mut().flatten() {
+            list.sort_unstable();
             list.shrink_to_fit();
         }
     }

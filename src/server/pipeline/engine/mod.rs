@@ -180,10 +180,13 @@ pub struct Engine {
     newest_at: Option<i64>,
     /// The response-time samples of valid sessions, sorted per day and channel.
     day_samples: day_samples::DaySamples,
-    /// During a bulk load, `presence`, `recent` and `operator_activity` are left empty
-    /// and built once at its end from the latest keys: a record replays every user's
-    /// messages oldest first, so each message would otherwise move its user's entry.
+    /// During a bulk load the ordered indexes are left empty and built once at its end
+    /// (`index_loaded`): `sessions` and the latest-session maps from `loaded_sessions`,
+    /// `presence`, `recent` and `operator_activity` from the latest keys, and each day's
+    /// samples sorted. Filled one entry at a time, in no global order, they took most
+    /// of a ten-million-message start.
     loading: bool,
+    loaded_sessions: Vec<((i64, i64), SessionEntry)>,
 }
 
 /// What a read needs of a valid session without reaching into its user's records: the
@@ -231,7 +234,7 @@ impl BulkLoader {
             self.engine.split_and_index_user(user);
             self.engine.users[user as usize].shrink();
         }
-        self.engine.index_latest();
+        self.engine.index_loaded();
         self.engine.compact();
         self.engine
     }
@@ -266,6 +269,7 @@ impl Engine {
             newest_at: None,
             day_samples: day_samples::DaySamples::default(),
             loading: false,
+            loaded_sessions: Vec::new(),
         }
     }
 
@@ -277,24 +281,25 @@ impl Engine {
     }
 
     /// Gives back what a bulk load left unused: the slack of lists filled one push at a
-    /// time, and the half-empty nodes of the ordered indexes, which were filled user by
-    /// user (in no global order). Rebuilt from their sorted entries, every node is full:
-    /// at ten million messages the sessions index alone drops from about 84 to 57 MiB.
+    /// time, and the half-empty nodes of an ordered index filled in no global order.
+    /// Built from sorted entries, every node is full: at ten million messages the
+    /// sessions index takes 57 MiB where one filled user by user took 84.
     fn compact(&mut self) {
         self.users.shrink_to_fit();
         self.opens.shrink_to_fit();
         self.messages.shrink();
         self.widget_opens.shrink();
-        self.day_samples.shrink();
-        self.sessions = std::mem::take(&mut self.sessions).into_iter().collect();
-        self.latest_session = std::mem::take(&mut self.latest_session).into_iter().collect();
-        self.latest_named = std::mem::take(&mut self.latest_named).into_iter().collect();
         self.page_opens = std::mem::take(&mut self.page_opens).into_iter().collect();
     }
 
-    /// Builds the indexes of latest keys that a bulk load left empty (`loading`).
-    fn index_latest(&mut self) {
+    /// Builds the indexes that a bulk load left empty (`loading`).
+    fn index_loaded(&mut self) {
         self.loading = false;
+        self.day_samples.sort_and_shrink();
+        self.sessions = std::mem::take(&mut self.loaded_sessions).into_iter().collect();
+        let entry = |key: (i64, i64)| (key, self.sessions[&key]);
+        self.latest_session = self.users.iter().filter_map(|state| state.latest.map(entry)).collect();
+        self.latest_named = self.users.iter().filter_map(|state| state.latest_named.map(entry)).collect();
         let users = || self.users.iter().zip(0u32..);
         self.presence =
             users().filter_map(|(state, user)| state.last_user_msg.map(|(at, seq)| (at, seq, user))).collect();
@@ -617,7 +622,10 @@ impl Engine {
         for msg in &state.msgs[session.indices()] {
             self.messages.add(message_stamp(state.channel, msg));
         }
-        session.samples.each(&state.samples, |sample| self.day_samples.add(session.start, state.channel, sample));
+        session.samples.each(&state.samples, |sample| match self.loading {
+            true => self.day_samples.push_unsorted(session.start, state.channel, sample),
+            false => self.day_samples.add(session.start, state.channel, sample),
+        });
         self.summarize_session(user, session);
     }
 
@@ -629,15 +637,27 @@ impl Engine {
         let state = &mut self.users[user as usize];
         let entry = SessionEntry::of(user, state.channel, session);
         self.session_slots.add(session.start, state.channel, &SessionSums::of(session));
-        self.sessions.insert(key, entry);
         self.longest_session_ms = self.longest_session_ms.max(session.duration_ms());
-        if state.latest.is_none_or(|latest| latest <= key) {
+        let newest = state.latest.is_none_or(|latest| latest <= key);
+        let newest_named = session.country.is_some() && state.latest_named.is_none_or(|latest| latest <= key);
+        if self.loading {
+            self.loaded_sessions.push((key, entry));
+            if newest {
+                state.latest = Some(key);
+            }
+            if newest_named {
+                state.latest_named = Some(key);
+            }
+            return;
+        }
+        self.sessions.insert(key, entry);
+        if newest {
             if let Some(old) = state.latest.replace(key) {
                 self.latest_session.remove(&old);
             }
             self.latest_session.insert(key, entry);
         }
-        if session.country.is_some() && state.latest_named.is_none_or(|latest| latest <= key) {
+        if newest_named {
             if let Some(old) = state.latest_named.replace(key) {
                 self.latest_named.remove(&old);
             }

@@ -291,12 +291,13 @@ fn random_late_traffic_gives_the_same_figures_incrementally_and_in_bulk() {
         assert!(a.outcomes.handed_over_answered > 5 && a.response_times.operator_reply.samples > 5, "{a:?}");
         assert_eq!(a.outcomes.total(), a.totals.sessions);
     }
-    // The indexes of each user's and operator's latest message, which a bulk load
-    // builds once at its end (`Engine::loading`).
+    // The ordered indexes, which a bulk load builds once at its end (`Engine::loading`).
     let latest = |e: &Engine| (e.presence.clone(), e.recent.clone(), e.operator_activity.clone());
+    let sessions = |e: &Engine| (e.sessions.clone(), e.latest_session.clone(), e.latest_named.clone());
     assert_eq!(latest(&bulk), latest(&one_by_one));
     assert_eq!(latest(&batched), latest(&one_by_one));
-    assert!(!bulk.presence.is_empty() && !bulk.operator_activity.is_empty());
+    assert_eq!(sessions(&bulk), sessions(&one_by_one));
+    assert!(!bulk.presence.is_empty() && !bulk.operator_activity.is_empty() && !bulk.latest_named.is_empty());
 }
 
 /// A xorshift stream: `next(n)` is in `0..n`.
