@@ -124,6 +124,9 @@ impl BulkLoader {
         if let Some(key) = user.last_offline {
             engine.record_offline(number, key);
         }
+        // Its final length from the start: a list grown by doubling and then shrunk
+        // leaves freed holes between the lists it was moved past.
+        engine.users[number as usize].msgs.reserve_exact(user.msgs.len());
         for msg in user.msgs {
             let bare = Msg {
                 country: msg.country.and_then(CountryCode::of),
