@@ -114,9 +114,18 @@ test("cargo leptos watch serves a live dashboard that reloads when a file change
   await page.evaluate(() => {
     window.beforeReload = true;
   });
-  await writeFile(probe, `written by the watch test at ${new Date().toISOString()}\n`);
-  await explained("watch", "the page did not reload after a file in public/ changed", () =>
-    page.waitForFunction(() => window.beforeReload === undefined, null, { timeout: RELOAD_TIMEOUT_MS }),
-  );
+  // cargo-leptos arms its file watcher only after the server answers (its "Creating ignore
+  // list" line); on a cold machine that came after the first write, which went unseen. So the
+  // file is written again every few seconds until the page reloads.
+  const touch = () => writeFile(probe, `written by the watch test at ${new Date().toISOString()}\n`);
+  await touch();
+  const rewrites = setInterval(() => touch().catch(() => {}), 3_000);
+  try {
+    await explained("watch", "the page did not reload after a file in public/ changed", () =>
+      page.waitForFunction(() => window.beforeReload === undefined, null, { timeout: RELOAD_TIMEOUT_MS }),
+    );
+  } finally {
+    clearInterval(rewrites);
+  }
   await waitLive(page, "watch");
 });
