@@ -162,13 +162,13 @@ pub struct Engine {
     /// `(at, seq, user)` of each user's last message from anyone: whose session may
     /// still be open (the live queue).
     recent: BTreeSet<(i64, i64, u32)>,
-    /// Operator ids by number (`Msg::operator`).
+    /// Operator ids by number (`Labels::operator`).
     operators: Names,
     /// Per operator, `(at, seq)` of their last message on each channel.
     operator_last: Vec<[Option<(i64, i64)>; 2]>,
     /// `(at, seq, operator, channel)` of each operator's last message per channel.
     operator_activity: BTreeSet<(i64, i64, Number, Channel)>,
-    /// Pages (origin and path) by number (`Msg::page`).
+    /// Pages (origin and path) by number (`Labels::page`).
     pages: Names,
     /// Visitors' names and cities by number (`Labels::name`, `Labels::city`).
     texts: Names,
