@@ -383,7 +383,12 @@ impl WidgetServer {
                 let _ = tx.send(line);
             }
         });
-        let listening = tokio::time::timeout(Duration::from_secs(10), output.recv()).await.unwrap().unwrap();
+        // Generous: on a loaded 2-core CI machine a cold `node` importing socket.io once
+        // took more than 10 s to listen. The wait costs nothing when it is quick.
+        let listening = tokio::time::timeout(Duration::from_secs(60), output.recv())
+            .await
+            .expect("the widget server listens within 60 s")
+            .expect("the widget server runs until it listens");
         let port = listening.strip_prefix("listening ").expect("the server listens").parse().unwrap();
         WidgetServer { port, child, stdin, output }
     }
