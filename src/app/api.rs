@@ -64,8 +64,8 @@ fn without_chart_tables(page: &DashboardPage) -> DashboardPage {
 }
 
 /// One chart's numbers as an HTML table, for the same view as `get_dashboard`; `chart` is
-/// its `ChartKind::name`.
-#[server(endpoint = "get_chart_table")]
+/// its `ChartKind::name`. In postcard, as the page's other reads.
+#[server(output = Postcard, endpoint = "get_chart_table")]
 pub async fn get_chart_table(
     channel: ChannelFilter,
     locale: Locale,

@@ -1,9 +1,11 @@
 //! What a server function answers when it cannot do what was asked: a code the page
 //! acts on (a login that ended sends it to the login form) and words for the person.
 //! Both halves share the type, so the browser matches on the code, never on the words.
-//! On the server, making one also sets the answer's HTTP status from its code.
+//! On the server, making one also sets the answer's HTTP status from its code. It travels
+//! in postcard, like the answers themselves: the browser's WASM carries no JSON parser
+//! (the message is still readable in the body, as postcard writes strings as they are).
 
-use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::codec::PostcardEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -90,7 +92,7 @@ impl std::fmt::Display for ServerError {
 impl std::error::Error for ServerError {}
 
 impl FromServerFnError for ServerError {
-    type Encoder = JsonEncoding;
+    type Encoder = PostcardEncoding;
 
     fn from_server_fn_error(error: ServerFnErrorErr) -> ServerError {
         ServerError { code: ErrorCode::Transport, message: error.to_string() }
