@@ -1140,6 +1140,9 @@ async function runTti(opts) {
       if (new URL(page.url()).pathname !== "/") throw new Error(`navigation to / ended at ${page.url()} (${response?.status()})`);
       await page.waitForFunction(() => window.__bench?.interactive !== null, null, { timeout: 120_000, polling: 50 });
       await refetched;
+      // Whatever the page still loads on its own (ECharts, a chart's lazy module) counts in its
+      // bytes: they are read once the network has been quiet for 500 ms.
+      await page.waitForLoadState("networkidle", { timeout: 60_000 }).catch(() => null);
       const t = await page.evaluate(collectTimings);
       const bytes = { document: { transfer: t.nav.transfer, encoded: t.nav.encoded, decoded: t.nav.decoded } };
       for (const r of t.resources) {
