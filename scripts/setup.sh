@@ -139,49 +139,66 @@ setup_npm() {
 
 # The browser libraries served from /vendor/ (public/vendor/, gitignored): socket.io-client's
 # own build, copied, and a custom ECharts build with only the series types and components the
-# charts use (scripts/vendor/echarts-entry.mjs), bundled by esbuild into a minified IIFE that
-# sets the global `echarts`. Paths are relative to the repository root.
-ECHARTS_ENTRY=scripts/vendor/echarts-entry.mjs
-ECHARTS_OUT=public/vendor/echarts.min.js
+# charts use, bundled by esbuild into three ES modules: echarts.js (scripts/vendor/
+# echarts-entry.mjs, what the first screen draws; it sets the global `echarts`),
+# echarts-more.js (scripts/vendor/echarts-more.mjs, fetched when a chart needs it) and
+# echarts-shared.js (what both use). Their names are fixed, without hashes: the page names
+# them (src/app/mod.rs), and esbuild refuses to write a second shared module under the same
+# name, so the build fails rather than split differently. Paths are relative to the
+# repository root.
+ECHARTS_ENTRIES=(scripts/vendor/echarts-entry.mjs scripts/vendor/echarts-more.mjs)
+ECHARTS_DIR=public/vendor
+ECHARTS_OUTS=(echarts.js echarts-more.js echarts-shared.js)
 # Outside public/, which cargo-leptos copies to the site.
-ECHARTS_STAMP=node_modules/.cache/chatpulse/echarts.min.js.stamp
+ECHARTS_STAMP=node_modules/.cache/chatpulse/echarts.stamp
 ECHARTS_BUILD_FLAGS=(
-  --bundle --format=iife --minify --target=es2017 --charset=ascii --legal-comments=eof
+  --bundle --format=esm --splitting --minify --target=es2020 --charset=ascii --legal-comments=eof
+  --external:./echarts-more.js --entry-names='[name]' --chunk-names=echarts-shared
   '--define:process.env.NODE_ENV="production"' --log-level=warning
 )
 
-# What $ECHARTS_OUT is built from: the entry, the echarts, zrender and esbuild
+# What the ECharts modules are built from: the entries, the echarts, zrender and esbuild
 # packages (their package.json, so their versions) and the build flags.
 setup_echarts_inputs() {
-  (cd "$CHATPULSE_ROOT" && sha256sum "$ECHARTS_ENTRY" node_modules/echarts/package.json \
+  (cd "$CHATPULSE_ROOT" && sha256sum "${ECHARTS_ENTRIES[@]}" node_modules/echarts/package.json \
     node_modules/zrender/package.json node_modules/esbuild/package.json)
   printf 'flags: %s\n' "${ECHARTS_BUILD_FLAGS[*]}"
 }
 
-# The stamp records the inputs and the hash of the file built from them: the file is up to
-# date while both still match, so one changed or replaced since (e.g. by an older setup.sh
-# that copied the full dist/echarts.min.js) is rebuilt. A build takes about a second.
+# The stamp records the inputs and the hashes of the files built from them: the files are up
+# to date while both still match, so one changed or replaced since is rebuilt. A build takes
+# about a second.
 setup_echarts_stamp() {
   setup_echarts_inputs
-  printf 'output: %s\n' "$(sha256sum <"$CHATPULSE_ROOT/$ECHARTS_OUT" | cut -d' ' -f1)"
+  (cd "$CHATPULSE_ROOT/$ECHARTS_DIR" && sha256sum "${ECHARTS_OUTS[@]}")
 }
 
 setup_echarts_up_to_date() {
-  [[ -f "$CHATPULSE_ROOT/$ECHARTS_OUT" && -f "$CHATPULSE_ROOT/$ECHARTS_STAMP" ]] &&
+  local out
+  for out in "${ECHARTS_OUTS[@]}"; do [[ -f "$CHATPULSE_ROOT/$ECHARTS_DIR/$out" ]] || return 1; done
+  [[ -f "$CHATPULSE_ROOT/$ECHARTS_STAMP" ]] &&
     [[ "$(setup_echarts_stamp)" == "$(cat "$CHATPULSE_ROOT/$ECHARTS_STAMP")" ]]
 }
 
 setup_echarts_build() {
-  local root="$CHATPULSE_ROOT" version
+  local root="$CHATPULSE_ROOT" version staging out
   version="$(cd "$root" && node -p 'require("./node_modules/echarts/package.json").version')"
-  # Built next to the target and renamed into place: a running server never serves half a file.
-  "$root/node_modules/.bin/esbuild" "$root/$ECHARTS_ENTRY" "${ECHARTS_BUILD_FLAGS[@]}" \
-    "--banner:js=/*! Apache ECharts $version (Apache-2.0, https://echarts.apache.org), custom build of $ECHARTS_ENTRY */" \
-    "--outfile=$root/$ECHARTS_OUT.partial"
-  mv -f "$root/$ECHARTS_OUT.partial" "$root/$ECHARTS_OUT"
+  # Built beside the targets and renamed into place: a running server never serves half a file.
+  staging="$(mktemp -d "$root/$ECHARTS_DIR/.echarts.XXXXXX")"
+  "$root/node_modules/.bin/esbuild" "echarts=$root/${ECHARTS_ENTRIES[0]}" "echarts-more=$root/${ECHARTS_ENTRIES[1]}" \
+    "${ECHARTS_BUILD_FLAGS[@]}" \
+    "--banner:js=/*! Apache ECharts $version (Apache-2.0, https://echarts.apache.org), custom build of scripts/vendor/ */" \
+    "--outdir=$staging"
+  for out in "${ECHARTS_OUTS[@]}"; do
+    [[ -f "$staging/$out" ]] || { setup_log "esbuild did not write $out"; rm -rf "$staging"; return 1; }
+  done
+  for out in echarts-shared.js echarts-more.js echarts.js; do mv -f "$staging/$out" "$root/$ECHARTS_DIR/$out"; done
+  rm -rf "$staging"
+  # The single-file build of earlier versions.
+  rm -f "$root/$ECHARTS_DIR/echarts.min.js"
   mkdir -p "$(dirname "$root/$ECHARTS_STAMP")"
   setup_echarts_stamp >"$root/$ECHARTS_STAMP"
-  setup_log "$ECHARTS_OUT: built ($(wc -c <"$root/$ECHARTS_OUT") bytes, ECharts $version)"
+  setup_log "$ECHARTS_DIR: ECharts $version built ($(cd "$root/$ECHARTS_DIR" && wc -c "${ECHARTS_OUTS[@]}" | tail -1 | awk '{print $1}') bytes in ${#ECHARTS_OUTS[@]} modules)"
 }
 
 setup_vendor() {

@@ -39,9 +39,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="data:," />
                 // Neither holds up the first paint. The Socket.IO client is deferred: it
-                // runs before the app's module script, which uses it. ECharts is async:
-                // the app hydrates and goes live without waiting for it, and each chart
-                // draws once it has run (components::echart).
+                // runs before the app's module script, which uses it. ECharts is an async
+                // module: the app hydrates and goes live without waiting for it, and each
+                // chart draws once it has run (components::echart). The module its two
+                // parts share is preloaded, so that it does not wait for the first.
                 <script src="/vendor/socket.io.min.js" defer nonce=nonce.clone()></script>
                 // Signed-in pages go live: their socket opens before the app has loaded.
                 {account_role()
@@ -49,7 +50,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                     .then(|| {
                         view! { <script type="module" nonce=nonce.clone() inner_html=early_socket::script()></script> }
                     })}
-                <script id=ECHARTS_SCRIPT_ID src="/vendor/echarts.min.js" async nonce=nonce></script>
+                <link rel="modulepreload" href="/vendor/echarts-shared.js" />
+                <script id=ECHARTS_SCRIPT_ID type="module" src="/vendor/echarts.js" async nonce=nonce></script>
                 // Static tags in the shell rather than leptos_meta's: no page changes its
                 // title or styles, and the browser's WASM is smaller without it.
                 <title>"chatpulse"</title>

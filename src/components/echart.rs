@@ -2,9 +2,12 @@
 //! (`setOption` merges and animates) whenever its option changes; it follows its
 //! container's size and the theme (a theme change re-creates the instance, as ECharts
 //! themes are fixed at creation), and reports clicks on its elements by data index.
-//! ECharts is the vendored `/vendor/echarts.min.js` (global `echarts`), which the page
+//! ECharts is the vendored `/vendor/echarts.js` module (global `echarts`), which the page
 //! loads `async` so that it holds up neither the first paint nor hydration: a chart
-//! draws once that script has run.
+//! draws once that script has run, and once it is on screen (or nearly), so that a first
+//! visit neither draws nor downloads for the charts below the fold. The parts of ECharts
+//! that only those charts use (pie, heatmap) come in a second file, fetched when the first
+//! chart that needs them is drawn (`scripts/vendor/echarts-entry.mjs`).
 
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -68,6 +71,81 @@ mod binding {
         fn on(this: &EchartsInstance, event: &str, handler: &js_sys::Function);
     }
 
+    #[wasm_bindgen]
+    extern "C" {
+        /// Whether the option uses the part of ECharts that `load_more` brings.
+        #[wasm_bindgen(js_namespace = echarts, js_name = usesMore)]
+        fn uses_more(option: &JsValue) -> bool;
+        /// Loads that part (once); the promise settles when it is usable.
+        #[wasm_bindgen(js_namespace = echarts, js_name = loadMore)]
+        fn load_more() -> js_sys::Promise;
+    }
+
+    /// Flips once ECharts' second part is loaded, asking for it on the first call: one
+    /// request for every chart that needs it. A failed load leaves it unflipped and the
+    /// next call asks again.
+    fn more_loaded() -> ArcRwSignal<bool> {
+        thread_local! {
+            static LOADED: ArcRwSignal<bool> = ArcRwSignal::new(false);
+            static ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        }
+        let loaded = LOADED.with(ArcRwSignal::clone);
+        if !loaded.get_untracked() && !ASKED.replace(true) {
+            let flip = loaded.clone();
+            leptos::task::spawn_local(async move {
+                let done = wasm_bindgen_futures::JsFuture::from(load_more()).await;
+                ASKED.set(false);
+                match done {
+                    Ok(_) => flip.set(true),
+                    Err(error) => leptos::logging::warn!("ECharts' second part did not load: {error:?}"),
+                }
+            });
+        }
+        loaded
+    }
+
+    /// Flips once the element has come within a screen's reach of the viewport, and stays
+    /// so: a chart below the fold is drawn when the page scrolls towards it.
+    fn on_screen(node: NodeRef<Div>) -> RwSignal<bool, LocalStorage> {
+        type Watch = (web_sys::IntersectionObserver, Closure<dyn Fn(js_sys::Array)>);
+        let seen = RwSignal::new_local(false);
+        let watch = StoredValue::new_local(None::<Watch>);
+        Effect::new(move |_| {
+            let Some(element) = node.get() else { return };
+            if seen.get_untracked() || watch.with_value(Option::is_some) {
+                return;
+            }
+            let on_change = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                let crossing = entries
+                    .iter()
+                    .any(|entry| entry.unchecked_into::<web_sys::IntersectionObserverEntry>().is_intersecting());
+                if crossing {
+                    seen.try_set(true);
+                    if let Some(Some((observer, _))) = watch.try_update_value(Option::take) {
+                        observer.disconnect();
+                    }
+                }
+            });
+            let options = web_sys::IntersectionObserverInit::new();
+            // A little below the fold too: the chart is ready by the time it scrolls in.
+            options.set_root_margin("0px 0px 120px 0px");
+            match web_sys::IntersectionObserver::new_with_options(on_change.as_ref().unchecked_ref(), &options) {
+                Ok(observer) => {
+                    observer.observe(&element);
+                    watch.set_value(Some((observer, on_change)));
+                }
+                // Without the observer (an old browser), every chart draws at once.
+                Err(_) => seen.set(true),
+            }
+        });
+        on_cleanup(move || {
+            if let Some(Some((observer, _))) = watch.try_update_value(Option::take) {
+                observer.disconnect();
+            }
+        });
+        seen
+    }
+
     /// Whether the global `echarts` is there; until it is, a listener on its script's
     /// `load` flips the signal (one listener for every chart of the page).
     fn echarts_loaded() -> ArcRwSignal<bool> {
@@ -97,16 +175,18 @@ mod binding {
         loaded
     }
 
-    /// The live instance with the theme it was made with and its click handler.
+    /// The live instance with the theme it was made with, whether ECharts' second part was
+    /// there when it was made, and its click handler.
     struct Live {
         chart: EchartsInstance,
         dark: bool,
+        with_more: bool,
         _click: Option<Closure<dyn Fn(JsValue)>>,
     }
 
     type Observer = (web_sys::ResizeObserver, Closure<dyn Fn()>);
 
-    fn create(element: &web_sys::HtmlElement, dark: bool, on_click: Option<Callback<usize>>) -> Live {
+    fn create(element: &web_sys::HtmlElement, dark: bool, with_more: bool, on_click: Option<Callback<usize>>) -> Live {
         let theme = if dark { JsValue::from_str("dark") } else { JsValue::UNDEFINED };
         let chart = init(element, &theme);
         let click = on_click.map(|callback| {
@@ -119,7 +199,7 @@ mod binding {
             chart.on("click", handler.as_ref().unchecked_ref());
             handler
         });
-        Live { chart, dark, _click: click }
+        Live { chart, dark, with_more, _click: click }
     }
 
     /// Flips once the task that made the chart is over. A chart's first drawing is its own
@@ -141,20 +221,28 @@ mod binding {
         let observer = StoredValue::new_local(None::<Observer>);
         let loaded = echarts_loaded();
         let ready = after_this_task();
+        let seen = on_screen(node);
         Effect::new(move |_| {
             let (json, dark) = (option.get(), dark.get());
-            if !loaded.get() || !ready.get() {
+            if !loaded.get() || !ready.get() || !seen.get() {
                 return;
             }
             let Some(element) = node.get() else { return };
             let Ok(parsed) = js_sys::JSON::parse(&json) else { return };
-            if instance.with_value(|live| live.as_ref().is_some_and(|l| l.dark != dark)) {
+            // Made only once the parts it uses are registered: an instance takes ECharts'
+            // processors as they are when it is made (so one made before is made again).
+            let uses_more = uses_more(&parsed);
+            if uses_more && !more_loaded().get() {
+                return;
+            }
+            let stale = |live: &Live| live.dark != dark || (uses_more && !live.with_more);
+            if instance.with_value(|live| live.as_ref().is_some_and(stale)) {
                 if let Some(Some(old)) = instance.try_update_value(Option::take) {
                     old.chart.dispose();
                 }
             }
             if instance.with_value(Option::is_none) {
-                instance.set_value(Some(create(&element, dark, on_click)));
+                instance.set_value(Some(create(&element, dark, uses_more, on_click)));
             }
             if observer.with_value(Option::is_none) {
                 let on_resize = Closure::<dyn Fn()>::new(move || {

@@ -245,7 +245,7 @@ mod tests {
         std::fs::write(site.join("pkg/chatpulse.wasm"), b"\0asm-bytes").unwrap();
         std::fs::write(site.join("pkg/chatpulse.wasm.br"), b"brotli").unwrap();
         std::fs::write(site.join("pkg/chatpulse.js"), b"export default 1").unwrap();
-        std::fs::write(site.join("vendor/echarts.min.js"), b"echarts").unwrap();
+        std::fs::write(site.join("vendor/echarts.js"), b"echarts").unwrap();
         let loader = "pkg/__wasm_split.______________________.js";
         std::fs::write(site.join(loader), b"import { initSync } from \"/pkg/chatpulse.js\";").unwrap();
         std::fs::write(site.join(format!("{loader}.br")), b"brotli loader").unwrap();
@@ -262,8 +262,8 @@ mod tests {
         let wasm = format!("pkg/{}.wasm", read.output_name);
         assert_eq!(read.file(&wasm), Some(&b"\0asm-bytes"[..]));
         assert_eq!(read.file(&format!("{wasm}.br")), Some(&b"brotli"[..]));
-        assert_eq!(read.file("vendor/echarts.min.js"), Some(&b"echarts"[..]));
-        assert!(read.is_hashed(&wasm) && !read.is_hashed("vendor/echarts.min.js"));
+        assert_eq!(read.file("vendor/echarts.js"), Some(&b"echarts"[..]));
+        assert!(read.is_hashed(&wasm) && !read.is_hashed("vendor/echarts.js"));
         assert!(read.file("pkg/chatpulse.wasm").is_none(), "the app's files go by their hashed names only");
 
         // Packing a packed binary again replaces its pack instead of stacking a second.

@@ -15,6 +15,7 @@ import {
   expectKpi,
   ingest,
   mark,
+  revealCharts,
   message,
   server,
   stats,
@@ -95,6 +96,7 @@ describe("language and theme in a browser", { concurrency: false }, () => {
             legend: daily?.getModel().getComponent("legend", 0)?.get(["textStyle", "color"]) ?? null,
           };
         });
+      await revealCharts(page);
       const light = await look();
       assert.ok(light.luminance > 0.5, `the page is not light to begin with: ${JSON.stringify(light)}`);
       await page.evaluate(() => {

@@ -59,12 +59,12 @@ test("the binary alone in an empty folder serves a dashboard that hydrates and g
   const css = [...assets.keys()].find((p) => p.endsWith(".css"));
   assert.match(css ?? "", /^\/pkg\/chatpulse\.[0-9a-f]{10}\.css$/);
 
-  const vendor = await fetch(`${server.baseUrl}/vendor/echarts.min.js`);
+  const vendor = await fetch(`${server.baseUrl}/vendor/echarts.js`);
   assert.equal(vendor.status, 200);
   assert.equal(vendor.headers.get("cache-control"), "no-cache");
   const etag = vendor.headers.get("etag");
   assert.ok(etag, "a file without a hashed name carries an ETag");
-  const again = await fetch(`${server.baseUrl}/vendor/echarts.min.js`, { headers: { "if-none-match": etag } });
+  const again = await fetch(`${server.baseUrl}/vendor/echarts.js`, { headers: { "if-none-match": etag } });
   assert.equal(again.status, 304);
   assert.equal((await fetch(`${server.baseUrl}/pkg/nothing.js`)).status, 404);
 

@@ -14,11 +14,13 @@ import {
   UPDATE_MS,
   assertNoProblems,
   assertNotReloaded,
+  chartOnScreen,
   expectKpi,
   ingest,
   mark,
   message,
   openIn,
+  revealCharts,
   server,
   stats,
   waitUntil,
@@ -30,9 +32,9 @@ useDashboardSuite();
 
 const PHONE = { width: 390, height: 844 };
 
-/** The sum of a chart's series data, per series. */
-const seriesSums = (page, name) =>
-  page.$eval(`[data-chart="${name}"] .chart`, (el) =>
+/** The sum of a chart's series data, per series (the chart brought on screen first). */
+const seriesSums = async (page, name) =>
+  page.$eval(await chartOnScreen(page, name), (el) =>
     echarts.getInstanceByDom(el).getOption().series.map((s) => s.data.reduce((a, b) => a + b, 0)),
   );
 
@@ -118,7 +120,7 @@ describe("conversations on the dashboard", { concurrency: false }, () => {
       for (const english of ["Bot handled alone", "Waiting for a person", "Response times", "Session outcomes"]) {
         assert.ok(!text.includes(english), `"${english}" is on the Turkish page`);
       }
-      const legend = await page.$eval('[data-chart="response_times"] .chart', (el) =>
+      const legend = await page.$eval(await chartOnScreen(page, "response_times"), (el) =>
         echarts.getInstanceByDom(el).getOption().legend[0].data.map((d) => d.name ?? d),
       );
       assert.deepEqual(legend, ["Bot yanıtı", "Temsilci bekleme", "Temsilci yanıtı"]);
@@ -131,6 +133,7 @@ describe("conversations on the dashboard", { concurrency: false }, () => {
         const label = `phone ${route}`;
         const page = await openIn(context, label, route);
         if (route !== "/settings") {
+          await revealCharts(page);
           await page.waitForFunction(() => [...document.querySelectorAll(".panel[data-chart] .chart")].every((c) => c.querySelector("canvas")), null, { timeout: UPDATE_MS });
         }
         const layout = await page.evaluate(() => {

@@ -21,6 +21,7 @@ import {
   assertNotReloaded,
   cellOf,
   chartOption,
+  revealCharts,
   clickChart,
   enDate,
   expectKpi,
@@ -97,7 +98,8 @@ describe("the dashboard's figures in a browser", { concurrency: false }, () => {
         assert.equal(outcomes, full.totals.sessions, `${route}: the outcomes partition the sessions: ${JSON.stringify(full.outcomes)}`);
         assert.equal(talks[4].value, full.queue.waiting, `${route}: queue`);
 
-        // Nine charts, each an image named by its caption and drawn on a canvas.
+        // Nine charts, each an image named by its caption and drawn on a canvas once on screen.
+        await revealCharts(page);
         await waitUntil(
           page,
           label,
@@ -327,6 +329,41 @@ describe("the dashboard's figures in a browser", { concurrency: false }, () => {
       await page.click(toggle("channels"));
       await page.waitForSelector(`${panel("channels")} .chart-table table`, { state: "visible", timeout: UPDATE_MS });
       assert.deepEqual((await state("channels")).rows, [["web", "26", "52"], ["premium", "6", "12"]]);
+      assertNoProblems(label);
+    });
+  });
+
+  test("charts below the fold are drawn, and ECharts' second module fetched, only when the page scrolls to them", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const label = "below the fold";
+    await withContext({ viewport: { width: 1280, height: 800 } }, async (context) => {
+      const vendor = [];
+      context.on("request", (request) => {
+        const { pathname } = new URL(request.url());
+        if (pathname.startsWith("/vendor/echarts")) vendor.push(pathname);
+      });
+      const page = await openIn(context, label, "/");
+      const drawn = () =>
+        page.$$eval(".panel[data-chart]", (panels) =>
+          panels.filter((p) => p.querySelector(".chart canvas") && echarts.getInstanceByDom(p.querySelector(".chart"))).map((p) => p.dataset.chart),
+        );
+      const onScreen = await page.$$eval(".panel[data-chart]", (panels) =>
+        panels.filter((p) => p.getBoundingClientRect().top < window.innerHeight).map((p) => p.dataset.chart),
+      );
+      assert.ok(onScreen.length >= 1 && onScreen.length < CHARTS.length, `charts on the first screen: ${onScreen}`);
+      await waitUntil(page, label, "the first screen's charts are not drawn", (names) => names.every((n) => document.querySelector(`[data-chart="${n}"] .chart canvas`)), onScreen, drawn);
+      // Time for anything that would (wrongly) draw the rest.
+      await page.waitForTimeout(500);
+      const first = await drawn();
+      assert.ok(!first.includes("heatmap") && !first.includes("channels"), `drawn before any scroll: ${first}`);
+      assert.deepEqual(vendor.sort(), ["/vendor/echarts-shared.js", "/vendor/echarts.js"], "the first screen fetched ECharts' second module");
+
+      // The heatmap and the pie need the second module: one request, then both draw.
+      await chartOption(page, "heatmap");
+      await chartOption(page, "channels");
+      assert.equal(vendor.filter((p) => p === "/vendor/echarts-more.js").length, 1, `${vendor}`);
+      await revealCharts(page);
+      assert.deepEqual((await drawn()).sort(), [...CHARTS].sort());
+      await page.close();
       assertNoProblems(label);
     });
   });

@@ -225,12 +225,33 @@ export async function clickChart(page, label, name, at) {
   await page.mouse.click(point.x, point.y);
 }
 
+/**
+ * Scrolls chart `name` into view and waits for its ECharts instance: a chart is drawn when it
+ * first comes on screen (src/components/echart.rs).
+ */
+export async function chartOnScreen(page, name) {
+  const selector = `[data-chart="${name}"] .chart`;
+  await page.locator(selector).scrollIntoViewIfNeeded();
+  await page.waitForFunction((sel) => Boolean(globalThis.echarts?.getInstanceByDom(document.querySelector(sel))), selector, { timeout: UPDATE_MS });
+  return selector;
+}
+
+/** Brings every chart on screen once, so that all are drawn, then scrolls back to the top. */
+export async function revealCharts(page) {
+  for (const name of await page.$$eval(".panel[data-chart]", (panels) => panels.map((p) => p.dataset.chart))) {
+    await chartOnScreen(page, name);
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+}
+
 /** The chart's current option (after ECharts merged it). */
-export const chartOption = (page, name) =>
-  page.$eval(`[data-chart="${name}"] .chart`, (el) => {
+export async function chartOption(page, name) {
+  const selector = await chartOnScreen(page, name);
+  return page.$eval(selector, (el) => {
     const option = echarts.getInstanceByDom(el).getOption();
     return { categories: option.xAxis?.[0]?.data ?? null, rows: option.yAxis?.[0]?.data ?? null, series: option.series.map((s) => s.data) };
   });
+}
 
 export const KPI_FIELDS = [
   "users",
