@@ -231,7 +231,8 @@ export async function clickChart(page, label, name, at) {
  */
 export async function chartOnScreen(page, name) {
   const selector = `[data-chart="${name}"] .chart`;
-  await page.locator(selector).scrollIntoViewIfNeeded();
+  // The panel, not the chart element: that one is hidden while its table shows.
+  await page.locator(`[data-chart="${name}"]`).scrollIntoViewIfNeeded();
   await page.waitForFunction((sel) => Boolean(globalThis.echarts?.getInstanceByDom(document.querySelector(sel))), selector, { timeout: UPDATE_MS });
   return selector;
 }
