@@ -110,6 +110,11 @@ mod binding {
         type Watch = (web_sys::IntersectionObserver, Closure<dyn Fn(js_sys::Array)>);
         let seen = RwSignal::new_local(false);
         let watch = StoredValue::new_local(None::<Watch>);
+        let stop_watching = move || {
+            if let Some(Some((observer, _))) = watch.try_update_value(Option::take) {
+                observer.disconnect();
+            }
+        };
         Effect::new(move |_| {
             let Some(element) = node.get() else { return };
             if seen.get_untracked() || watch.with_value(Option::is_some) {
@@ -121,9 +126,7 @@ mod binding {
                     .any(|entry| entry.unchecked_into::<web_sys::IntersectionObserverEntry>().is_intersecting());
                 if crossing {
                     seen.try_set(true);
-                    if let Some(Some((observer, _))) = watch.try_update_value(Option::take) {
-                        observer.disconnect();
-                    }
+                    stop_watching();
                 }
             });
             let options = web_sys::IntersectionObserverInit::new();
@@ -138,11 +141,7 @@ mod binding {
                 Err(_) => seen.set(true),
             }
         });
-        on_cleanup(move || {
-            if let Some(Some((observer, _))) = watch.try_update_value(Option::take) {
-                observer.disconnect();
-            }
-        });
+        on_cleanup(stop_watching);
         seen
     }
 
