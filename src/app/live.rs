@@ -164,8 +164,9 @@ fn now_ms() -> f64 {
 
 #[cfg(feature = "hydrate")]
 mod socket {
-    //! Bindings to the vendored npm `socket.io-client` (global `io`), with reconnection
-    //! done here so that the badge can count down to the next attempt.
+    //! Bindings to the page's Socket.IO client (global `io`, scripts/vendor/live-socket.js,
+    //! the part of npm `socket.io-client` the page uses), with reconnection done here so
+    //! that the badge can count down to the next attempt.
 
     use gloo_timers::callback::{Interval, Timeout};
     use leptos::prelude::*;
