@@ -21,7 +21,7 @@ pub mod setting_fields;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Lazy: a page opened at a lazily loaded route (`/settings`) hydrates once its code
+    // Lazy: a page opened at a lazily loaded route (`/settings`, `/login`) hydrates once its code
     // has arrived.
     leptos::mount::hydrate_lazy(app::App);
 }

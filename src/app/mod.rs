@@ -21,7 +21,7 @@ use leptos_router::{path, Lazy, SsrMode};
 use crate::components::echart::ECHARTS_SCRIPT_ID;
 use crate::i18n::Text;
 use crate::model::ChannelFilter;
-use pages::login::LoginPage;
+use pages::login::LoginRoute;
 use pages::overview::Overview;
 use pages::settings::SettingsRoute;
 
@@ -88,7 +88,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Routes fallback=move || view! { <p class="not-found">{move || prefs.t(Text::NotFound)}</p> }>
-                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} />
                 // Async: the first HTML already holds the figures, so the pages are
                 // complete without JavaScript and nothing is swapped in after load.
                 <Route path=path!("/") view=|| view! { <Overview channel=ChannelFilter::All /> } ssr=SsrMode::Async />

@@ -41,6 +41,13 @@ describe("the dashboard in a browser", { concurrency: false }, () => {
     const context = await browser.newContext();
     try {
       const page = watch(await context.newPage(), "login");
+      // The form's code is a WASM file of its own (a lazy route), fetched with the app's on
+      // the login page; a signed-in dashboard fetches the app's alone (settings.test.mjs).
+      const lazyWasm = page.waitForRequest((r) => /\.wasm$/.test(r.url()) && !r.url().endsWith("/pkg/chatpulse.wasm"), {
+        timeout: 10_000,
+      });
+      await page.goto(`${server.baseUrl}/login`);
+      await lazyWasm;
       await logInThroughForm(page, "/web");
       await page.waitForSelector('[data-kpi="messages"]');
       assert.equal(await kpi(page, "messages"), "0");
