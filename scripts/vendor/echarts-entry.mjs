@@ -3,11 +3,12 @@
 // of the full 1 MB node_modules/echarts/dist/echarts.min.js. scripts/setup.sh (setup_vendor)
 // bundles it with esbuild into ES modules split in two:
 //
-// - this entry, with the line and bar charts, the grid, tooltip and legend, and the canvas
-//   renderer: what the dashboard's first screen draws;
-// - ./echarts-more.mjs, the pie and heatmap charts with the visual map and the rarer
-//   components, fetched by `echarts.loadMore()` the first time a chart that needs them is
-//   drawn (charts draw once they are on screen: src/components/echart.rs).
+// - this entry, with the line and bar charts, the grid and legend, and the canvas renderer:
+//   what the dashboard's first screen draws;
+// - ./echarts-more.mjs, the pie and heatmap charts with the visual map, the rarer components
+//   and the tooltip, fetched by `echarts.loadMore()` the first time a chart that needs them
+//   is drawn (charts draw once they are on screen: src/components/echart.rs), or the first
+//   time the pointer comes over a chart, whose tooltip it brings.
 //
 // What both use lands in one shared module, /vendor/echarts-shared.js, that the page
 // preloads. src/components/echart.rs calls the global through wasm-bindgen (init, then the
@@ -38,19 +39,19 @@ import { install as BarChart } from "echarts/lib/chart/bar/install.js";
 import { install as LineChart } from "echarts/lib/chart/line/install.js";
 import { install as GridComponent } from "echarts/lib/component/grid/install.js";
 import { install as LegendComponent } from "echarts/lib/component/legend/installLegendPlain.js";
-import { install as TooltipComponent } from "echarts/lib/component/tooltip/install.js";
 import { install as CanvasRenderer } from "echarts/lib/renderer/installCanvasRenderer.js";
 
 use([
   LineChart,
   BarChart,
   GridComponent, // with the category, value, time and log axes
-  TooltipComponent, // with the axis pointer (trigger: "axis")
   LegendComponent, // plain (the scrolling legend is in echarts-more.mjs)
   CanvasRenderer,
 ]);
 
-// What ./echarts-more.mjs registers: the series types, and the option's top-level components.
+// What ./echarts-more.mjs registers that a chart cannot draw without: the series types, and
+// the option's top-level components. Its tooltip is left out: a chart draws without one, and
+// is made again with it once the part has loaded.
 const MORE = {
   series: new Set(["pie", "heatmap"]),
   components: ["visualMap", "title", "aria"],

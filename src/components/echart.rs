@@ -7,7 +7,9 @@
 //! draws once that script has run, and once it is on screen (or nearly), so that a first
 //! visit neither draws nor downloads for the charts below the fold. The parts of ECharts
 //! that only those charts use (pie, heatmap) come in a second file, fetched when the first
-//! chart that needs them is drawn (`scripts/vendor/echarts-entry.mjs`).
+//! chart that needs them is drawn (`scripts/vendor/echarts-entry.mjs`). The tooltip is in
+//! that file too: a chart draws without it, the pointer's first coming over a chart asks
+//! for the file, and the charts made before it arrived are made again with their tooltips.
 
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -38,6 +40,11 @@ pub fn EChart(
     binding::drive(node, option, dark, on_click);
     #[cfg(not(feature = "hydrate"))]
     let _ = (option, dark, on_click);
+    // The tooltip comes with ECharts' second part: asked for when a tooltip may be wanted.
+    let want_tooltip = move |_| {
+        #[cfg(feature = "hydrate")]
+        binding::ask_for_more();
+    };
     view! {
         <div
             class="chart"
@@ -46,6 +53,7 @@ pub fn EChart(
             role="img"
             aria-label=label
             hidden=hidden
+            on:pointerenter=want_tooltip
         ></div>
     }
 }
@@ -81,20 +89,32 @@ mod binding {
         fn load_more() -> js_sys::Promise;
     }
 
+    thread_local! {
+        /// Whether ECharts' second part is loaded, and whether a load is under way.
+        static MORE_LOADED: ArcRwSignal<bool> = ArcRwSignal::new(false);
+        static MORE_ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// Flips once ECharts' second part is loaded, without asking for it.
+    fn more_signal() -> ArcRwSignal<bool> {
+        MORE_LOADED.with(ArcRwSignal::clone)
+    }
+
+    /// Asks for ECharts' second part (the pointer came over a chart: its tooltip is there).
+    pub fn ask_for_more() {
+        let _ = more_loaded();
+    }
+
     /// Flips once ECharts' second part is loaded, asking for it on the first call: one
     /// request for every chart that needs it. A failed load leaves it unflipped and the
     /// next call asks again.
     fn more_loaded() -> ArcRwSignal<bool> {
-        thread_local! {
-            static LOADED: ArcRwSignal<bool> = ArcRwSignal::new(false);
-            static ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-        }
-        let loaded = LOADED.with(ArcRwSignal::clone);
-        if !loaded.get_untracked() && !ASKED.replace(true) {
+        let loaded = more_signal();
+        if !loaded.get_untracked() && !MORE_ASKED.replace(true) {
             let flip = loaded.clone();
             leptos::task::spawn_local(async move {
                 let done = wasm_bindgen_futures::JsFuture::from(load_more()).await;
-                ASKED.set(false);
+                MORE_ASKED.set(false);
                 match done {
                     Ok(_) => flip.set(true),
                     Err(error) => leptos::logging::warn!("ECharts' second part did not load: {error:?}"),
@@ -221,27 +241,30 @@ mod binding {
         let loaded = echarts_loaded();
         let ready = after_this_task();
         let seen = on_screen(node);
+        let more = more_signal();
         Effect::new(move |_| {
             let (json, dark) = (option.get(), dark.get());
+            let with_more = more.get();
             if !loaded.get() || !ready.get() || !seen.get() {
                 return;
             }
             let Some(element) = node.get() else { return };
             let Ok(parsed) = js_sys::JSON::parse(&json) else { return };
             // Made only once the parts it uses are registered: an instance takes ECharts'
-            // processors as they are when it is made (so one made before is made again).
-            let uses_more = uses_more(&parsed);
-            if uses_more && !more_loaded().get() {
+            // processors as they are when it is made, so one made before the second part
+            // arrived is made again (with its tooltip). That is one task: no frame shows
+            // the chart gone, as `setOption` draws at once.
+            if uses_more(&parsed) && !more_loaded().get() {
                 return;
             }
-            let stale = |live: &Live| live.dark != dark || (uses_more && !live.with_more);
+            let stale = |live: &Live| live.dark != dark || (with_more && !live.with_more);
             if instance.with_value(|live| live.as_ref().is_some_and(stale)) {
                 if let Some(Some(old)) = instance.try_update_value(Option::take) {
                     old.chart.dispose();
                 }
             }
             if instance.with_value(Option::is_none) {
-                instance.set_value(Some(create(&element, dark, uses_more, on_click)));
+                instance.set_value(Some(create(&element, dark, with_more, on_click)));
             }
             if observer.with_value(Option::is_none) {
                 let on_resize = Closure::<dyn Fn()>::new(move || {

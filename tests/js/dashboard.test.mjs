@@ -333,7 +333,7 @@ describe("the dashboard's figures in a browser", { concurrency: false }, () => {
     });
   });
 
-  test("charts below the fold are drawn, and ECharts' second module fetched, only when the page scrolls to them", { timeout: TEST_TIMEOUT_MS }, async () => {
+  test("charts below the fold are drawn only when the page scrolls to them, and ECharts' second module is fetched only for them or a tooltip", { timeout: TEST_TIMEOUT_MS }, async () => {
     const label = "below the fold";
     await withContext({ viewport: { width: 1280, height: 800 } }, async (context) => {
       const vendor = [];
@@ -356,8 +356,31 @@ describe("the dashboard's figures in a browser", { concurrency: false }, () => {
       const first = await drawn();
       assert.ok(!first.includes("heatmap") && !first.includes("channels"), `drawn before any scroll: ${first}`);
       assert.deepEqual(vendor.sort(), ["/vendor/echarts-shared.js", "/vendor/echarts.js"], "the first screen fetched ECharts' second module");
+      const tooltipOf = (name) =>
+        page.$eval(`[data-chart="${name}"] .chart`, (el) => Boolean(echarts.getInstanceByDom(el)?.getModel().getComponent("tooltip")));
+      assert.equal(await tooltipOf("daily"), false, "the daily chart had its tooltip before the pointer came");
 
-      // The heatmap and the pie need the second module: one request, then both draw.
+      // The pointer over the daily chart brings the second module, and with it the tooltip: the
+      // chart is made again, and the axis tooltip shows where the pointer moves.
+      // The mouse alone, not `hover()`, which would scroll the chart whole into view (and so
+      // the next row within reach): the part of the chart above the fold.
+      const box = await page.locator('[data-chart="daily"] .chart').boundingBox();
+      const at = { x: box.x + box.width / 2, y: box.y + Math.min(box.height, 800 - box.y) / 2 };
+      await page.mouse.move(at.x, at.y);
+      await waitUntil(page, label, "the daily chart got no tooltip", () => {
+        const chart = echarts.getInstanceByDom(document.querySelector('[data-chart="daily"] .chart'));
+        return Boolean(chart?.getModel().getComponent("tooltip"));
+      }, null, () => vendor);
+      await page.mouse.move(at.x + 5, at.y);
+      await waitUntil(page, label, "no tooltip showed over the daily chart", () =>
+        [...document.querySelectorAll('[data-chart="daily"] .chart > div')].some(
+          (el) => !el.querySelector("canvas") && getComputedStyle(el).display !== "none" && el.textContent.trim() !== "",
+        ), null, () => page.$eval('[data-chart="daily"] .chart', (el) => el.innerHTML.slice(0, 400)));
+      assert.deepEqual((await drawn()).sort(), [...first].sort(), "the pointer drew charts that are not on screen");
+      assert.equal(vendor.filter((p) => p === "/vendor/echarts-more.js").length, 1, `${vendor}`);
+
+      // The heatmap and the pie need the second module, which is there: both draw, with no
+      // second request.
       await chartOption(page, "heatmap");
       await chartOption(page, "channels");
       assert.equal(vendor.filter((p) => p === "/vendor/echarts-more.js").length, 1, `${vendor}`);

@@ -186,19 +186,22 @@ export function assertNoProblems(label) {
 }
 
 /**
- * Clicks an element of chart `name` with the mouse, once the chart's animations are over:
- * `at` is a data value for `convertToPixel` on series 0, or { pie: i } for a pie slice.
+ * Clicks an element of chart `name` with the mouse, once the chart has its tooltip and its
+ * animations are over: `at` is a data value for `convertToPixel` on series 0, or { pie: i } for
+ * a pie slice. The pointer comes over the chart first, as a person's does, which asks for the
+ * tooltip's part of ECharts; the chart is made again once it is there.
  */
 export async function clickChart(page, label, name, at) {
   const selector = `[data-chart="${name}"] .chart`;
   await page.locator(selector).scrollIntoViewIfNeeded();
+  await page.hover(selector);
   await waitUntil(
     page,
     label,
     `the ${name} chart did not settle`,
     ([sel, pie]) => {
       const chart = echarts.getInstanceByDom(document.querySelector(sel));
-      if (!chart || !chart.getZr().animation.isFinished()) return false;
+      if (!chart || !chart.getModel().getComponent("tooltip") || !chart.getZr().animation.isFinished()) return false;
       return pie === null || Boolean(chart.getModel().getSeriesByIndex(0)?.getData().getItemLayout(pie));
     },
     [selector, Array.isArray(at) ? null : at.pie],
