@@ -218,9 +218,10 @@ macro_rules! texts {
             pub const ALL: &'static [Text] = &[$(Text::$key),*];
 
             pub fn get(self, locale: Locale) -> &'static str {
-                match (self, locale) {
-                    $((Text::$key, Locale::En) => $en, (Text::$key, Locale::Tr) => $tr,)*
-                }
+                // A table rather than a match: a match of every text in both languages
+                // compiles to 7.5 KB of branches in the browser's WASM.
+                const WORDINGS: &[[&str; 2]] = &[$([$en, $tr]),*];
+                WORDINGS[self as usize][locale as usize]
             }
         }
     };
@@ -513,5 +514,14 @@ mod tests {
             assert_eq!(en.matches("{}").count(), tr.matches("{}").count(), "{text:?}");
         }
         assert_eq!(fill(Text::NOfM.get(Locale::En), &["2", "5"]), "2 of 5");
+    }
+
+    #[test]
+    fn each_text_reads_its_own_line_of_the_table() {
+        for (i, text) in Text::ALL.iter().enumerate() {
+            assert_eq!(*text as usize, i, "{text:?}");
+        }
+        assert_eq!((Text::Settings.get(Locale::En), Text::Settings.get(Locale::Tr)), ("Settings", "Ayarlar"));
+        assert_eq!((Text::LogOut.get(Locale::En), Text::LogOut.get(Locale::Tr)), ("Log out", "Çıkış yap"));
     }
 }
