@@ -21,15 +21,9 @@
 // tests/js/echarts_bundle.test.mjs draws each series type with this build and holds it to its
 // size budgets.
 import {
-  connect,
-  disconnect,
   dispose,
   getInstanceByDom,
-  getInstanceById,
-  graphic,
   init,
-  registerLocale,
-  registerTheme,
   use,
   version,
 } from "echarts/core";
@@ -89,21 +83,15 @@ function loadMore() {
   return more;
 }
 
-// The public API the page needs, not all of echarts/core: its extension API (ComponentModel,
-// zrender, util, format, ...) would add to the bundle for nothing. The core registers the
-// "light" and "dark" themes itself, so init(element, "dark") works.
+// The public API the page and its tests use, not all of echarts/core: the rest (graphic,
+// registerTheme, connect, the extension API...) would add to the bundle for nothing. The core
+// registers the "light" and "dark" themes itself, so init(element, "dark") works.
 globalThis.echarts = {
   version,
   init,
   dispose,
   getInstanceByDom,
-  getInstanceById,
-  connect,
-  disconnect,
-  registerTheme,
-  registerLocale,
   use,
-  graphic,
   usesMore,
   loadMore,
 };
