@@ -87,12 +87,16 @@ after(async () => {
   await browser?.close();
 });
 
-async function withPage(fn) {
+/** Runs `fn(page, server)` with a fresh reference server and a page of its own, then closes both. */
+async function withReference(transports, fn) {
+  const server = await referenceServer(transports);
   const context = await browser.newContext();
   try {
-    await fn(await context.newPage());
+    await fn(await context.newPage(), server);
   } finally {
     await context.close();
+    // A test may have closed it already.
+    await server.close().catch(() => {});
   }
 }
 
@@ -102,92 +106,72 @@ for (const [name, transports, expected] of [
 ]) {
   describe(`live-socket over ${name}`, { concurrency: false }, () => {
     test("connects, hears and sends events, and outlives several heartbeats", { timeout: TEST_TIMEOUT_MS }, async () => {
-      const server = await referenceServer(transports);
-      try {
-        await withPage(async (page) => {
-          await openClient(page, server.url);
-          await firedOf(page, "connect");
-          assert.equal(await page.evaluate(() => window.socket.connected), true);
-          const socket = server.sockets[0];
-          socket.emit("news", { version: 7, channel: "web" }, "ünïcödé ✓");
-          socket.emit("numbers", 1, [2, 3]);
-          // An event that asks for an acknowledgement carries an id before its JSON.
-          socket.emit("news", "with an id", () => {});
-          await firedOf(page, "news", 2);
-          await firedOf(page, "numbers");
-          const events = (await seen(page)).filter(([e]) => e === "news" || e === "numbers");
-          assert.deepEqual(events, [
-            ["news", { version: 7, channel: "web" }, "ünïcödé ✓"],
-            ["numbers", 1, [2, 3]],
-            ["news", "with an id"],
-          ]);
-          await page.evaluate(() => window.socket.emit("watch", "premium", { n: 1 }));
-          await until("the server hears `watch`", () => server.heard.length >= 1);
-          assert.deepEqual(server.heard[0], { event: "watch", args: ["premium", { n: 1 }], transport: expected });
-          // Ten heartbeats: a client that did not answer would be cut off after one.
-          await new Promise((resolve) => setTimeout(resolve, 10 * PING_INTERVAL_MS));
-          assert.equal(server.sockets[0].connected, true);
-          assert.equal(await page.evaluate(() => window.socket.connected), true);
-          assert.deepEqual((await seen(page)).filter(([e]) => e === "disconnect"), []);
-        });
-      } finally {
-        await server.close();
-      }
+      await withReference(transports, async (page, server) => {
+        await openClient(page, server.url);
+        await firedOf(page, "connect");
+        assert.equal(await page.evaluate(() => window.socket.connected), true);
+        const socket = server.sockets[0];
+        socket.emit("news", { version: 7, channel: "web" }, "ünïcödé ✓");
+        socket.emit("numbers", 1, [2, 3]);
+        // An event that asks for an acknowledgement carries an id before its JSON.
+        socket.emit("news", "with an id", () => {});
+        await firedOf(page, "news", 2);
+        await firedOf(page, "numbers");
+        const events = (await seen(page)).filter(([e]) => e === "news" || e === "numbers");
+        assert.deepEqual(events, [
+          ["news", { version: 7, channel: "web" }, "ünïcödé ✓"],
+          ["numbers", 1, [2, 3]],
+          ["news", "with an id"],
+        ]);
+        await page.evaluate(() => window.socket.emit("watch", "premium", { n: 1 }));
+        await until("the server hears `watch`", () => server.heard.length >= 1);
+        assert.deepEqual(server.heard[0], { event: "watch", args: ["premium", { n: 1 }], transport: expected });
+        // Ten heartbeats: a client that did not answer would be cut off after one.
+        await new Promise((resolve) => setTimeout(resolve, 10 * PING_INTERVAL_MS));
+        assert.equal(server.sockets[0].connected, true);
+        assert.equal(await page.evaluate(() => window.socket.connected), true);
+        assert.deepEqual((await seen(page)).filter(([e]) => e === "disconnect"), []);
+      });
     });
 
     test("a refused handshake fires connect_error with the server's message", { timeout: TEST_TIMEOUT_MS }, async () => {
-      const server = await referenceServer(transports);
-      try {
-        await withPage(async (page) => {
-          await openClient(page, server.url, { admitted: false });
-          const [[, error]] = await firedOf(page, "connect_error");
-          assert.deepEqual(error, { message: "log in again", data: { code: "login" } });
-          assert.equal(await page.evaluate(() => window.socket.connected), false);
-          assert.equal(server.sockets.length, 0);
-        });
-      } finally {
-        await server.close();
-      }
+      await withReference(transports, async (page, server) => {
+        await openClient(page, server.url, { admitted: false });
+        const [[, error]] = await firedOf(page, "connect_error");
+        assert.deepEqual(error, { message: "log in again", data: { code: "login" } });
+        assert.equal(await page.evaluate(() => window.socket.connected), false);
+        assert.equal(server.sockets.length, 0);
+      });
     });
 
     test("a disconnect by the server is reported, and connect() comes back", { timeout: TEST_TIMEOUT_MS }, async () => {
-      const server = await referenceServer(transports);
-      try {
-        await withPage(async (page) => {
-          await openClient(page, server.url);
-          await firedOf(page, "connect");
-          server.sockets[0].disconnect(true);
-          const [[, reason]] = await firedOf(page, "disconnect");
-          assert.equal(reason, "io server disconnect");
-          assert.equal(await page.evaluate(() => window.socket.connected), false);
-          await page.evaluate(() => window.socket.connect());
-          await firedOf(page, "connect", 2);
-          await until("a second connection", () => server.sockets.length === 2 && server.sockets[1].connected);
-          await page.evaluate(() => window.socket.emit("watch", "web"));
-          await until("the server hears `watch` again", () => server.heard.length >= 1);
-          assert.equal(server.heard[0].transport, expected);
-        });
-      } finally {
-        await server.close();
-      }
+      await withReference(transports, async (page, server) => {
+        await openClient(page, server.url);
+        await firedOf(page, "connect");
+        server.sockets[0].disconnect(true);
+        const [[, reason]] = await firedOf(page, "disconnect");
+        assert.equal(reason, "io server disconnect");
+        assert.equal(await page.evaluate(() => window.socket.connected), false);
+        await page.evaluate(() => window.socket.connect());
+        await firedOf(page, "connect", 2);
+        await until("a second connection", () => server.sockets.length === 2 && server.sockets[1].connected);
+        await page.evaluate(() => window.socket.emit("watch", "web"));
+        await until("the server hears `watch` again", () => server.heard.length >= 1);
+        assert.equal(server.heard[0].transport, expected);
+      });
     });
 
     test("a server that goes away is a disconnect, and connecting to nothing an error", { timeout: TEST_TIMEOUT_MS }, async () => {
-      const server = await referenceServer(transports);
-      try {
-        await withPage(async (page) => {
-          await openClient(page, server.url);
-          await firedOf(page, "connect");
-          await server.close();
-          await firedOf(page, "disconnect");
-          await page.evaluate(() => window.socket.connect());
-          await firedOf(page, "connect_error");
-          assert.equal(await page.evaluate(() => window.socket.connected), false);
-          assert.equal((await seen(page)).filter(([e]) => e === "connect").length, 1);
-        });
-      } finally {
-        await server.close().catch(() => {});
-      }
+      await withReference(transports, async (page, server) => {
+        await openClient(page, server.url);
+        await firedOf(page, "connect");
+        await server.close();
+        await firedOf(page, "disconnect");
+        await page.evaluate(() => window.socket.connect());
+        await firedOf(page, "connect_error");
+        assert.equal(await page.evaluate(() => window.socket.connected), false);
+        assert.equal((await seen(page)).filter(([e]) => e === "connect").length, 1);
+      });
     });
   });
 }
