@@ -101,8 +101,12 @@ mod binding {
     }
 
     /// Asks for ECharts' second part (the pointer came over a chart: its tooltip is there).
+    /// Not before ECharts itself has run, as its global is what loads the part: then the
+    /// pointer's next coming over a chart asks.
     pub fn ask_for_more() {
-        let _ = more_loaded();
+        if echarts_loaded().get_untracked() {
+            let _ = more_loaded();
+        }
     }
 
     /// Flips once ECharts' second part is loaded, asking for it on the first call: one
