@@ -208,29 +208,24 @@ setup_echarts_build() {
   setup_log "$ECHARTS_DIR: ECharts $version built ($(cd "$root/$ECHARTS_DIR" && wc -c "${ECHARTS_OUTS[@]}" | tail -1 | awk '{print $1}') bytes in ${#ECHARTS_OUTS[@]} modules)"
 }
 
-# Minifies the Socket.IO client into place when its output differs (a build takes well under
-# a second); fails only if esbuild does.
-setup_socket_client() {
-  local root="$CHATPULSE_ROOT" staging
+setup_vendor() {
+  local root="$CHATPULSE_ROOT" staging changed=0
+  mkdir -p "$root/public/vendor"
+  # socket.io-client's build, served before the page had a client of its own.
+  rm -f "$root/public/vendor/socket.io.min.js"
+  # The Socket.IO client is minified beside its target (well under a second) and moved into
+  # place only when it differs.
   staging="$(mktemp "$root/public/vendor/.live-socket.XXXXXX")"
   "$root/node_modules/.bin/esbuild" "$root/$SOCKET_CLIENT_SOURCE" --minify --target=es2020 --charset=ascii \
     --log-level=warning --outfile="$staging"
   if cmp -s "$staging" "$root/$SOCKET_CLIENT_OUT"; then
     rm -f "$staging"
-    SOCKET_CLIENT_CHANGED=0
   else
     mv -f "$staging" "$root/$SOCKET_CLIENT_OUT"
-    SOCKET_CLIENT_CHANGED=1
+    changed=1
   fi
-}
-
-setup_vendor() {
-  local root="$CHATPULSE_ROOT" changed=0
-  mkdir -p "$root/public/vendor"
-  # socket.io-client's build, served before the page had a client of its own.
-  rm -f "$root/public/vendor/socket.io.min.js"
-  setup_socket_client
-  changed=$SOCKET_CLIENT_CHANGED
+  # mktemp makes the file readable by its owner only; the server may run as another user.
+  chmod 644 "$root/$SOCKET_CLIENT_OUT"
   if ! setup_echarts_up_to_date; then
     setup_echarts_build
     changed=1

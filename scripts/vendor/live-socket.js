@@ -8,12 +8,12 @@
 // `tryAllTransports`.
 //
 // `io(namespace, { transports })` returns a socket with `on(event, handler)`,
-// `emit(event, ...args)`, `connect()`, `disconnect()` and `connected`. It fires `connect`,
+// `emit(event, ...args)`, `connect()` and `connected`. It fires `connect`,
 // `connect_error` (an Error; a refused handshake carries the server's message) and
 // `disconnect` (the reason), and each event the server emits.
 //
 // Left out, because the page does not use them: reconnection (the app's, src/app/live.rs,
-// which counts down to the next attempt), acknowledgements, binary payloads, the upgrade of
+// which counts down to the next attempt), closing from the client, acknowledgements, binary payloads, the upgrade of
 // a polling connection to a WebSocket (polling is only used where a WebSocket failed), and
 // several namespaces on one connection. tests/js/live_socket.test.mjs holds it to the npm
 // socket.io server; the browser tests use it against chatpulse.
@@ -128,12 +128,6 @@
       return this;
     }
 
-    disconnect() {
-      if (this.connected) this.link.send(`41${this.prefix}`);
-      this.link?.close("io client disconnect");
-      return this;
-    }
-
     fire(event, ...args) {
       for (const handler of this.handlers.get(event) ?? []) handler(...args);
     }
@@ -163,15 +157,13 @@
           this.fire("connect_error", error);
         }
       };
-      let link = null;
+      let link;
       try {
         link = LINKS[this.transports[index]](onPacket, onClose);
       } catch (error) {
         // A WebSocket the browser refuses to create: the next transport, or an error.
         link = { send() {}, close() {} };
-        this.link = link;
         setTimeout(() => onClose("transport error"));
-        return;
       }
       this.link = link;
     }
