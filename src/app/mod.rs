@@ -40,10 +40,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="data:," />
                 // Neither holds up the first paint. The Socket.IO client (chatpulse's own,
                 // scripts/vendor/live-socket.js) is deferred: it runs before the app's module
-                // script, which uses it. ECharts is an async
-                // module: the app hydrates and goes live without waiting for it, and each
-                // chart draws once it has run (components::echart). The module its two
-                // parts share is preloaded, so that it does not wait for the first.
+                // script, which uses it. ECharts is an async module: the app hydrates and
+                // goes live without waiting for it, and each chart draws once it has run
+                // (components::echart). The module its two parts share is preloaded, so
+                // that it does not wait for the first.
                 <script src="/vendor/live-socket.js" defer nonce=nonce.clone()></script>
                 // Signed-in pages go live: their socket opens before the app has loaded.
                 {account_role()
