@@ -1,5 +1,6 @@
 //! One ECharts chart: the instance is created once for its element and updated in place
-//! (`setOption` merges and animates) whenever its option changes; it follows its
+//! (`setOption` merges and animates) whenever its option changes, in a task after the next
+//! paint, so that the numbers that changed with it reach the screen first; it follows its
 //! container's size and the theme (a theme change re-creates the instance, as ECharts
 //! themes are fixed at creation), and reports clicks on its elements by data index.
 //! ECharts is the vendored `/vendor/echarts.js` module (global `echarts`), which the page
@@ -239,8 +240,20 @@ mod binding {
         ready
     }
 
+    /// Runs `draw` in a task of its own after the next frame is painted: what changed on
+    /// the page with it (the totals, the tables) reaches the screen first, and the charts'
+    /// drawing and update animations follow a frame later instead of holding it back.
+    fn after_next_paint(draw: impl FnOnce() + 'static) {
+        let Some(window) = web_sys::window() else { return };
+        // A frame's callbacks run before it is painted; a task queued from one runs after.
+        let queue = Closure::once_into_js(move || gloo_timers::callback::Timeout::new(0, draw).forget());
+        let _ = window.request_animation_frame(queue.unchecked_ref());
+    }
+
     pub fn drive(node: NodeRef<Div>, option: Signal<String>, dark: Signal<bool>, on_click: Option<Callback<usize>>) {
         let instance = StoredValue::new_local(None::<Live>);
+        // The newest option of an update that waits for the next paint (see after_next_paint).
+        let waiting = StoredValue::new_local(None::<JsValue>);
         let observer = StoredValue::new_local(None::<Observer>);
         let loaded = echarts_loaded();
         let ready = after_this_task();
@@ -267,7 +280,8 @@ mod binding {
                     old.chart.dispose();
                 }
             }
-            if instance.with_value(Option::is_none) {
+            let made = instance.with_value(Option::is_none);
+            if made {
                 instance.set_value(Some(create(&element, dark, with_more, on_click)));
             }
             if observer.with_value(Option::is_none) {
@@ -279,7 +293,26 @@ mod binding {
                     observer.set_value(Some((watch, on_resize)));
                 }
             }
-            instance.with_value(|live| live.as_ref().map(|l| l.chart.set_option(&parsed)));
+            let draw = move |option: &JsValue| {
+                instance.with_value(|live| live.as_ref().map(|l| l.chart.set_option(option)));
+            };
+            if made {
+                // A new instance draws at once: its first drawing is already a task of its
+                // own, and a remade one must not leave a frame without the chart.
+                waiting.set_value(None);
+                draw(&parsed);
+            } else {
+                // Updates before the paint fold into one drawing of the newest option.
+                let queued = waiting.with_value(Option::is_some);
+                waiting.set_value(Some(parsed));
+                if !queued {
+                    after_next_paint(move || {
+                        if let Some(Some(option)) = waiting.try_update_value(Option::take) {
+                            draw(&option);
+                        }
+                    });
+                }
+            }
         });
         on_cleanup(move || {
             if let Some(Some((watch, _))) = observer.try_update_value(Option::take) {

@@ -94,6 +94,7 @@ describe("the dashboard in a browser", { concurrency: false }, () => {
           }
           if (window.__shownAt === null && text("messages") === "2" && text("sessions") === "1") {
             window.__shownAt = Date.now();
+            window.__numberFrame = window.__frames;
           }
         }).observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true });
       });
@@ -103,6 +104,24 @@ describe("the dashboard in a browser", { concurrency: false }, () => {
       await page.waitForFunction(() => document.querySelectorAll(".chart canvas").length >= 2, null, { timeout: 5000 });
       await page.evaluate(() => {
         window.__canvases = [...document.querySelectorAll(".chart canvas")];
+      });
+      // Frames counted from here on, and the frame in which the daily chart is first drawn
+      // again: the numbers must reach the screen a frame before the charts' drawing starts.
+      await page.waitForFunction(() => echarts.getInstanceByDom(document.querySelector('[data-chart="daily"] .chart')), null, { timeout: 5000 });
+      await page.evaluate(() => {
+        window.__frames = 0;
+        const tick = () => {
+          window.__frames += 1;
+          requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+        window.__chartFrame = null;
+        const chart = echarts.getInstanceByDom(document.querySelector('[data-chart="daily"] .chart'));
+        const setOption = chart.setOption.bind(chart);
+        chart.setOption = (...args) => {
+          window.__chartFrame ??= window.__frames;
+          return setOption(...args);
+        };
       });
 
       const now = Date.now();
@@ -143,6 +162,11 @@ describe("the dashboard in a browser", { concurrency: false }, () => {
       assert.ok(
         await page.evaluate(() => window.__canvases.every((c) => c.isConnected) && window.__canvases.length >= 2),
         "a chart was re-created instead of updated in place",
+      );
+      const frames = await page.evaluate(() => ({ number: window.__numberFrame, chart: window.__chartFrame }));
+      assert.ok(
+        frames.number !== null && frames.chart !== null && frames.chart > frames.number,
+        `the daily chart was drawn in frame ${frames.chart}, not after the frame (${frames.number}) in which the numbers changed`,
       );
       assert.equal(new URL(page.url()).pathname, "/");
       // Give a late placeholder (a second refetch) a chance to show up before checking.

@@ -85,10 +85,9 @@ pub fn Overview(channel: ChannelFilter) -> impl IntoView {
     // Charts sit outside the <Transition>: their elements are made once and only their
     // option changes, so ECharts updates them in place.
     let charts = ChartKind::ALL.into_iter().enumerate().map(move |(i, kind)| {
+        // A memo: a chart whose option did not change with the figures is not drawn again.
         let part = move |read: fn(&ChartPart) -> String| {
-            Signal::derive(move || {
-                shown.with(|d| d.as_ref().and_then(|d| d.charts.get(i)).map(read).unwrap_or_default())
-            })
+            Memo::new(move |_| shown.with(|d| d.as_ref().and_then(|d| d.charts.get(i)).map(read).unwrap_or_default()))
         };
         let go_to = go_to.clone();
         let on_click = kind.filter_param().map(|param| {
