@@ -127,7 +127,10 @@ pub fn sqlite_url(name: &str) -> String {
 
 /// The URL of SQLite database `name` as an earlier run left it.
 pub fn existing_sqlite_url(name: &str) -> String {
-    format!("sqlite://{}/{name}.db", std::env::temp_dir().join("chatpulse-bench").display())
+    let file = std::env::temp_dir().join("chatpulse-bench").join(format!("{name}.db"));
+    // Without it the server would start on an empty database and the bench time nothing.
+    assert!(file.exists(), "{} is not there: run once without --preloaded to load it", file.display());
+    format!("sqlite://{}", file.display())
 }
 
 fn pg_admin_url() -> String {

@@ -11,19 +11,21 @@ use serde_json::json;
 
 use super::load::{load_messages, post_events, Traffic};
 use super::percentiles;
-use super::server::{existing_postgres_url, postgres_url, sqlite_url, Server, READ_KEY};
+use super::server::{existing_postgres_url, existing_sqlite_url, postgres_url, sqlite_url, Server, READ_KEY};
 
 const HIT_REQUESTS: usize = 500;
 const MISS_REQUESTS: usize = 200;
 /// Reads timed while a rebuild runs.
 const READS_DURING_REBUILD: usize = 400;
 
-/// `preloaded`: reuse the database a previous run of the same backend loaded (PostgreSQL
-/// only), instead of loading `messages` afresh.
+/// `preloaded`: reuse the database a previous run of the same backend loaded, instead of
+/// loading `messages` afresh; the server then starts as after a restart (from its
+/// checkpoint).
 pub async fn run(backend: &str, messages: usize, baseline_runs: usize, preloaded: bool) {
     let url = match (backend, preloaded) {
         ("postgres", true) => existing_postgres_url("chatpulse_bench_stats"),
         ("postgres", false) => postgres_url("chatpulse_bench_stats").await,
+        (_, true) => existing_sqlite_url("bench-stats"),
         _ => sqlite_url("bench-stats"),
     };
     let server = Server::start(&url).await;
