@@ -558,11 +558,12 @@ class SimDashboard {
 
 /**
  * What a latency round changes: the card it times, how to read its number from the API, how
- * much one round adds and the events that do it.
+ * much one round adds, the events that do it, and the target its issue set.
  */
 const FIGURES = {
   messages: {
     kpi: "messages",
+    target: { p50_ms: 150, p99_ms: 250 }, // issue 15
     fromStats: (stats) => stats.totals.messages,
     step: 2,
     events: (visitor, t) => [
@@ -572,6 +573,7 @@ const FIGURES = {
   },
   queue: {
     kpi: "queue_waiting",
+    target: { p50_ms: 150, p99_ms: 300 }, // issue 14
     fromStats: (stats) => stats.queue.waiting,
     step: 1,
     events: (visitor, t) => [
@@ -1008,7 +1010,7 @@ async function runLatency(opts) {
       ratio_ours_p50_over_baseline_p50: dom.p50 !== null && base.p50 ? Math.round((dom.p50 / base.p50) * 1000) / 1000 : null,
       ratio_simulated_refetch_p50_over_baseline_p50:
         simAnswered.p50 !== null && base.p50 ? Math.round((simAnswered.p50 / base.p50) * 1000) / 1000 : null,
-      targets: { p50_ms: 150, p99_ms: 250, met: dom.p50 !== null && dom.p50 <= 150 && dom.p99 <= 250 && timeouts === 0 },
+      targets: { ...figure.target, met: dom.p50 !== null && dom.p50 <= figure.target.p50_ms && dom.p99 <= figure.target.p99_ms && timeouts === 0 },
       page_requests_ms: log.requestSummary(),
       browser_problems: problems,
       client_errors: simErrors.slice(0, 10),
@@ -1017,7 +1019,7 @@ async function runLatency(opts) {
 
     console.log("");
     console.log(`Event -> new number on screen (debounce included), ${total} open dashboards, ${build.kind} build:`);
-    console.log(`  real pages, POST answered -> [data-kpi="${KPI}"] changed: ${fmt(dom)}  (target p50 <= 150 ms, p99 <= 250 ms: ${result.targets.met ? "met" : "NOT met"})`);
+    console.log(`  real pages, POST answered -> [data-kpi="${KPI}"] changed: ${fmt(dom)}  (target p50 <= ${figure.target.p50_ms} ms, p99 <= ${figure.target.p99_ms} ms: ${result.targets.met ? "met" : "NOT met"})`);
     console.log(`  real pages, POST answered -> next animation frame:          ${fmt(frame)}`);
     console.log(`  real pages, POST sent -> changed:                           ${fmt(result.sent_to_screen_ms)}`);
     console.log(`  ingest POST round trip:                                     ${fmt(post)}`);
